@@ -1,0 +1,59 @@
+// Vector files (format v1, spec/vector-format.md): parsing into lines, and the interface through
+// which a family of operations (`api.*` lines for the IOMMU API model) executes its lines.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "smmuref/spec/error.h"
+
+namespace smmuref::conform {
+
+// One non-blank, non-comment line of a vector file, split into whitespace-separated tokens
+// (comments after '#' removed). `op` is the first token.
+struct VectorLine {
+  std::string file;
+  int line = 0;
+  std::string op;
+  std::vector<std::string> args;
+  std::string text;  // the line as written, without the comment
+  std::string Where() const { return file + ":" + std::to_string(line); }
+};
+
+struct VectorFile {
+  std::string path;
+  std::vector<VectorLine> lines;  // excluding the header line
+};
+
+// Reads a vector file: checks the `smmuref-vectors 1` header, splits lines. Errors (unreadable
+// file, bad header) name the file and line.
+spec::Result<VectorFile> ReadVectorFile(const std::string& path);
+spec::Result<VectorFile> ParseVectorText(const std::string& text, const std::string& path);
+
+// Number parsing in C syntax (0x.., decimal), with the line for errors.
+spec::Result<uint64_t> ParseNumber(const VectorLine& l, const std::string& token);
+
+// What executing one line did.
+struct LineResult {
+  enum class Kind {
+    kDone,   // an operation without an expectation
+    kPass,   // an expectation that held (counts as one expectation)
+    kFail,   // an expectation that did not hold (counts as one expectation)
+  };
+  Kind kind = Kind::kDone;
+  std::string message;  // for kFail: expected vs observed, readable on its own
+};
+
+// Executes the lines of one operation family, e.g. every line whose op starts with "api.".
+// One executor instance lives for one vector file; its state is that file's state.
+class LineExecutor {
+ public:
+  virtual ~LineExecutor() = default;
+  // Bad input (unknown handle syntax, wrong argument count, bad number) is an Error naming
+  // l.Where(); architectural or API results are never errors.
+  virtual spec::Result<LineResult> Execute(const VectorLine& l) = 0;
+};
+
+}  // namespace smmuref::conform

@@ -1,0 +1,106 @@
+// Observation types: the only things checks compare between the model, the optimized
+// implementation and any device under test. Names only; no bit positions live here (those are in
+// spec/fields/*.def for the model, and private to impl/).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace smmuref::spec {
+
+// Event numbers [IHI0070 §7.3, table of event types]. Spec spelling on purpose.
+enum class EventType : uint8_t {
+  F_UUT = 0x01,
+  C_BAD_STREAMID = 0x02,
+  F_STE_FETCH = 0x03,
+  C_BAD_STE = 0x04,
+  F_BAD_ATS_TREQ = 0x05,
+  F_STREAM_DISABLED = 0x06,
+  F_TRANSL_FORBIDDEN = 0x07,
+  C_BAD_SUBSTREAMID = 0x08,
+  F_CD_FETCH = 0x09,
+  C_BAD_CD = 0x0A,
+  F_WALK_EABT = 0x0B,
+  F_TRANSLATION = 0x10,
+  F_ADDR_SIZE = 0x11,
+  F_ACCESS = 0x12,
+  F_PERMISSION = 0x13,
+  F_TLB_CONFLICT = 0x20,
+  F_CFG_CONFLICT = 0x21,
+  E_PAGE_REQUEST = 0x24,
+  F_VMS_FETCH = 0x25,
+};
+const char* EventTypeName(EventType t);  // "C_BAD_STE"; "EVENT_0xNN" for others
+bool ParseEventType(const std::string& name, EventType* out);
+
+// CLASS field of translation-fault records [IHI0070 §7.3.12].
+enum class FaultClass : uint8_t { CD = 0, TT = 1, IN = 2 };
+
+// One event record with every field the non-secure records define. Fields an event type does not
+// define are zero. [IHI0070 §7.3]
+struct EventRecord {
+  EventType type = EventType::F_UUT;
+  uint32_t sid = 0;
+  bool ssv = false;
+  uint32_t ssid = 0;
+  uint16_t stag = 0;
+  bool stall = false;
+  bool pnu = false;  // 1 = privileged
+  bool ind = false;  // 1 = instruction
+  bool rnw = false;  // 1 = read
+  bool s2 = false;
+  FaultClass cls = FaultClass::CD;
+  bool ttrnw = false;
+  uint64_t input_addr = 0;
+  uint64_t ipa = 0;         // full IPA (bits [55:12] recorded)
+  uint64_t fetch_addr = 0;  // PA of a failed fetch (bits [55:3] recorded)
+  bool operator==(const EventRecord&) const = default;
+};
+std::string ToString(const EventRecord& e);
+
+// A client transaction presented to the SMMU.
+struct Txn {
+  uint32_t sid = 0;
+  bool ssv = false;
+  uint32_t ssid = 0;
+  uint64_t addr = 0;
+  bool write = false;
+  bool instr = false;  // instruction fetch (a read)
+  bool priv = false;
+};
+std::string ToString(const Txn& t);
+
+// What became of one transaction. `event` is the record the SMMU attempts to write; whether it
+// reaches the queue (queue enabled, not full) is decided when the outcome is committed.
+struct TxnOutcome {
+  enum class Kind : uint8_t {
+    kOk,     // completes at `pa`
+    kAbort,  // terminated with an abort to the client
+    kRazWi,  // terminated, reads as zero / write ignored (CD.A=0)
+  };
+  Kind kind = Kind::kAbort;
+  uint64_t pa = 0;
+  std::optional<EventRecord> event;
+  // The rule that decided a termination (e.g. "R-STE-005"); not part of the observation.
+  std::string rule;
+  bool SameObservation(const TxnOutcome& o) const {
+    return kind == o.kind && (kind != Kind::kOk || pa == o.pa) && event == o.event;
+  }
+};
+std::string ToString(const TxnOutcome& o);
+
+// Registers by spec name (without SMMU_). Offsets live in spec/fields/regs.def.
+enum class Reg : uint8_t {
+  IDR0, IDR1, IDR2, IDR3, IDR4, IDR5, IIDR, AIDR,
+  CR0, CR0ACK, CR1, CR2, STATUSR, GBPA, IRQ_CTRL, IRQ_CTRLACK,
+  GERROR, GERRORN, GERROR_IRQ_CFG0, GERROR_IRQ_CFG1, GERROR_IRQ_CFG2,
+  STRTAB_BASE, STRTAB_BASE_CFG, CMDQ_BASE, CMDQ_PROD, CMDQ_CONS,
+  EVENTQ_BASE, EVENTQ_PROD, EVENTQ_CONS, EVENTQ_IRQ_CFG0, EVENTQ_IRQ_CFG1, EVENTQ_IRQ_CFG2,
+  kCount
+};
+const char* RegName(Reg r);
+bool ParseReg(const std::string& name, Reg* out);
+bool RegIs64(Reg r);  // STRTAB_BASE, CMDQ_BASE, EVENTQ_BASE, *_IRQ_CFG0
+
+}  // namespace smmuref::spec
