@@ -1,0 +1,72 @@
+// Fault configuration (terminate/record) and event records [IHI0070 §5.5, §7.3].
+// Tests: tests/model/arch/fault_test.cc, corpus/vectors/fault/*.vec
+#include "smmuref/model/arch/fault.h"
+
+namespace smmuref::model::arch {
+
+using spec::EventType;
+
+bool IsTranslationFault(EventType t) {
+  return t == EventType::F_TRANSLATION || t == EventType::F_ADDR_SIZE ||
+         t == EventType::F_ACCESS || t == EventType::F_PERMISSION;
+}
+
+namespace {
+bool IsFetchFault(EventType t) {
+  return t == EventType::F_STE_FETCH || t == EventType::F_CD_FETCH ||
+         t == EventType::F_WALK_EABT || t == EventType::F_VMS_FETCH;
+}
+}  // namespace
+
+spec::EventRecord MakeEventRecord(const spec::Txn& txn, const Fault& fault) {
+  spec::EventRecord e;
+  e.type = fault.type;
+  e.sid = txn.sid;
+  e.input_addr = txn.addr;  // R-FAULT-004: InputAddr is the raw input address, top byte included.
+  if (fault.type == EventType::C_BAD_SUBSTREAMID) {
+    // R-FAULT-005: C_BAD_SUBSTREAMID has no SSV bit; its SubstreamID is always valid.
+    e.ssid = txn.ssid;
+  } else {
+    e.ssv = txn.ssv;
+    e.ssid = txn.ssv ? txn.ssid : 0;
+  }
+  // R-FAULT-006: translation faults and F_WALK_EABT record the access attributes (after STE
+  // overrides); writes are always data accesses.
+  if (IsTranslationFault(fault.type) || fault.type == EventType::F_WALK_EABT) {
+    e.rnw = !txn.write;
+    e.ind = txn.instr && !txn.write;
+    e.pnu = txn.priv;
+    e.cls = fault.cls;
+  }
+  if (IsTranslationFault(fault.type)) {
+    // R-FAULT-007: S2 says which stage faulted; IPA is recorded for stage-2 faults only.
+    e.s2 = fault.s2;
+    if (fault.s2) e.ipa = fault.ipa & ((uint64_t{1} << 56) - 1) & ~uint64_t{0xfff};
+    e.ttrnw = fault.type == EventType::F_PERMISSION && fault.cls == spec::FaultClass::TT &&
+              fault.ttrnw;
+  }
+  if (IsFetchFault(fault.type)) {
+    // R-FAULT-008: fetch faults record the PA of the failed access in FetchAddr[55:3].
+    e.fetch_addr = fault.fetch_addr & ((uint64_t{1} << 56) - 1) & ~uint64_t{7};
+    if (fault.type == EventType::F_WALK_EABT) e.s2 = fault.s2;
+  }
+  return e;
+}
+
+spec::TxnOutcome MakeFaultOutcome(const spec::Txn& txn, const Fault& fault, FaultConfig cfg) {
+  spec::TxnOutcome o;
+  o.rule = fault.rule;
+  if (IsTranslationFault(fault.type)) {
+    // R-FAULT-002: the four translation faults obey the fault configuration of the stage that
+    // faulted: A chooses abort or RAZ/WI, R chooses whether the event is recorded.
+    o.kind = cfg.a ? spec::TxnOutcome::Kind::kAbort : spec::TxnOutcome::Kind::kRazWi;
+    if (cfg.r) o.event = MakeEventRecord(txn, fault);
+    return o;
+  }
+  // R-FAULT-001: every other fault aborts the transaction and records an event.
+  o.kind = spec::TxnOutcome::Kind::kAbort;
+  o.event = MakeEventRecord(txn, fault);
+  return o;
+}
+
+}  // namespace smmuref::model::arch

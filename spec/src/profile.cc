@@ -1,0 +1,228 @@
+// Profile files: parsing, built-in table, validation of what is modelled.
+#include "smmuref/spec/profile.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace smmuref::spec {
+
+const std::map<std::string, std::string>& BuiltinProfileTexts();  // generated
+
+namespace {
+
+struct Key {
+  const char* name;
+  bool Profile::*flag;      // exactly one of flag / number is set
+  unsigned Profile::*number;
+  uint64_t max;             // largest value accepted
+  const char* modelled;     // if non-null: only value 0 (or the listed one) is modelled
+};
+
+constexpr Key kKeys[] = {
+    {"arch_minor", nullptr, &Profile::arch_minor, 2, nullptr},
+    {"s1p", &Profile::s1p, nullptr, 1, nullptr},
+    {"s2p", &Profile::s2p, nullptr, 1, nullptr},
+    {"ttf", nullptr, &Profile::ttf, 3, "ttf=2 (VMSAv8-64 only)"},
+    {"cohacc", &Profile::cohacc, nullptr, 1, nullptr},
+    {"btm", &Profile::btm, nullptr, 1, nullptr},
+    {"httu", nullptr, &Profile::httu, 3, "httu=0 (HTTU is not modelled)"},
+    {"hyp", &Profile::hyp, nullptr, 1, nullptr},
+    {"ats", &Profile::ats, nullptr, 1, "ats=0 (ATS is not modelled)"},
+    {"pri", &Profile::pri, nullptr, 1, "pri=0 (PRI is not modelled)"},
+    {"asid16", &Profile::asid16, nullptr, 1, nullptr},
+    {"vmid16", &Profile::vmid16, nullptr, 1, nullptr},
+    {"cd2l", &Profile::cd2l, nullptr, 1, nullptr},
+    {"msi", &Profile::msi, nullptr, 1, nullptr},
+    {"sev", &Profile::sev, nullptr, 1, nullptr},
+    {"ttendian", nullptr, &Profile::ttendian, 3, "ttendian=2 (little-endian tables only)"},
+    {"stall_model", nullptr, &Profile::stall_model, 3, "stall_model=1 (stall is not modelled)"},
+    {"term_model", &Profile::term_model, nullptr, 1, nullptr},
+    {"st_level", nullptr, &Profile::st_level, 1, nullptr},
+    {"sidsize", nullptr, &Profile::sidsize, 32, nullptr},
+    {"ssidsize", nullptr, &Profile::ssidsize, 20, nullptr},
+    {"cmdqs", nullptr, &Profile::cmdqs, 19, nullptr},
+    {"eventqs", nullptr, &Profile::eventqs, 19, nullptr},
+    {"priqs", nullptr, &Profile::priqs, 19, nullptr},
+    {"had", &Profile::had, nullptr, 1, nullptr},
+    {"xnx", &Profile::xnx, nullptr, 1, nullptr},
+    {"ril", &Profile::ril, nullptr, 1, nullptr},
+    {"stt", &Profile::stt, nullptr, 1, nullptr},
+    {"bbml", nullptr, &Profile::bbml, 2, nullptr},
+    {"oas", nullptr, &Profile::oas, 48, nullptr},
+    {"gran4k", &Profile::gran4k, nullptr, 1, nullptr},
+    {"gran16k", &Profile::gran16k, nullptr, 1, nullptr},
+    {"gran64k", &Profile::gran64k, nullptr, 1, nullptr},
+    {"ds", &Profile::ds, nullptr, 1, "ds=0 (52-bit LPA2 is not modelled)"},
+    {"vax", nullptr, &Profile::vax, 2, "vax=0 (52-bit VA is not modelled)"},
+    {"coherent_walk", &Profile::coherent_walk, nullptr, 1, nullptr},
+};
+
+const Key* FindKey(const std::string& name) {
+  for (const auto& k : kKeys) {
+    if (name == k.name) return &k;
+  }
+  return nullptr;
+}
+
+bool ParseUnsigned(const std::string& s, uint64_t* out) {
+  if (s.empty() || s[0] == '-' || s[0] == '+') return false;
+  errno = 0;
+  char* end = nullptr;
+  unsigned long long v = std::strtoull(s.c_str(), &end, 0);
+  if (errno != 0 || end == s.c_str() || *end != '\0') return false;
+  *out = v;
+  return true;
+}
+
+std::string Trim(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t\r");
+  if (b == std::string::npos) return "";
+  size_t e = s.find_last_not_of(" \t\r");
+  return s.substr(b, e - b + 1);
+}
+
+// Values the model implements; anything else is refused by name rather than half-modelled.
+Result<bool> CheckModelled(const Key& k, uint64_t v) {
+  const std::string name = k.name;
+  bool ok = true;
+  if (name == "ttf") ok = v == 2;
+  if (name == "httu" || name == "ats" || name == "pri" || name == "ds" || name == "vax") ok = v == 0;
+  if (name == "ttendian") ok = v == 2;
+  if (name == "stall_model") ok = v == 1;
+  if (name == "oas") ok = v == 32 || v == 36 || v == 40 || v == 42 || v == 44 || v == 48;
+  if (name == "arch_minor") ok = v == 1 || v == 2;
+  if (!ok) {
+    std::string what = k.modelled ? k.modelled : "one of the modelled values";
+    if (name == "oas") what = "oas in bits: 32, 36, 40, 42, 44 or 48 (52 is not modelled)";
+    if (name == "arch_minor") what = "arch_minor=1 or 2 (SMMUv3.1 or v3.2)";
+    return Error{"", "not modelled: " + name + "=" + std::to_string(v) + "; expected " + what};
+  }
+  return true;
+}
+
+}  // namespace
+
+unsigned Profile::ias() const {
+  const unsigned a32 = (ttf & 1) ? 40 : 0;
+  const unsigned a64 = (ttf & 2) ? oas : 0;
+  return a32 > a64 ? a32 : a64;
+}
+
+const std::vector<std::string>& ProfileKeys() {
+  static const std::vector<std::string> keys = [] {
+    std::vector<std::string> v;
+    for (const auto& k : kKeys) v.push_back(k.name);
+    return v;
+  }();
+  return keys;
+}
+
+Result<bool> SetProfileKey(Profile& p, const std::string& key, const std::string& value) {
+  const Key* k = FindKey(key);
+  if (!k) return Error{"", "unknown profile key '" + key + "'"};
+  uint64_t v = 0;
+  if (!ParseUnsigned(value, &v)) {
+    return Error{"", "profile key '" + key + "' needs a number, got '" + value + "'"};
+  }
+  if (v > k->max) {
+    return Error{"", "profile key '" + key + "' is at most " + std::to_string(k->max) + ", got " +
+                         value};
+  }
+  auto modelled = CheckModelled(*k, v);
+  if (!modelled) return modelled.error();
+  if (k->flag) p.*(k->flag) = v != 0;
+  else p.*(k->number) = static_cast<unsigned>(v);
+  return true;
+}
+
+std::map<std::string, uint64_t> ProfileValues(const Profile& p) {
+  std::map<std::string, uint64_t> m;
+  for (const auto& k : kKeys) m[k.name] = k.flag ? (p.*(k.flag) ? 1 : 0) : p.*(k.number);
+  return m;
+}
+
+std::vector<std::string> BuiltinProfileNames() {
+  std::vector<std::string> names;
+  for (const auto& [name, text] : BuiltinProfileTexts()) names.push_back(name);
+  return names;
+}
+
+namespace {
+Result<Profile> ParseProfileDepth(const std::string& text, const std::string& where, int depth);
+
+Result<Profile> LoadBuiltin(const std::string& name, int depth) {
+  const auto& texts = BuiltinProfileTexts();
+  auto it = texts.find(name);
+  if (it == texts.end()) {
+    std::string known;
+    for (const auto& [n, t] : texts) known += (known.empty() ? "" : ", ") + n;
+    return Error{"", "unknown profile '" + name + "' (built-in: " + known + ")"};
+  }
+  auto p = ParseProfileDepth(it->second, "spec/profiles/" + name + ".profile", depth + 1);
+  if (p) p->name = name;
+  return p;
+}
+
+Result<Profile> ParseProfileDepth(const std::string& text, const std::string& where, int depth) {
+  if (depth > 8) return Error{where, "profile 'inherit' nests too deeply"};
+  Profile p;
+  std::istringstream in(text);
+  std::string line;
+  int n = 0;
+  bool seen_setting = false;
+  while (std::getline(in, line)) {
+    ++n;
+    const std::string at = where + ":" + std::to_string(n);
+    line = Trim(line.substr(0, line.find('#')));
+    if (line.empty()) continue;
+    if (line.rfind("inherit", 0) == 0 && (line.size() == 7 || line[7] == ' ' || line[7] == '\t')) {
+      if (seen_setting) return Error{at, "'inherit' must come before any setting"};
+      auto base = LoadBuiltin(Trim(line.substr(7)), depth);
+      if (!base) return Error{at, base.error().message};
+      p = *base;
+      seen_setting = true;
+      continue;
+    }
+    size_t eq = line.find('=');
+    if (eq == std::string::npos) return Error{at, "expected 'key = value' or 'inherit NAME'"};
+    auto set = SetProfileKey(p, Trim(line.substr(0, eq)), Trim(line.substr(eq + 1)));
+    if (!set) return Error{at, set.error().message};
+    seen_setting = true;
+  }
+  return p;
+}
+}  // namespace
+
+Result<Profile> ParseProfile(const std::string& text, const std::string& where) {
+  return ParseProfileDepth(text, where, 0);
+}
+
+Result<Profile> LoadProfile(const std::string& name_or_path,
+                            const std::vector<std::string>& overrides) {
+  const bool is_path = name_or_path.find('/') != std::string::npos ||
+                       (name_or_path.size() > 8 &&
+                        name_or_path.substr(name_or_path.size() - 8) == ".profile");
+  Result<Profile> p = Error{};
+  if (is_path) {
+    std::ifstream f(name_or_path);
+    if (!f) return Error{name_or_path, "cannot read profile file"};
+    std::stringstream ss;
+    ss << f.rdbuf();
+    p = ParseProfile(ss.str(), name_or_path);
+    if (p) p->name = name_or_path;
+  } else {
+    p = LoadBuiltin(name_or_path, 0);
+  }
+  if (!p) return p;
+  for (const auto& o : overrides) {
+    size_t eq = o.find('=');
+    if (eq == std::string::npos) return Error{"", "profile override '" + o + "' is not key=value"};
+    auto set = SetProfileKey(*p, o.substr(0, eq), o.substr(eq + 1));
+    if (!set) return set.error();
+  }
+  return p;
+}
+
+}  // namespace smmuref::spec
