@@ -56,6 +56,12 @@ spec::EventRecord MakeEventRecord(const spec::Txn& txn, const Fault& fault) {
 spec::TxnOutcome MakeFaultOutcome(const spec::Txn& txn, const Fault& fault, FaultConfig cfg) {
   spec::TxnOutcome o;
   o.rule = fault.rule;
+  if (fault.silent) {
+    // R-FAULT-003: some terminations record nothing (STE Config 0b0xx, C_BAD_STREAMID with
+    // CR2.RECINVSID=0); they always abort.
+    o.kind = spec::TxnOutcome::Kind::kAbort;
+    return o;
+  }
   if (IsTranslationFault(fault.type)) {
     // R-FAULT-002: the four translation faults obey the fault configuration of the stage that
     // faulted: A chooses abort or RAZ/WI, R chooses whether the event is recorded.

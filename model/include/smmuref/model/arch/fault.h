@@ -19,6 +19,7 @@ struct Fault {
   uint64_t fetch_addr = 0;  // F_STE_FETCH, F_CD_FETCH, F_WALK_EABT: PA of the failed read
   bool ttrnw = false;       // F_PERMISSION with CLASS=TT: 1 = descriptor read
   int level = 0;            // walk level, for reports only
+  bool silent = false;      // abort without any event (e.g. STE Config 0b0xx)
   const char* rule = "";    // rule id that decided it, e.g. "R-WALK-007"
 };
 

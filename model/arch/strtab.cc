@@ -1,0 +1,94 @@
+// Stream table lookup [IHI0070 §3.3.2, §5.1, §6.3.24-§6.3.25]. Rules R-STRTAB-*.
+// Tests: tests/model/arch/strtab_test.cc, corpus/vectors/strtab/*.vec
+#include "smmuref/model/arch/strtab.h"
+
+#include <algorithm>
+
+#include "smmuref/spec/tables.h"
+
+namespace smmuref::model::arch {
+
+namespace rf = spec::reg;
+using spec::EventType;
+
+namespace {
+
+Fault BadStreamId(bool record, const char* rule) {
+  Fault f;
+  f.type = EventType::C_BAD_STREAMID;
+  // R-STRTAB-002: C_BAD_STREAMID is recorded only when CR2.RECINVSID is 1; the transaction is
+  // aborted either way.
+  f.silent = !record;
+  f.rule = rule;
+  return f;
+}
+
+Fault SteFetchAbort(uint64_t pa, const char* rule) {
+  Fault f;
+  f.type = EventType::F_STE_FETCH;
+  f.fetch_addr = pa;
+  f.rule = rule;
+  return f;
+}
+
+uint64_t AlignDown(uint64_t a, unsigned log2) {
+  return log2 >= 64 ? 0 : a & ~((uint64_t{1} << log2) - 1);
+}
+
+}  // namespace
+
+Step<FetchedSte> LocateSte(const StrtabRegs& regs, uint32_t sid, const spec::Profile& p,
+                           Fetcher& fetch) {
+  const uint64_t base = spec::Get(&regs.base, rf::STRTAB_BASE_ADDR) << 6;
+  const unsigned log2size = static_cast<unsigned>(spec::Get(&regs.cfg, rf::STRTAB_BASE_CFG_LOG2SIZE));
+  unsigned fmt = static_cast<unsigned>(spec::Get(&regs.cfg, rf::STRTAB_BASE_CFG_FMT));
+  unsigned split = static_cast<unsigned>(spec::Get(&regs.cfg, rf::STRTAB_BASE_CFG_SPLIT));
+
+  // R-STRTAB-001: StreamIDs at or above 2^MIN(LOG2SIZE, IDR1.SIDSIZE) are out of range.
+  const unsigned eff = std::min(log2size, p.sidsize);
+  if (eff < 32 && (uint64_t{sid} >> eff) != 0) return BadStreamId(regs.record_invalid_sid, "R-STRTAB-001");
+
+  // R-STRTAB-003: FMT values other than 2-level (and any FMT when ST_LEVEL=0, where FMT is RES0)
+  // behave as linear.
+  if (p.st_level == 0 || fmt != 1) fmt = 0;
+  FetchedSte out;
+  FetchTag tag;
+  tag.sid = sid;
+  if (fmt == 0) {
+    // R-STRTAB-004: a linear table is aligned to its literal size 2^LOG2SIZE x 64 bytes (the
+    // alignment does not use the SIDSIZE cap); the STE is at base + sid x 64.
+    out.pa = AlignDown(base, log2size + 6) + uint64_t{sid} * 64;
+  } else {
+    // R-STRTAB-005: SPLIT values other than 6, 8 and 10 behave as 6.
+    if (split != 6 && split != 8 && split != 10) split = 6;
+    // R-STRTAB-006: the level-1 table of 8-byte L1STDs is aligned to MAX(64, its size), with its
+    // size from the literal LOG2SIZE.
+    const unsigned l1_log2 = log2size > split ? log2size - split + 3 : 3;
+    const uint64_t l1_pa = AlignDown(base, std::max(6u, l1_log2)) + uint64_t{sid >> split} * 8;
+    uint64_t l1std = 0;
+    if (!fetch.Read(FetchKind::kL1Std, tag, l1_pa, 1, &l1std)) {
+      // R-STRTAB-007: an external abort reading the L1STD or the STE gives F_STE_FETCH with the
+      // PA of the failed read.
+      return SteFetchAbort(l1_pa, "R-STRTAB-007");
+    }
+    const unsigned span = static_cast<unsigned>(spec::Get(&l1std, spec::l1std::Span));
+    // R-STRTAB-008: Span 0, Span 12..31 (reserved) and Span > SPLIT+1 make every StreamID under
+    // the L1STD invalid (C_BAD_STREAMID).
+    if (span == 0 || span > 11 || span > split + 1) {
+      return BadStreamId(regs.record_invalid_sid, "R-STRTAB-008");
+    }
+    const uint32_t low = sid & ((1u << split) - 1);
+    // R-STRTAB-009: a StreamID whose low SPLIT bits are at or above 2^(Span-1) is beyond the
+    // level-2 array (C_BAD_STREAMID).
+    if ((uint64_t{low} >> (span - 1)) != 0) return BadStreamId(regs.record_invalid_sid, "R-STRTAB-009");
+    // R-STRTAB-010: L2Ptr is aligned to the level-2 array size 2^(Span-1) x 64 bytes.
+    const uint64_t l2 = spec::Get(&l1std, spec::l1std::L2Ptr) << 6;
+    out.pa = AlignDown(l2, span - 1 + 6) + uint64_t{low} * 64;
+  }
+  if (!fetch.Read(FetchKind::kSte, tag, out.pa, 8, out.ste)) {
+    return SteFetchAbort(out.pa, "R-STRTAB-007");
+  }
+  return out;
+}
+
+}  // namespace smmuref::model::arch

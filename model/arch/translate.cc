@@ -1,0 +1,248 @@
+// Transaction flow [IHI0070 §3.3, §3.4, §5.2, §5.4, §7.3]. Rules R-TXN-*.
+// The order of the steps below is the configuration-phase fault priority: C_BAD_STREAMID,
+// F_STE_FETCH, C_BAD_STE, C_BAD_SUBSTREAMID, F_STREAM_DISABLED, stage-2 faults on CD fetch,
+// F_CD_FETCH, C_BAD_CD, then the walks (R-TXN-001).
+// Tests: tests/model/arch/translate_test.cc, corpus/vectors/**/*.vec
+#include "smmuref/model/arch/translate.h"
+
+#include "smmuref/model/arch/cd.h"
+#include "smmuref/model/arch/ste.h"
+#include "smmuref/model/arch/walk.h"
+
+namespace smmuref::model::arch {
+
+using spec::EventType;
+using spec::FaultClass;
+using spec::TxnOutcome;
+
+namespace {
+
+Fault ConfigFault(EventType t, const char* rule) {
+  Fault f;
+  f.type = t;
+  f.rule = rule;
+  return f;
+}
+
+bool Fits(uint64_t addr, unsigned bits) { return bits >= 64 || (addr >> bits) == 0; }
+
+TxnOutcome Ok(uint64_t pa) {
+  TxnOutcome o;
+  o.kind = TxnOutcome::Kind::kOk;
+  o.pa = pa;
+  return o;
+}
+
+TxnOutcome Terminate(const spec::Txn& rec, const Fault& f) {
+  return MakeFaultOutcome(rec, f, FaultConfig{true, true});
+}
+
+// The access the walks see after STE attribute overrides [IHI0070 §5.2 PRIVCFG, INSTCFG]; the
+// event record reports these values.
+Access EffectiveAccess(const spec::Txn& txn, const SteConfig& ste, spec::Txn* recorded) {
+  Access a{txn.write, txn.instr && !txn.write, txn.priv};
+  // R-TXN-002: PRIVCFG 0b10 forces unprivileged and 0b11 privileged; 0b0x keeps the incoming value.
+  if (ste.privcfg == 2) a.priv = false;
+  if (ste.privcfg == 3) a.priv = true;
+  // R-TXN-003: INSTCFG 0b10 forces data and 0b11 instruction, for reads only; writes are data.
+  if (!txn.write && ste.instcfg == 2) a.instr = false;
+  if (!txn.write && ste.instcfg == 3) a.instr = true;
+  *recorded = txn;
+  recorded->priv = a.priv;
+  recorded->instr = a.instr;
+  return a;
+}
+
+// Stage-2 faults use STE.S2R with an implied A=1 [IHI0070 §5.5].
+FaultConfig S2FaultConfig(const SteConfig& ste) { return FaultConfig{true, ste.s2cfg.r}; }
+
+FetchTag S2Tag(const spec::Txn& rec, const SteConfig& ste) {
+  FetchTag tag;
+  tag.sid = rec.sid;
+  tag.vmid = ste.s2cfg.vmid;
+  return tag;
+}
+
+// After stage 1 (or its bypass): stage 2 if enabled, else the IPA is the PA.
+TxnOutcome FinishStage2(const TranslateContext& ctx, const spec::Txn& rec, const SteConfig& ste,
+                        Access access, uint64_t ipa, Fetcher& fetch) {
+  if (!ste.s2) {
+    // R-TXN-004: with stage 2 bypassed the IPA is presented as the PA, truncated to the OAS [§3.4].
+    return Ok(Fits(ipa, ctx.p->oas) ? ipa : ipa & ((uint64_t{1} << ctx.p->oas) - 1));
+  }
+  auto pa = S2Translate(ste.s2cfg, ipa, access, FaultClass::IN, *ctx.p, fetch, S2Tag(rec, ste));
+  if (auto* f = std::get_if<Fault>(&pa)) return MakeFaultOutcome(rec, *f, S2FaultConfig(ste));
+  return Ok(std::get<uint64_t>(pa));
+}
+
+// Stage 1 bypassed: Config 0b1x0, or S1DSS=0b01 for a transaction without a SubstreamID.
+TxnOutcome Stage1Bypass(const TranslateContext& ctx, const spec::Txn& rec, const SteConfig& ste,
+                        Access access, Fetcher& fetch) {
+  // R-TXN-005: with stage 1 bypassed, an input address at or above 2^IAS is a stage-1 Address
+  // Size fault (S2=0, CLASS=IN) that always aborts and records [§3.4].
+  if (!Fits(rec.addr, ctx.p->ias())) {
+    Fault f = ConfigFault(EventType::F_ADDR_SIZE, "R-TXN-005");
+    return Terminate(rec, f);
+  }
+  return FinishStage2(ctx, rec, ste, access, rec.addr, fetch);
+}
+
+// Reads a CD-table structure at `addr`, an IPA when stage 2 is enabled.
+Step<bool> FetchCdStructure(const TranslateContext& ctx, const spec::Txn& rec,
+                            const SteConfig& ste, FetchKind kind, uint32_t index, uint64_t addr,
+                            unsigned dwords, uint64_t* out, Fetcher& fetch) {
+  uint64_t pa = addr;
+  if (ste.s2) {
+    // R-TXN-008: with stage 2 enabled, L1CD and CD addresses are IPAs translated by stage 2 as
+    // reads; a fault there is a stage-2 fault with CLASS=CD and IPA = the structure address.
+    auto r = S2Translate(ste.s2cfg, addr, Access{false, false, true}, FaultClass::CD, *ctx.p,
+                         fetch, S2Tag(rec, ste));
+    if (auto* f = std::get_if<Fault>(&r)) return *f;
+    pa = std::get<uint64_t>(r);
+  }
+  FetchTag tag;
+  tag.sid = rec.sid;
+  tag.cd_index = index;
+  if (!fetch.Read(kind, tag, pa, dwords, out)) {
+    // R-TXN-009: an external abort reading an L1CD or CD gives F_CD_FETCH with the PA read.
+    Fault f = ConfigFault(EventType::F_CD_FETCH, "R-TXN-009");
+    f.fetch_addr = pa;
+    return f;
+  }
+  return true;
+}
+
+// Which CD a transaction uses, or the fault that stops it [IHI0070 §5.2 S1DSS, §3.3 SubstreamIDs].
+struct CdChoice {
+  bool bypass_stage1 = false;  // S1DSS=0b01 and no SubstreamID
+  uint32_t index = 0;
+};
+Step<CdChoice> SelectCd(const spec::Txn& txn, const SteConfig& ste, const spec::Profile& p) {
+  const bool substreams = p.ssidsize != 0 && ste.s1cdmax != 0;
+  if (txn.ssv) {
+    // R-TXN-010: a transaction with a SubstreamID when substreams are off (SSIDSIZE=0 or
+    // S1CDMax=0), or with SubstreamID >= 2^S1CDMax, is C_BAD_SUBSTREAMID.
+    if (!substreams || (uint64_t{txn.ssid} >> ste.s1cdmax) != 0) {
+      return ConfigFault(EventType::C_BAD_SUBSTREAMID, "R-TXN-010");
+    }
+    // R-TXN-011: with S1DSS=0b10 (substream0), SubstreamID 0 itself is F_STREAM_DISABLED.
+    if (txn.ssid == 0 && ste.s1dss == 2) {
+      return ConfigFault(EventType::F_STREAM_DISABLED, "R-TXN-011");
+    }
+    return CdChoice{false, txn.ssid};
+  }
+  if (!substreams) return CdChoice{false, 0};
+  // R-TXN-012: without a SubstreamID, S1DSS chooses: 0b00 F_STREAM_DISABLED, 0b01 bypass stage 1,
+  // 0b10 use CD[0] (0b11 is decoded as 0b00 by DecodeSte).
+  switch (ste.s1dss) {
+    case 1: return CdChoice{true, 0};
+    case 2: return CdChoice{false, 0};
+    default: return ConfigFault(EventType::F_STREAM_DISABLED, "R-TXN-012");
+  }
+}
+
+// Fetches, validates and decodes the CD at CD-table index `index`.
+Step<CdConfig> FetchCd(const TranslateContext& ctx, const spec::Txn& rec, const SteConfig& ste,
+                       uint32_t index, Fetcher& fetch) {
+  const CdPath path = LocateCd(ste, index);
+  uint64_t cd_addr = path.cd_addr;
+  if (path.two_level) {
+    uint64_t l1cd = 0;
+    auto r = FetchCdStructure(ctx, rec, ste, FetchKind::kL1Cd, index, path.l1cd_addr, 1, &l1cd,
+                              fetch);
+    if (auto* f = std::get_if<Fault>(&r)) return *f;
+    // R-TXN-013: an L1CD with V=0 reached by a transaction is C_BAD_SUBSTREAMID.
+    if (!CdAddressFromL1Cd(l1cd, ste, index, &cd_addr)) {
+      return ConfigFault(EventType::C_BAD_SUBSTREAMID, "R-TXN-013");
+    }
+  }
+  uint64_t cd[8] = {};
+  auto r = FetchCdStructure(ctx, rec, ste, FetchKind::kCd, index, cd_addr, 8, cd, fetch);
+  if (auto* f = std::get_if<Fault>(&r)) return *f;
+  CdContext cctx;
+  cctx.world = ste.world;
+  cctx.s1stalld = ste.s1stalld;
+  cctx.s2 = ste.s2;
+  const auto violations = CdIllegalReasons(cd, *ctx.p, cctx);
+  // R-TXN-014: a CD that is invalid or ILLEGAL gives C_BAD_CD.
+  if (!violations.empty()) return ConfigFault(EventType::C_BAD_CD, violations.front().rule);
+  return DecodeCd(cd, *ctx.p, cctx);
+}
+
+TxnOutcome TranslateWithSte(const TranslateContext& ctx, const spec::Txn& txn,
+                            const SteConfig& ste, Fetcher& fetch) {
+  spec::Txn rec;
+  const Access access = EffectiveAccess(txn, ste, &rec);
+  if (!ste.s1) {
+    // R-TXN-006: a SubstreamID on an STE with stage 1 disabled (Config 0b1x0) is
+    // C_BAD_SUBSTREAMID.
+    if (txn.ssv) return Terminate(rec, ConfigFault(EventType::C_BAD_SUBSTREAMID, "R-TXN-006"));
+    if (!ste.s2) {
+      // R-TXN-007: Config 0b100 bypasses both stages; an input address at or above 2^OAS is a
+      // stage-1 Address Size fault that aborts and records [§3.4].
+      if (!Fits(txn.addr, ctx.p->oas)) {
+        return Terminate(rec, ConfigFault(EventType::F_ADDR_SIZE, "R-TXN-007"));
+      }
+      return Ok(txn.addr);
+    }
+    return Stage1Bypass(ctx, rec, ste, access, fetch);
+  }
+  auto choice = SelectCd(txn, ste, *ctx.p);
+  if (auto* f = std::get_if<Fault>(&choice)) return Terminate(rec, *f);
+  const CdChoice c = std::get<CdChoice>(choice);
+  if (c.bypass_stage1) return Stage1Bypass(ctx, rec, ste, access, fetch);
+
+  auto cd = FetchCd(ctx, rec, ste, c.index, fetch);
+  if (auto* f = std::get_if<Fault>(&cd)) {
+    return MakeFaultOutcome(rec, *f, f->s2 ? S2FaultConfig(ste) : FaultConfig{true, true});
+  }
+  const CdConfig& cdc = std::get<CdConfig>(cd);
+  FetchTag tag;
+  tag.sid = txn.sid;
+  tag.cd_index = c.index;
+  tag.asid = cdc.asid;
+  tag.vmid = ste.vmid;
+  auto ipa = S1Translate(cdc, ste.world, txn.addr, access, ste.s2 ? &ste.s2cfg : nullptr, *ctx.p,
+                         fetch, tag);
+  if (auto* f = std::get_if<Fault>(&ipa)) {
+    // R-TXN-015: a stage-1 fault obeys CD.A and CD.R; a stage-2 fault met during the stage-1
+    // walk obeys STE.S2R (A implied) [§5.5].
+    const FaultConfig cfg = f->s2 ? S2FaultConfig(ste) : FaultConfig{cdc.a, cdc.r};
+    return MakeFaultOutcome(rec, *f, cfg);
+  }
+  return FinishStage2(ctx, rec, ste, access, std::get<uint64_t>(ipa), fetch);
+}
+
+}  // namespace
+
+TxnOutcome TranslateTxn(const TranslateContext& ctx, const spec::Txn& txn, Fetcher& fetch) {
+  if (!ctx.smmuen) {
+    // R-TXN-016: with SMMUEN=0 a transaction aborts without an event if GBPA.ABORT=1; else it
+    // bypasses, aborting without an event if its address does not fit the OAS [§3.4].
+    if (ctx.gbpa_abort || !Fits(txn.addr, ctx.p->oas)) {
+      Fault f = ConfigFault(EventType::F_UUT, "R-TXN-016");
+      f.silent = true;
+      return MakeFaultOutcome(txn, f, FaultConfig{});
+    }
+    return Ok(txn.addr);
+  }
+  auto located = LocateSte(ctx.strtab, txn.sid, *ctx.p, fetch);
+  if (auto* f = std::get_if<Fault>(&located)) return Terminate(txn, *f);
+  const uint64_t* raw = std::get<FetchedSte>(located).ste;
+  const SteConfig ste = DecodeSte(raw, *ctx.p, ctx.e2h);
+  // R-TXN-017: STE.V=0 gives C_BAD_STE; V=1 with Config 0b0xx aborts with no event; an ILLEGAL
+  // STE gives C_BAD_STE (rules R-STE-*).
+  if (!ste.valid) return Terminate(txn, ConfigFault(EventType::C_BAD_STE, "R-STE-001"));
+  if (ste.abort) {
+    Fault f = ConfigFault(EventType::C_BAD_STE, "R-STE-002");
+    f.silent = true;
+    return Terminate(txn, f);
+  }
+  const auto violations = SteIllegalReasons(raw, *ctx.p);
+  if (!violations.empty()) {
+    return Terminate(txn, ConfigFault(EventType::C_BAD_STE, violations.front().rule));
+  }
+  return TranslateWithSte(ctx, txn, ste, fetch);
+}
+
+}  // namespace smmuref::model::arch

@@ -1,0 +1,22 @@
+// The command queue consumer [IHI0070 §4, §6.3.26-§6.3.27, §7.1].
+// Tests: tests/model/arch/cmdq_test.cc, corpus/vectors/cmdq/*.vec
+#pragma once
+
+#include "smmuref/model/arch/memory.h"
+#include "smmuref/model/arch/regs.h"
+#include "smmuref/spec/profile.h"
+
+namespace smmuref::model::arch {
+
+// CMDQ_CONS.ERR codes [IHI0070 §7.1].
+inline constexpr unsigned kCerrorNone = 0x00;
+inline constexpr unsigned kCerrorIll = 0x01;
+inline constexpr unsigned kCerrorAbt = 0x02;
+
+// Consumes commands while the queue is enabled, non-empty and CMDQ_ERR is inactive.
+void ProcessCommandQueue(Registers& regs, Memory& mem, const spec::Profile& p);
+
+// Whether a command is legal under the profile (CERROR_ILL otherwise), before any effect.
+unsigned CheckCommand(const uint64_t cmd[2], const spec::Profile& p);
+
+}  // namespace smmuref::model::arch

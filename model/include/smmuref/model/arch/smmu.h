@@ -1,0 +1,50 @@
+// One SMMU as the reference model: memory, registers, the command queue consumer, the event
+// queue producer, and translation of client transactions into *sets* of allowed outcomes.
+// Tests: tests/model/arch/smmu_test.cc and every vector in corpus/vectors/.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "smmuref/model/arch/memory.h"
+#include "smmuref/model/arch/regs.h"
+#include "smmuref/spec/observation.h"
+#include "smmuref/spec/profile.h"
+
+namespace smmuref::model::arch {
+
+class Smmu {
+ public:
+  explicit Smmu(const spec::Profile& p);
+  Smmu(const Smmu&) = delete;
+  Smmu& operator=(const Smmu&) = delete;
+
+  const spec::Profile& profile() const { return profile_; }
+  Memory& memory() { return mem_; }
+  const Memory& memory() const { return mem_; }
+  Registers& regs() { return regs_; }
+  const Registers& regs() const { return regs_; }
+
+  // CPU-side register accesses (R-REG-*); writes may trigger SMMU actions.
+  uint64_t ReadReg(spec::Reg r) const { return regs_.Read(r); }
+  void WriteReg(spec::Reg r, uint64_t v) { regs_.Write(r, v); }
+  void WriteReg32(spec::Reg r, bool high, uint32_t v) { regs_.Write32(r, high, v); }
+
+  // Consumes commands until the queue is empty, disabled, or stops on an error (R-CMDQ-*).
+  void ProcessCommands();
+
+  // Every outcome the architecture allows for `txn` in the current state. Pure: no state changes.
+  // With no caching modelled yet every read sees current memory, so the set has one element.
+  std::vector<spec::TxnOutcome> Translate(const spec::Txn& txn) const;
+
+  // Adopts one allowed outcome: writes its event record to the event queue if there is one
+  // (R-EVTQ-*). `o` must be an element of Translate(txn).
+  void Commit(const spec::TxnOutcome& o);
+
+ private:
+  spec::Profile profile_;
+  Memory mem_;
+  Registers regs_;
+};
+
+}  // namespace smmuref::model::arch

@@ -1,0 +1,25 @@
+// The path of one client transaction through the SMMU: global bypass, stream table, STE,
+// substream selection, CD, stage 1, stage 2, and the fault that stops it [IHI0070 §3.3, §3.4,
+// §5.2, §7.3 (priority)]. Every structure read goes through a Fetcher, so the same function
+// yields each allowed outcome when the fetcher offers cached values.
+// Tests: tests/model/arch/translate_test.cc and every vector in corpus/vectors/.
+#pragma once
+
+#include "smmuref/model/arch/memory.h"
+#include "smmuref/model/arch/strtab.h"
+#include "smmuref/spec/observation.h"
+#include "smmuref/spec/profile.h"
+
+namespace smmuref::model::arch {
+
+struct TranslateContext {
+  const spec::Profile* p = nullptr;
+  bool smmuen = false;      // CR0.SMMUEN
+  bool gbpa_abort = false;  // GBPA.ABORT
+  bool e2h = false;         // CR2.E2H
+  StrtabRegs strtab;
+};
+
+spec::TxnOutcome TranslateTxn(const TranslateContext& ctx, const spec::Txn& txn, Fetcher& fetch);
+
+}  // namespace smmuref::model::arch
