@@ -22,10 +22,12 @@ struct CdPath {
 };
 CdPath LocateCd(const SteConfig& ste, uint32_t index);
 
-// Level-2 CD address from an L1CD; false if the L1CD is invalid (V=0), which the caller reports as
-// C_BAD_SUBSTREAMID (R-CD-...).
+// Level-2 CD address from an L1CD; false if the L1CD is invalid (V=0, R-CD-022) or its L2Ptr is
+// out of range (R-CD-023), which the caller reports as C_BAD_SUBSTREAMID.
 bool CdAddressFromL1Cd(uint64_t l1cd, const SteConfig& ste, uint32_t index, uint64_t* cd_addr);
 
+// Decodes a CD for the STE context `ctx`. Disabled or absent halves have enabled=false and their
+// other fields at defaults.
 CdConfig DecodeCd(const uint64_t cd[8], const spec::Profile& p, const CdContext& ctx);
 
 // Every rule that makes the CD ILLEGAL (including V=0) under `p` and `ctx`; empty when legal.

@@ -22,8 +22,16 @@ inline bool SteIsIllegal(const uint64_t ste[8], const spec::Profile& p) {
   return !SteIllegalReasons(ste, p).empty();
 }
 
-// Stage-2 start level and concatenation from S2SL0/S2TG/S2T0SZ; false if inconsistent.
+// Stage-2 start level and concatenation from S2SL0/S2TG/S2T0SZ; false if inconsistent
+// (R-STE-020). 52-bit stage 2 (S2DS, S2SL0_2) is not modelled: S2DS is taken as 0.
 bool S2StartLevel(unsigned s2t0sz, unsigned s2sl0, unsigned granule_shift,
                   const spec::Profile& p, int* level, unsigned* concat);
+
+// Shared by the STE and CD decoders:
+// MIN(ps, OAS) in bits for an S2PS/IPS encoding, with the reserved encodings of each minor
+// revision (R-STE-024, R-CD-015).
+unsigned EffectiveAddressSize(unsigned ps, const spec::Profile& p);
+// Whether IDR5 advertises the granule (12, 14 or 16 bits).
+bool GranuleSupported(unsigned granule_shift, const spec::Profile& p);
 
 }  // namespace smmuref::model::arch
