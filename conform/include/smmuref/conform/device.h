@@ -1,0 +1,41 @@
+// A device under test as the harness drives it: memory, registers, command processing and
+// transactions. `model` is the reference; later implementations and plug-in DUTs implement the
+// same interface.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "smmuref/spec/error.h"
+#include "smmuref/spec/observation.h"
+#include "smmuref/spec/profile.h"
+
+namespace smmuref::conform {
+
+class Device {
+ public:
+  virtual ~Device() = default;
+  virtual std::string Name() const = 0;
+  // CPU view of memory.
+  virtual void MemWrite64(uint64_t pa, uint64_t value) = 0;
+  virtual uint64_t MemRead64(uint64_t pa) = 0;
+  virtual void MemClean(uint64_t pa, uint64_t len) = 0;
+  // Makes SMMU accesses to [pa, pa+len) fail with an external abort.
+  virtual void MemAbort(uint64_t pa, uint64_t len) = 0;
+  virtual uint64_t RegRead(spec::Reg r) = 0;
+  virtual void RegWrite(spec::Reg r, uint64_t value) = 0;
+  virtual void RegWrite32(spec::Reg r, bool high, uint32_t value) = 0;
+  virtual void ProcessCommands() = 0;
+  // The outcomes this device allows (the model: every allowed outcome; a concrete device: the one
+  // it produced). Then Commit adopts one of them.
+  virtual std::vector<spec::TxnOutcome> Translate(const spec::Txn& txn) = 0;
+  virtual void Commit(const spec::TxnOutcome& o) = 0;
+};
+
+// Built-in devices by name: "model".
+std::vector<std::string> DeviceNames();
+spec::Result<std::unique_ptr<Device>> MakeDevice(const std::string& name, const spec::Profile& p);
+
+}  // namespace smmuref::conform

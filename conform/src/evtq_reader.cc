@@ -1,0 +1,55 @@
+// Queue geometry and event-queue reading from the software side [IHI0070 §3.5, §7.1].
+#include "smmuref/conform/evtq_reader.h"
+
+#include <algorithm>
+
+#include "smmuref/spec/tables.h"
+
+namespace smmuref::conform {
+
+using spec::Reg;
+namespace rf = spec::reg;
+
+namespace {
+QueueGeometry Geometry(uint64_t base_reg, spec::Field log2f, spec::Field addrf, unsigned cap,
+                       unsigned entry_log2) {
+  QueueGeometry q;
+  q.log2size = std::min<unsigned>(static_cast<unsigned>(spec::Get(&base_reg, log2f)), cap);
+  const unsigned align = std::max(5u, q.log2size + entry_log2);
+  q.base = (spec::Get(&base_reg, addrf) << 5) & ~((uint64_t{1} << align) - 1);
+  return q;
+}
+}  // namespace
+
+QueueGeometry CommandQueue(Device& d, const spec::Profile& p) {
+  const uint64_t idr1 = d.RegRead(Reg::IDR1);
+  return Geometry(d.RegRead(Reg::CMDQ_BASE), rf::CMDQ_BASE_LOG2SIZE, rf::CMDQ_BASE_ADDR,
+                  static_cast<unsigned>(spec::Get(&idr1, rf::IDR1_CMDQS)), 4);
+}
+
+QueueGeometry EventQueue(Device& d, const spec::Profile& p) {
+  const uint64_t idr1 = d.RegRead(Reg::IDR1);
+  return Geometry(d.RegRead(Reg::EVENTQ_BASE), rf::EVENTQ_BASE_LOG2SIZE, rf::EVENTQ_BASE_ADDR,
+                  static_cast<unsigned>(spec::Get(&idr1, rf::IDR1_EVENTQS)), 5);
+}
+
+std::optional<spec::EventRecord> PeekEvent(Device& d, const spec::Profile& p) {
+  const QueueGeometry q = EventQueue(d, p);
+  const uint64_t prod = d.RegRead(Reg::EVENTQ_PROD), cons = d.RegRead(Reg::EVENTQ_CONS);
+  if (q.Value(prod) == q.Value(cons)) return std::nullopt;
+  const uint64_t slot = q.base + q.Index(cons) * 32;
+  uint64_t rec[4];
+  for (int i = 0; i < 4; ++i) rec[i] = d.MemRead64(slot + 8 * i);
+  return spec::DecodeEvent(rec);
+}
+
+std::optional<spec::EventRecord> PopEvent(Device& d, const spec::Profile& p) {
+  auto rec = PeekEvent(d, p);
+  if (rec) {
+    const QueueGeometry q = EventQueue(d, p);
+    d.RegWrite(Reg::EVENTQ_CONS, q.Next(d.RegRead(Reg::EVENTQ_CONS)));
+  }
+  return rec;
+}
+
+}  // namespace smmuref::conform

@@ -1,0 +1,146 @@
+// Parsing and matching of expectations (spec/vector-format.md).
+#include "smmuref/conform/expect.h"
+
+#include <cstdio>
+
+namespace smmuref::conform {
+
+using spec::Error;
+
+namespace {
+
+const char* const kFieldNames[] = {"sid", "ssid", "ssv", "addr", "ipa", "class", "s2",
+                                   "rnw", "ind", "pnu", "fetch", "ttrnw"};
+
+uint64_t RecordField(const spec::EventRecord& r, const std::string& name) {
+  if (name == "sid") return r.sid;
+  if (name == "ssid") return r.ssid;
+  if (name == "ssv") return r.ssv;
+  if (name == "addr") return r.input_addr;
+  if (name == "ipa") return r.ipa;
+  if (name == "class") return static_cast<uint64_t>(r.cls);
+  if (name == "s2") return r.s2;
+  if (name == "rnw") return r.rnw;
+  if (name == "ind") return r.ind;
+  if (name == "pnu") return r.pnu;
+  if (name == "fetch") return r.fetch_addr;
+  if (name == "ttrnw") return r.ttrnw;
+  return 0;
+}
+
+std::string Hex(uint64_t v) {
+  char b[24];
+  std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
+  return b;
+}
+
+spec::Result<Expectation> ParseOne(const VectorLine& l, const std::vector<std::string>& t) {
+  Expectation e;
+  if (t.empty()) return Error{l.Where(), "expected ok PA, abort, raz, fault EVENT or oneof"};
+  if (t[0] == "ok") {
+    if (t.size() != 2) return Error{l.Where(), "'expect ok' takes one PA"};
+    VectorLine tmp = l;
+    auto pa = ParseNumber(tmp, t[1]);
+    if (!pa) return pa.error();
+    e.kind = Expectation::Kind::kOk;
+    e.pa = *pa;
+    return e;
+  }
+  if (t[0] == "abort" || t[0] == "raz") {
+    if (t.size() != 1) return Error{l.Where(), "'expect " + t[0] + "' takes no arguments"};
+    e.kind = t[0] == "abort" ? Expectation::Kind::kAbort : Expectation::Kind::kRaz;
+    return e;
+  }
+  if (t[0] == "fault") {
+    VectorLine sub = l;
+    sub.args.assign(t.begin() + 1, t.end());
+    auto f = ParseEventExpectation(sub, 0);
+    if (!f) return f.error();
+    f->kind = Expectation::Kind::kFault;
+    return f;
+  }
+  return Error{l.Where(), "unknown expectation '" + t[0] + "' (ok, abort, raz, fault, oneof)"};
+}
+
+}  // namespace
+
+bool Expectation::MatchesOutcome(const spec::TxnOutcome& o) const {
+  using K = spec::TxnOutcome::Kind;
+  switch (kind) {
+    case Kind::kOk: return o.kind == K::kOk && o.pa == pa;
+    case Kind::kAbort: return o.kind == K::kAbort;
+    case Kind::kRaz: return o.kind == K::kRazWi;
+    case Kind::kFault: return o.kind != K::kOk && o.event && o.event->type == event;
+  }
+  return false;
+}
+
+bool Expectation::MatchesRecord(const spec::EventRecord& r, std::string* why) const {
+  if (r.type != event) {
+    *why = std::string("observed record ") + ToString(r);
+    return false;
+  }
+  for (const auto& [name, want] : fields) {
+    const uint64_t got = RecordField(r, name);
+    if (got != want) {
+      *why = name + "=" + Hex(got) + " in observed record " + ToString(r);
+      return false;
+    }
+  }
+  return true;
+}
+
+spec::Result<Expectation> ParseEventExpectation(const VectorLine& l, size_t start) {
+  Expectation e;
+  e.kind = Expectation::Kind::kFault;
+  if (l.args.size() <= start) return Error{l.Where(), "expected an event name, e.g. C_BAD_STE"};
+  if (!spec::ParseEventType(l.args[start], &e.event)) {
+    return Error{l.Where(), "unknown event '" + l.args[start] + "'"};
+  }
+  for (size_t i = start + 1; i < l.args.size(); ++i) {
+    const std::string& kv = l.args[i];
+    const size_t eq = kv.find('=');
+    if (eq == std::string::npos) return Error{l.Where(), "expected field=value, got '" + kv + "'"};
+    const std::string name = kv.substr(0, eq), value = kv.substr(eq + 1);
+    bool known = false;
+    for (const char* f : kFieldNames) known |= name == f;
+    if (!known) {
+      return Error{l.Where(), "unknown event field '" + name +
+                                  "' (sid ssid ssv addr ipa class s2 rnw ind pnu fetch ttrnw)"};
+    }
+    uint64_t v = 0;
+    if (name == "class" && (value == "CD" || value == "TT" || value == "IN")) {
+      v = value == "CD" ? 0 : value == "TT" ? 1 : 2;
+    } else {
+      auto n = ParseNumber(l, value);
+      if (!n) return n.error();
+      v = *n;
+    }
+    e.fields[name] = v;
+  }
+  return e;
+}
+
+spec::Result<std::vector<Expectation>> ParseExpectation(const VectorLine& l) {
+  std::vector<Expectation> out;
+  if (!l.args.empty() && l.args[0] == "oneof") {
+    std::vector<std::string> cur;
+    for (size_t i = 1; i <= l.args.size(); ++i) {
+      if (i == l.args.size() || l.args[i] == "|") {
+        auto e = ParseOne(l, cur);
+        if (!e) return e.error();
+        out.push_back(*e);
+        cur.clear();
+      } else {
+        cur.push_back(l.args[i]);
+      }
+    }
+    return out;
+  }
+  auto e = ParseOne(l, l.args);
+  if (!e) return e.error();
+  out.push_back(*e);
+  return out;
+}
+
+}  // namespace smmuref::conform

@@ -1,0 +1,338 @@
+// The vector runner: executes the normative core of format v1 (spec/vector-format.md) against a
+// device, and hands `api.*` lines to the IOMMU API executor.
+#include "smmuref/conform/runner.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <optional>
+
+#include "smmuref/conform/device.h"
+#include "smmuref/conform/evtq_reader.h"
+#include "smmuref/conform/expect.h"
+#include "smmuref/spec/tables.h"
+#ifdef SMMUREF_HAVE_API
+#include "smmuref/conform/api_vectors.h"
+#endif
+
+namespace smmuref::conform {
+
+using spec::Error;
+using spec::Reg;
+using spec::Result;
+
+namespace {
+
+std::string Hex(uint64_t v) {
+  char b[24];
+  std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
+  return b;
+}
+
+Error Usage(const VectorLine& l, const std::string& form) {
+  return Error{l.Where(), "'" + l.op + "' expects: " + form};
+}
+
+// Register name, with "+4" selecting the upper half of a 64-bit register for 32-bit accesses.
+Result<std::pair<Reg, bool>> ParseRegName(const VectorLine& l, std::string name) {
+  bool high = false;
+  if (name.size() > 2 && name.substr(name.size() - 2) == "+4") {
+    high = true;
+    name.resize(name.size() - 2);
+  }
+  Reg r;
+  if (!spec::ParseReg(name, &r)) return Error{l.Where(), "unknown register '" + name + "'"};
+  if (high && !spec::RegIs64(r)) {
+    return Error{l.Where(), name + " is a 32-bit register; '+4' names the upper half of 64-bit ones"};
+  }
+  return std::make_pair(r, high);
+}
+
+class Session {
+ public:
+  Session(const RunOptions& opts, FileReport* report) : opts_(opts), report_(report) {}
+
+  Result<bool> Execute(const VectorLine& l) {
+    if (l.op.rfind("api.", 0) == 0) return ExecuteApi(l);
+    // Any line other than an `expect` first adopts the pending transaction's outcome.
+    if (l.op != "expect" && pending_) CommitPending(pending_->outcomes.front());
+    if (l.op == "profile") return Profile(l);
+    if (!device_) {
+      auto made = Reset("full", {}, l);
+      if (!made) return made;
+    }
+    if (l.op == "mem.write64") return MemWrite(l);
+    if (l.op == "mem.clean" || l.op == "mem.abort") return MemRange(l);
+    if (l.op == "reg.write32" || l.op == "reg.write64") return RegWrite(l);
+    if (l.op == "reg.expect32" || l.op == "reg.expect64") return RegExpect(l);
+    if (l.op == "cmd") return Cmd(l);
+    if (l.op == "process") {
+      if (!l.args.empty()) return Usage(l, "process");
+      device_->ProcessCommands();
+      return true;
+    }
+    if (l.op == "txn") return Txn(l);
+    if (l.op == "expect") return Expect(l);
+    if (l.op == "event.expect") return EventExpect(l);
+    if (l.op == "event.none") return EventNone(l);
+    return Error{l.Where(), "unknown operation '" + l.op + "'"};
+  }
+
+  void Finish() {
+    if (pending_) CommitPending(pending_->outcomes.front());
+  }
+
+ private:
+  struct Pending {
+    spec::Txn txn;
+    std::vector<spec::TxnOutcome> outcomes;
+    std::string where;
+  };
+
+  void Pass() { ++report_->passed; }
+  void Fail(const VectorLine& l, const std::string& msg) {
+    ++report_->failed;
+    report_->failures.push_back({l.Where(), msg});
+  }
+
+  Result<bool> Reset(const std::string& name, const std::vector<std::string>& overrides,
+                     const VectorLine& l) {
+    auto p = spec::LoadProfile(name, overrides);
+    if (!p) return Error{l.Where(), p.error().ToString()};
+    auto d = MakeDevice(opts_.dut, *p);
+    if (!d) return Error{l.Where(), d.error().message};
+    device_ = std::move(*d);
+    profile_ = *p;
+    return true;
+  }
+
+  Result<bool> Profile(const VectorLine& l) {
+    if (l.args.empty()) return Usage(l, "profile NAME [key=value ...]");
+    return Reset(l.args[0], {l.args.begin() + 1, l.args.end()}, l);
+  }
+
+  Result<bool> MemWrite(const VectorLine& l) {
+    if (l.args.size() != 2) return Usage(l, "mem.write64 PA VALUE");
+    auto pa = ParseNumber(l, l.args[0]);
+    if (!pa) return pa.error();
+    auto v = ParseNumber(l, l.args[1]);
+    if (!v) return v.error();
+    if (*pa & 7) return Error{l.Where(), "mem.write64 needs an 8-byte aligned PA, got " + Hex(*pa)};
+    device_->MemWrite64(*pa, *v);
+    return true;
+  }
+
+  Result<bool> MemRange(const VectorLine& l) {
+    if (l.args.size() != 2) return Usage(l, l.op + " PA LEN");
+    auto pa = ParseNumber(l, l.args[0]);
+    if (!pa) return pa.error();
+    auto len = ParseNumber(l, l.args[1]);
+    if (!len) return len.error();
+    if (l.op == "mem.clean") device_->MemClean(*pa, *len);
+    else device_->MemAbort(*pa, *len);
+    return true;
+  }
+
+  Result<bool> RegWrite(const VectorLine& l) {
+    if (l.args.size() != 2) return Usage(l, l.op + " NAME VALUE");
+    auto reg = ParseRegName(l, l.args[0]);
+    if (!reg) return reg.error();
+    auto v = ParseNumber(l, l.args[1]);
+    if (!v) return v.error();
+    const auto [r, high] = *reg;
+    if (l.op == "reg.write32") {
+      if (*v > 0xffffffffull) return Error{l.Where(), "reg.write32 value exceeds 32 bits"};
+      device_->RegWrite32(r, high, static_cast<uint32_t>(*v));
+    } else {
+      if (high) return Error{l.Where(), "reg.write64 takes the register name without '+4'"};
+      if (!spec::RegIs64(r) && *v > 0xffffffffull) {
+        return Error{l.Where(), std::string(spec::RegName(r)) + " is a 32-bit register"};
+      }
+      device_->RegWrite(r, *v);
+    }
+    return true;
+  }
+
+  Result<bool> RegExpect(const VectorLine& l) {
+    if (l.args.size() != 2) return Usage(l, l.op + " NAME VALUE");
+    auto reg = ParseRegName(l, l.args[0]);
+    if (!reg) return reg.error();
+    auto v = ParseNumber(l, l.args[1]);
+    if (!v) return v.error();
+    const auto [r, high] = *reg;
+    uint64_t got = device_->RegRead(r);
+    if (l.op == "reg.expect32") got = high ? got >> 32 : got & 0xffffffffull;
+    if (got == *v) Pass();
+    else Fail(l, std::string(spec::RegName(r)) + (high ? "+4" : "") + ": expected " + Hex(*v) +
+                     ", observed " + Hex(got));
+    return true;
+  }
+
+  Result<bool> Cmd(const VectorLine& l) {
+    if (l.args.size() != 2) return Usage(l, "cmd DW0 DW1");
+    auto d0 = ParseNumber(l, l.args[0]);
+    if (!d0) return d0.error();
+    auto d1 = ParseNumber(l, l.args[1]);
+    if (!d1) return d1.error();
+    const QueueGeometry q = CommandQueue(*device_, profile_);
+    const uint64_t prod = device_->RegRead(Reg::CMDQ_PROD);
+    const uint64_t slot = q.base + q.Index(prod) * 16;
+    device_->MemWrite64(slot, *d0);
+    device_->MemWrite64(slot + 8, *d1);
+    device_->RegWrite(Reg::CMDQ_PROD, q.Next(prod));
+    return true;
+  }
+
+  Result<bool> Txn(const VectorLine& l) {
+    if (l.args.size() != 4) return Usage(l, "txn SID SSID|- IOVA ACCESS");
+    spec::Txn t;
+    auto sid = ParseNumber(l, l.args[0]);
+    if (!sid) return sid.error();
+    if (*sid > 0xffffffffull) return Error{l.Where(), "SID exceeds 32 bits"};
+    t.sid = static_cast<uint32_t>(*sid);
+    if (l.args[1] != "-") {
+      auto ssid = ParseNumber(l, l.args[1]);
+      if (!ssid) return ssid.error();
+      if (*ssid >= (1u << 20)) return Error{l.Where(), "SSID exceeds 20 bits"};
+      t.ssv = true;
+      t.ssid = static_cast<uint32_t>(*ssid);
+    }
+    auto addr = ParseNumber(l, l.args[2]);
+    if (!addr) return addr.error();
+    t.addr = *addr;
+    const std::string& acc = l.args[3];
+    if (acc.empty() || acc.size() > 2 || (acc[0] != 'r' && acc[0] != 'w' && acc[0] != 'x') ||
+        (acc.size() == 2 && acc[1] != 'p')) {
+      return Error{l.Where(), "ACCESS is r, w or x, optionally followed by p; got '" + acc + "'"};
+    }
+    t.write = acc[0] == 'w';
+    t.instr = acc[0] == 'x';
+    t.priv = acc.size() == 2;
+    auto outcomes = device_->Translate(t);
+    if (outcomes.empty()) return Error{l.Where(), "device returned no outcome"};
+    pending_ = Pending{t, std::move(outcomes), l.Where()};
+    return true;
+  }
+
+  void CommitPending(const spec::TxnOutcome& o) {
+    device_->Commit(o);
+    pending_.reset();
+  }
+
+  Result<bool> Expect(const VectorLine& l) {
+    if (!pending_) return Error{l.Where(), "'expect' must follow a 'txn' line"};
+    auto alts = ParseExpectation(l);
+    if (!alts) return alts.error();
+    const Pending p = std::move(*pending_);
+    pending_.reset();
+    const std::string want = l.text.substr(std::string("expect").size() + 1);
+    // Adopt the first allowed outcome that some alternative accepts, then check what the event
+    // queue shows.
+    for (const auto& o : p.outcomes) {
+      for (const auto& alt : *alts) {
+        if (!alt.MatchesOutcome(o)) continue;
+        const uint64_t prod_before = device_->RegRead(Reg::EVENTQ_PROD);
+        device_->Commit(o);
+        std::string why;
+        if (CheckQueueAfter(alt, o, prod_before, &why)) Pass();
+        else Fail(l, "txn " + ToString(p.txn) + ": expected " + want + "; " + why);
+        return true;
+      }
+    }
+    std::string observed;
+    for (const auto& o : p.outcomes) observed += (observed.empty() ? "" : " | ") + ToString(o);
+    device_->Commit(p.outcomes.front());
+    Fail(l, "txn " + ToString(p.txn) + ": expected " + want + ", observed " + observed);
+    return true;
+  }
+
+  // `expect fault`: the record must be the next unread one in the queue, and is consumed. Every
+  // other expectation: the transaction wrote no record.
+  bool CheckQueueAfter(const Expectation& alt, const spec::TxnOutcome& o, uint64_t prod_before,
+                       std::string* why) {
+    if (alt.kind != Expectation::Kind::kFault) {
+      const QueueGeometry q = EventQueue(*device_, profile_);
+      if (q.Value(device_->RegRead(Reg::EVENTQ_PROD)) == q.Value(prod_before)) return true;
+      *why = "outcome " + ToString(o) + " but an event record was written";
+      return false;
+    }
+    auto rec = PopEvent(*device_, profile_);
+    if (!rec) {
+      *why = "outcome " + ToString(o) + " but the event queue holds no new record";
+      return false;
+    }
+    return alt.MatchesRecord(*rec, why);
+  }
+
+  Result<bool> EventExpect(const VectorLine& l) {
+    auto e = ParseEventExpectation(l, 0);
+    if (!e) return e.error();
+    auto rec = PopEvent(*device_, profile_);
+    std::string why;
+    if (!rec) Fail(l, "expected " + l.text.substr(13) + ", but the event queue holds no record");
+    else if (!e->MatchesRecord(*rec, &why)) Fail(l, "expected " + l.text.substr(13) + "; " + why);
+    else Pass();
+    return true;
+  }
+
+  Result<bool> EventNone(const VectorLine& l) {
+    if (!l.args.empty()) return Usage(l, "event.none");
+    auto rec = PeekEvent(*device_, profile_);
+    if (rec) Fail(l, "expected no unread event record, observed " + ToString(*rec));
+    else Pass();
+    return true;
+  }
+
+  Result<bool> ExecuteApi(const VectorLine& l) {
+#ifdef SMMUREF_HAVE_API
+    if (!api_) api_ = MakeModelApiExecutor();
+    auto r = api_->Execute(l);
+    if (!r) return r.error();
+    if (r->kind == LineResult::Kind::kPass) Pass();
+    if (r->kind == LineResult::Kind::kFail) Fail(l, r->message);
+    return true;
+#else
+    return Error{l.Where(), "not modelled: IOMMU API operations are not built into this binary"};
+#endif
+  }
+
+  RunOptions opts_;
+  FileReport* report_;
+  std::unique_ptr<Device> device_;
+  spec::Profile profile_;
+  std::optional<Pending> pending_;
+#ifdef SMMUREF_HAVE_API
+  std::unique_ptr<LineExecutor> api_;
+#endif
+};
+
+}  // namespace
+
+FileReport RunVectorFile(const VectorFile& file, const RunOptions& opts) {
+  FileReport report;
+  report.path = file.path;
+  Session s(opts, &report);
+  for (const auto& l : file.lines) {
+    auto r = s.Execute(l);
+    if (!r) {
+      report.error = true;
+      report.error_message = r.error().ToString();
+      return report;
+    }
+  }
+  s.Finish();
+  return report;
+}
+
+FileReport RunVectorPath(const std::string& path, const RunOptions& opts) {
+  auto f = ReadVectorFile(path);
+  if (!f) {
+    FileReport report;
+    report.path = path;
+    report.error = true;
+    report.error_message = f.error().ToString();
+    return report;
+  }
+  return RunVectorFile(*f, opts);
+}
+
+}  // namespace smmuref::conform
