@@ -21,6 +21,10 @@ struct Access {
   bool priv = false;
 };
 
+// The level a stage-1 walk starts at for an input of `ia_bits` (64 - TxSZ) bits and granule
+// 2^granule_shift: 4 - ceil((ia_bits - granule_shift) / (granule_shift - 3)) [DDI0487 D8.2].
+int S1StartLevel(unsigned ia_bits, unsigned granule_shift);
+
 // Stage 1: translates `va` through `cd` and returns the output address (an IPA when `s2` is
 // non-null, i.e. nested, else a PA). Each table-descriptor address is itself translated by stage 2
 // when nested (faults there have S2=1, CLASS=TT, IPA = descriptor address). Faults are stage 1
