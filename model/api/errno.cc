@@ -1,0 +1,46 @@
+// Names of API results as written in spec/rules-api.md and vector files. Tests: errno_test.cc.
+#include "smmuref/model/api/errno.h"
+
+#include <utility>
+
+namespace smmuref::model::api {
+namespace {
+
+constexpr std::pair<Errno, const char*> kNames[] = {
+    {Errno::kOk, "0"},
+    {Errno::kEPERM, "-EPERM"},
+    {Errno::kENOENT, "-ENOENT"},
+    {Errno::kESRCH, "-ESRCH"},
+    {Errno::kEIO, "-EIO"},
+    {Errno::kENOMEM, "-ENOMEM"},
+    {Errno::kEFAULT, "-EFAULT"},
+    {Errno::kEBUSY, "-EBUSY"},
+    {Errno::kEEXIST, "-EEXIST"},
+    {Errno::kENODEV, "-ENODEV"},
+    {Errno::kEINVAL, "-EINVAL"},
+    {Errno::kENOSPC, "-ENOSPC"},
+    {Errno::kEDOM, "-EDOM"},
+    {Errno::kERANGE, "-ERANGE"},
+    {Errno::kEOVERFLOW, "-EOVERFLOW"},
+    {Errno::kEOPNOTSUPP, "-EOPNOTSUPP"},
+    {Errno::kContractViolation, "WARN"},
+    {Errno::kBadChoice, "BADCHOICE"},
+};
+
+}  // namespace
+
+std::string ErrnoName(Errno e) {
+  for (const auto& [v, n] : kNames) {
+    if (v == e) return n;
+  }
+  return std::to_string(static_cast<int>(e));
+}
+
+std::optional<Errno> ErrnoFromName(const std::string& name) {
+  for (const auto& [v, n] : kNames) {
+    if (name == n) return v;
+  }
+  return std::nullopt;
+}
+
+}  // namespace smmuref::model::api

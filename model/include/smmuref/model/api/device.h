@@ -1,0 +1,46 @@
+// Devices probed onto an instance: StreamIDs, PASID width, DMA masks and coherency, the group
+// they land in. Rules R-API-*, R-GROUP-*. Tests: tests/model/api/device_test.cc.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "smmuref/model/api/instance.h"
+
+namespace smmuref::model::api {
+
+using DeviceId = uint32_t;
+using GroupId = uint32_t;
+
+enum class DefaultDomainType { kDma, kIdentity };
+
+struct DeviceDesc {
+  InstanceId instance = 0;
+  std::vector<uint32_t> sids;
+  uint32_t pasid_bits = 0;               // device PASID capability; 0 = none
+  std::optional<DeviceId> alias;         // declared DMA alias of an already probed device
+  DefaultDomainType default_type = DefaultDomainType::kDma;
+  uint64_t dma_mask = ~0ull;
+  uint64_t coherent_dma_mask = ~0ull;
+  bool coherent = true;                  // device DMA snoops CPU caches
+  bool require_direct = false;           // has IOMMU_RESV_DIRECT regions: never blocked
+};
+
+struct Device {
+  DeviceId id = 0;
+  DeviceDesc desc;
+  GroupId group = 0;
+  bool removed = false;
+  bool feat_sva = false;
+  bool feat_iopf = false;
+  bool feat_aux = false;
+  // 2018 RFC sva_device_init parameters.
+  bool sva_param = false;
+  uint32_t sva_min = 0, sva_max = 0, sva_features = 0;
+  // Aux domains attached to this device and whether its PASID (TTBR0) path is enabled.
+  std::vector<uint32_t> aux_domains;
+  bool aux_path = false;
+};
+
+}  // namespace smmuref::model::api
