@@ -50,7 +50,7 @@ constexpr Key kKeys[] = {
     {"ril", &Profile::ril, nullptr, 1, nullptr},
     {"stt", &Profile::stt, nullptr, 1, nullptr},
     {"bbml", nullptr, &Profile::bbml, 2, nullptr},
-    {"oas", nullptr, &Profile::oas, 48, nullptr},
+    {"oas", nullptr, &Profile::oas, 56, nullptr},
     {"gran4k", &Profile::gran4k, nullptr, 1, nullptr},
     {"gran16k", &Profile::gran16k, nullptr, 1, nullptr},
     {"gran64k", &Profile::gran64k, nullptr, 1, nullptr},

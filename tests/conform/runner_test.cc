@@ -1,0 +1,113 @@
+// Vector parsing and the runner: expectations that hold and fail, and bad input that must give a
+// file:line error instead of a crash.
+#include "smmuref/conform/runner.h"
+
+#include <gtest/gtest.h>
+
+#include "smmuref/conform/explain.h"
+
+using namespace smmuref::conform;
+
+namespace {
+
+const char kSetup[] =
+    "smmuref-vectors 1\n"
+    "profile full\n"
+    "reg.write64 STRTAB_BASE 0x100000\n"
+    "reg.write32 STRTAB_BASE_CFG 0x4\n"
+    "reg.write64 EVENTQ_BASE 0x200004\n"
+    "reg.write64 CMDQ_BASE 0x210004\n"
+    "reg.write32 CR0 0xd\n"
+    "mem.write64 0x100040 0x9   # SID 1 bypass\n";
+
+FileReport Run(const std::string& body) {
+  auto f = ParseVectorText(std::string(kSetup) + body, "t.vec");
+  EXPECT_TRUE(f.ok()) << (f.ok() ? "" : f.error().ToString());
+  if (!f.ok()) return {};
+  return RunVectorFile(*f, RunOptions{});
+}
+
+std::string ErrorOf(const std::string& text) {
+  auto f = ParseVectorText(text, "bad.vec");
+  if (!f.ok()) return f.error().ToString();
+  FileReport r = RunVectorFile(*f, RunOptions{});
+  return r.error ? r.error_message : "";
+}
+
+}  // namespace
+
+TEST(Runner, PassingExpectationsAreCounted) {
+  FileReport r = Run("txn 1 - 0x1234 r\nexpect ok 0x1234\ntxn 2 - 0 w\n"
+                     "expect fault C_BAD_STE sid=2 rnw=0\nevent.none\nreg.expect32 CR0ACK 0xd\n");
+  EXPECT_FALSE(r.error) << r.error_message;
+  EXPECT_EQ(r.passed, 4);
+  EXPECT_EQ(r.failed, 0);
+}
+
+TEST(Runner, FailingExpectationSaysExpectedAndObservedWithLine) {
+  FileReport r = Run("txn 1 - 0x1234 r\nexpect ok 0x9999\n");
+  ASSERT_EQ(r.failed, 1);
+  EXPECT_EQ(r.failures[0].where, "t.vec:10");
+  EXPECT_NE(r.failures[0].message.find("0x9999"), std::string::npos);
+  EXPECT_NE(r.failures[0].message.find("observed ok 0x1234"), std::string::npos);
+}
+
+TEST(Runner, FaultFieldMismatchFails) {
+  FileReport r = Run("txn 2 - 0 w\nexpect fault C_BAD_STE sid=3\n");
+  EXPECT_EQ(r.failed, 1);
+  FileReport q = Run("txn 2 - 0 w\nexpect abort\n");
+  EXPECT_EQ(q.failed, 1) << "an abort expectation must fail when an event record was written";
+}
+
+TEST(Runner, OneofAcceptsAnyAlternative) {
+  FileReport r = Run("txn 1 - 0x10 r\nexpect oneof abort | ok 0x10\n");
+  EXPECT_EQ(r.passed, 1);
+  EXPECT_EQ(r.failed, 0);
+}
+
+TEST(Runner, CmdLinesFeedTheQueue) {
+  FileReport r = Run("cmd 0x46 0\ncmd 0x46 0\nprocess\nreg.expect32 CMDQ_CONS 2\n");
+  EXPECT_EQ(r.passed, 1);
+}
+
+TEST(Runner, BadInputGivesFileAndLine) {
+  EXPECT_EQ(ErrorOf(""), "bad.vec:1: empty file: expected 'smmuref-vectors 1'");
+  EXPECT_NE(ErrorOf("smmuref-vectors 2\n").find("unsupported"), std::string::npos);
+  EXPECT_NE(ErrorOf("hello\n").find("bad.vec:1"), std::string::npos);
+  EXPECT_EQ(ErrorOf("smmuref-vectors 1\nreg.write32 CR9 1\n"), "bad.vec:2: unknown register 'CR9'");
+  EXPECT_NE(ErrorOf("smmuref-vectors 1\nprofile nosuch\n").find("bad.vec:2"), std::string::npos);
+  EXPECT_NE(ErrorOf("smmuref-vectors 1\nmem.write64 0x1001 0\n").find("aligned"), std::string::npos);
+  EXPECT_NE(ErrorOf("smmuref-vectors 1\nmem.write64 0x10000000000000000 0\n").find("64 bits"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("smmuref-vectors 1\nreg.write32 CR0 0x100000000\n").find("32 bits"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("smmuref-vectors 1\nexpect ok 0\n").find("follow a 'txn'"), std::string::npos);
+  EXPECT_NE(ErrorOf("smmuref-vectors 1\ntxn 1 - 0 q\n").find("ACCESS"), std::string::npos);
+  EXPECT_NE(ErrorOf("smmuref-vectors 1\ntxn 1 - 0\n").find("expects"), std::string::npos);
+  EXPECT_NE(ErrorOf("smmuref-vectors 1\ntxn 1 - 0 r\nexpect fault NOPE\n").find("unknown event"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("smmuref-vectors 1\ntxn 1 - 0 r\nexpect fault C_BAD_STE foo=1\n")
+                .find("unknown event field"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("smmuref-vectors 1\nfrobnicate\n").find("unknown operation"),
+            std::string::npos);
+}
+
+TEST(Runner, CommentsAndBlankLinesAreIgnored) {
+  auto f = ParseVectorText("# header comment\n\nsmmuref-vectors 1  # v1\n\n  # x\nprocess\n", "c.vec");
+  ASSERT_TRUE(f.ok());
+  ASSERT_EQ(f->lines.size(), 1u);
+  EXPECT_EQ(f->lines[0].line, 6);
+}
+
+TEST(Explain, NamesEveryViolatedRule) {
+  auto p = smmuref::spec::LoadProfile("s1only-nossid");
+  ASSERT_TRUE(p.ok());
+  // V=1, Config=0b110 (stage 2) on an SMMU without stage 2.
+  auto text = Explain("ste", {0xd}, *p);
+  ASSERT_TRUE(text.ok());
+  EXPECT_NE(text->find("ILLEGAL"), std::string::npos);
+  EXPECT_NE(text->find("R-STE-004"), std::string::npos);
+  EXPECT_FALSE(Explain("ste", std::vector<uint64_t>(9, 0), *p).ok());
+  EXPECT_FALSE(Explain("nosuch", {0}, *p).ok());
+}
