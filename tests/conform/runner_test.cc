@@ -20,7 +20,7 @@ const char kSetup[] =
     "reg.write32 CR0 0xd\n"
     "mem.write64 0x100040 0x9   # SID 1 bypass\n";
 
-FileReport Run(const std::string& body) {
+FileReport RunBody(const std::string& body) {
   auto f = ParseVectorText(std::string(kSetup) + body, "t.vec");
   EXPECT_TRUE(f.ok()) << (f.ok() ? "" : f.error().ToString());
   if (!f.ok()) return {};
@@ -37,7 +37,7 @@ std::string ErrorOf(const std::string& text) {
 }  // namespace
 
 TEST(Runner, PassingExpectationsAreCounted) {
-  FileReport r = Run("txn 1 - 0x1234 r\nexpect ok 0x1234\ntxn 2 - 0 w\n"
+  FileReport r = RunBody("txn 1 - 0x1234 r\nexpect ok 0x1234\ntxn 2 - 0 w\n"
                      "expect fault C_BAD_STE sid=2 rnw=0\nevent.none\nreg.expect32 CR0ACK 0xd\n");
   EXPECT_FALSE(r.error) << r.error_message;
   EXPECT_EQ(r.passed, 4);
@@ -45,7 +45,7 @@ TEST(Runner, PassingExpectationsAreCounted) {
 }
 
 TEST(Runner, FailingExpectationSaysExpectedAndObservedWithLine) {
-  FileReport r = Run("txn 1 - 0x1234 r\nexpect ok 0x9999\n");
+  FileReport r = RunBody("txn 1 - 0x1234 r\nexpect ok 0x9999\n");
   ASSERT_EQ(r.failed, 1);
   EXPECT_EQ(r.failures[0].where, "t.vec:10");
   EXPECT_NE(r.failures[0].message.find("0x9999"), std::string::npos);
@@ -53,20 +53,20 @@ TEST(Runner, FailingExpectationSaysExpectedAndObservedWithLine) {
 }
 
 TEST(Runner, FaultFieldMismatchFails) {
-  FileReport r = Run("txn 2 - 0 w\nexpect fault C_BAD_STE sid=3\n");
+  FileReport r = RunBody("txn 2 - 0 w\nexpect fault C_BAD_STE sid=3\n");
   EXPECT_EQ(r.failed, 1);
-  FileReport q = Run("txn 2 - 0 w\nexpect abort\n");
+  FileReport q = RunBody("txn 2 - 0 w\nexpect abort\n");
   EXPECT_EQ(q.failed, 1) << "an abort expectation must fail when an event record was written";
 }
 
 TEST(Runner, OneofAcceptsAnyAlternative) {
-  FileReport r = Run("txn 1 - 0x10 r\nexpect oneof abort | ok 0x10\n");
+  FileReport r = RunBody("txn 1 - 0x10 r\nexpect oneof abort | ok 0x10\n");
   EXPECT_EQ(r.passed, 1);
   EXPECT_EQ(r.failed, 0);
 }
 
 TEST(Runner, CmdLinesFeedTheQueue) {
-  FileReport r = Run("cmd 0x46 0\ncmd 0x46 0\nprocess\nreg.expect32 CMDQ_CONS 2\n");
+  FileReport r = RunBody("cmd 0x46 0\ncmd 0x46 0\nprocess\nreg.expect32 CMDQ_CONS 2\n");
   EXPECT_EQ(r.passed, 1);
 }
 
