@@ -1,0 +1,15 @@
+// The `api.*` lines of vector files (spec/vector-format.md, "IOMMU API operations"): an executor
+// that runs them on the IOMMU API model (model/api). Tests: tests/model/api/vectors_test.cc and
+// every corpus/vectors/api/*.vec through `smmuref vectors run`.
+#pragma once
+
+#include <memory>
+
+#include "smmuref/conform/vector.h"
+
+namespace smmuref::conform {
+
+// One executor per vector file; its state is that file's IOMMU API system.
+std::unique_ptr<LineExecutor> MakeModelApiExecutor();
+
+}  // namespace smmuref::conform

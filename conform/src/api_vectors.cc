@@ -1,0 +1,386 @@
+// Executes `api.*` vector lines on the IOMMU API model (spec/vector-format.md, "IOMMU API
+// operations"). Objects are named symbolically; values the implementation chooses are bound to
+// `$variables`; an operation followed by `-> RESULT [key=value ...]` or an `api.expect.*` line is
+// one expectation. Tests: tests/model/api/vectors_test.cc, corpus/vectors/api/*.vec.
+#include "smmuref/conform/api_vectors.h"
+
+#include <sstream>
+
+#include "api_executor.h"
+
+namespace smmuref::conform {
+namespace apivec {
+
+Parsed Split(const VectorLine& l) {
+  Parsed p;
+  bool after = false;
+  for (const std::string& t : l.args) {
+    if (t == "->") {
+      after = p.has_expect = true;
+      continue;
+    }
+    const size_t eq = t.find('=');
+    if (after) {
+      if (p.expect_result.empty() && eq == std::string::npos) {
+        p.expect_result = t;
+      } else {
+        p.expect_kv.emplace_back(t.substr(0, eq), eq == std::string::npos ? "" : t.substr(eq + 1));
+      }
+    } else if (eq != std::string::npos && eq > 0) {
+      p.opt[t.substr(0, eq)] = t.substr(eq + 1);
+    } else {
+      p.pos.push_back(t);
+    }
+  }
+  return p;
+}
+
+Result<uint64_t> ApiExecutor::Num(const VectorLine& l, const std::string& tok) {
+  if (!tok.empty() && tok[0] == '$') {
+    auto it = vars_.find(tok.substr(1));
+    if (it == vars_.end()) return Error{l.Where(), "variable " + tok + " is not bound"};
+    return it->second;
+  }
+  return ParseNumber(l, tok);
+}
+
+Result<std::optional<uint64_t>> ApiExecutor::OptNum(const VectorLine& l, const Parsed& p,
+                                                    const char* key) {
+  auto it = p.opt.find(key);
+  if (it == p.opt.end()) return std::optional<uint64_t>{};
+  auto v = Num(l, it->second);
+  if (!v) return v.error();
+  return std::optional<uint64_t>{*v};
+}
+
+// Names are bound by the operations that create objects; `!name` stands for a handle that names
+// no object (the model answers -ENOENT); any other unknown name is a mistake in the file.
+Result<uint32_t> ApiExecutor::Id(const VectorLine& l, std::map<std::string, uint32_t>& table,
+                                 const std::string& name, const char* kind) {
+  if (!name.empty() && name[0] == '!') return kUnknownId;
+  auto it = table.find(name);
+  if (it == table.end()) return Error{l.Where(), std::string("unknown ") + kind + " '" + name + "'"};
+  return it->second;
+}
+
+uint32_t ApiExecutor::Mm(const std::string& n) {
+  auto [it, fresh] = mms_.emplace(n, 0);
+  if (fresh) it->second = static_cast<uint32_t>(mms_.size());
+  return it->second;
+}
+
+std::string ApiExecutor::HandleName(uint32_t id) const {
+  for (const auto& [n, v] : sva_) {
+    if (v == id) return n;
+  }
+  return "?";
+}
+
+// Equal as strings, or as numbers; `$x` binds x to the observed number the first time.
+bool ApiExecutor::Same(const VectorLine& l, const std::string& want, const std::string& got) {
+  if (!want.empty() && want[0] == '$' && vars_.count(want.substr(1)) == 0) {
+    auto n = ParseNumber(l, got);
+    if (!n) return false;
+    vars_[want.substr(1)] = *n;
+    return true;
+  }
+  if (want == got) return true;
+  auto w = Num(l, want);
+  auto g = ParseNumber(l, got);
+  return w && g && *w == *g;
+}
+
+Result<LineResult> ApiExecutor::Compare(const VectorLine& l, const Parsed& p, const Observed& o) {
+  if (!p.has_expect) return LineResult{LineResult::Kind::kDone, ""};
+  if (p.expect_result.empty()) return Error{l.Where(), "'->' needs a result (0, -EINVAL, ...)"};
+  bool ok = Same(l, p.expect_result, o.result);
+  std::string want = p.expect_result, got = o.result;
+  for (const auto& [k, v] : p.expect_kv) {
+    auto it = o.kv.find(k);
+    if (it == o.kv.end()) {
+      if (o.result == "0" || o.result == p.expect_result) {
+        return Error{l.Where(), "'" + l.op + "' reports no '" + k + "'"};
+      }
+      ok = false;
+      want += " " + k + "=" + v;
+      continue;
+    }
+    ok = Same(l, v, it->second) && ok;
+    want += " " + k + "=" + v;
+    got += " " + k + "=" + it->second;
+  }
+  if (ok) return LineResult{LineResult::Kind::kPass, ""};
+  return LineResult{LineResult::Kind::kFail,
+                    l.Where() + ": " + l.text + ": expected " + want + ", observed " + got};
+}
+
+Result<LineResult> ApiExecutor::Execute(const VectorLine& l) {
+  auto op = ops_.find(l.op);
+  if (op == ops_.end()) return Error{l.Where(), "unknown operation '" + l.op + "'"};
+  Parsed p = Split(l);
+  const bool is_expect = l.op.rfind("api.expect.", 0) == 0;
+  if (is_expect && p.has_expect) return Error{l.Where(), "api.expect.* lines take no '->'"};
+  auto o = op->second(l, p);
+  if (!o) return o.error();
+  if (!is_expect) return Compare(l, p, *o);
+  if (o->result == "pass") return LineResult{LineResult::Kind::kPass, ""};
+  return LineResult{LineResult::Kind::kFail, l.Where() + ": " + l.text + ": " + o->result};
+}
+
+ApiExecutor::ApiExecutor() {
+  AddSetupOps();
+  AddMapOps();
+  AddPasidOps();
+  AddDmaOps();
+  AddExpectOps();
+}
+
+Result<api::InstanceCaps> ParseCaps(const VectorLine& l, const Parsed& p) {
+  api::InstanceCaps c;
+  for (const auto& [k, v] : p.opt) {
+    if (k == "features") {
+      c.sva = v.find("sva") != std::string::npos;
+      c.iopf = v.find("iopf") != std::string::npos;
+      c.aux = v.find("aux") != std::string::npos;
+      continue;
+    }
+    auto n = ParseNumber(l, v);
+    if (!n) return n.error();
+    if (k == "pgsize") c.pgsize_bitmap = *n;
+    else if (k == "ias") c.ias = static_cast<uint32_t>(*n);
+    else if (k == "oas") c.oas = static_cast<uint32_t>(*n);
+    else if (k == "pasid_bits") c.pasid_bits = static_cast<uint32_t>(*n);
+    else if (k == "min_pasid") c.min_pasid = static_cast<uint32_t>(*n);
+    else if (k == "coherent_walk") c.coherent_walk = *n != 0;
+    else return Error{l.Where(), "unknown instance option '" + k + "'"};
+  }
+  return c;
+}
+
+void ApiExecutor::AddSetupOps() {
+  ops_["api.knob"] = [this](const VectorLine& l, const Parsed& p) -> Result<Observed> {
+    if (p.opt.empty() || !p.pos.empty()) return Usage(l, "api.knob NAME=VALUE ...");
+    api::Knobs k = sys_.knobs();
+    for (const auto& [name, value] : p.opt) {
+      if (api::Errno e = api::SetKnob(k, name, value); e != api::Errno::kOk) {
+        return Error{l.Where(), "unknown knob or value '" + name + "=" + value + "'"};
+      }
+    }
+    return Of(sys_.SetKnobs(k));
+  };
+  ops_["api.instance"] = [this](const VectorLine& l, const Parsed& p) -> Result<Observed> {
+    if (auto n = Need(l, p, 1, "api.instance NAME [pgsize= ias= oas= ...]"); !n) return n.error();
+    auto caps = ParseCaps(l, p);
+    if (!caps) return caps.error();
+    auto r = sys_.RegisterInstance(*caps);
+    instances_[p.pos[0]] = r.ok() ? r.value : 0;
+    return Of(r.err);
+  };
+  ops_["api.instance.remove"] = [this](const VectorLine& l, const Parsed& p) -> Result<Observed> {
+    if (auto n = Need(l, p, 1, "api.instance.remove NAME"); !n) return n.error();
+    auto id = Id(l, instances_, p.pos[0], "instance");
+    if (!id) return id.error();
+    return Of(sys_.UnregisterInstance(*id));
+  };
+  ops_["api.device"] = [this](const VectorLine& l, const Parsed& p) -> Result<Observed> {
+    if (auto n = Need(l, p, 2, "api.device NAME INSTANCE sids=A,B [pasid_bits= ...]"); !n) {
+      return n.error();
+    }
+    auto inst = Id(l, instances_, p.pos[1], "instance");
+    if (!inst) return inst.error();
+    api::DeviceDesc d;
+    d.instance = *inst;
+    for (const auto& [k, v] : p.opt) {
+      if (k == "sids") {
+        std::stringstream ss(v);
+        for (std::string s; std::getline(ss, s, ',');) {
+          auto n = ParseNumber(l, s);
+          if (!n) return n.error();
+          d.sids.push_back(static_cast<uint32_t>(*n));
+        }
+      } else if (k == "alias") {
+        auto a = Dev(l, v);
+        if (!a) return a.error();
+        d.alias = *a;
+      } else if (k == "default") {
+        if (v != "dma" && v != "identity") return Error{l.Where(), "default=dma|identity"};
+        d.default_type = v == "dma" ? api::DefaultDomainType::kDma
+                                    : api::DefaultDomainType::kIdentity;
+      } else {
+        auto n = ParseNumber(l, v);
+        if (!n) return n.error();
+        if (k == "pasid_bits") d.pasid_bits = static_cast<uint32_t>(*n);
+        else if (k == "dma_mask") d.dma_mask = *n;
+        else if (k == "coherent_dma_mask") d.coherent_dma_mask = *n;
+        else if (k == "coherent") d.coherent = *n != 0;
+        else if (k == "require_direct") d.require_direct = *n != 0;
+        else return Error{l.Where(), "unknown device option '" + k + "'"};
+      }
+    }
+    auto r = sys_.ProbeDevice(d);
+    devices_[p.pos[0]] = r.ok() ? r.value : 0;
+    return Of(r.err);
+  };
+  auto dev_op = [this](std::function<api::Errno(uint32_t)> f, std::string form) -> Op {
+    return [this, f, form](const VectorLine& l, const Parsed& p) -> Result<Observed> {
+      if (auto n = Need(l, p, 1, form); !n) return n.error();
+      auto d = Dev(l, p.pos[0]);
+      if (!d) return d.error();
+      return Of(f(*d));
+    };
+  };
+  ops_["api.device.remove"] = dev_op([this](uint32_t d) { return sys_.RemoveDevice(d); },
+                                     "api.device.remove DEV");
+  ops_["api.owner.release"] = dev_op([this](uint32_t d) { return sys_.ReleaseDmaOwner(d); },
+                                     "api.owner.release DEV");
+  ops_["api.owner.use_default"] = dev_op(
+      [this](uint32_t d) { return sys_.UseDefaultDomain(d); }, "api.owner.use_default DEV");
+  ops_["api.owner.unuse_default"] = dev_op(
+      [this](uint32_t d) { return sys_.UnuseDefaultDomain(d); }, "api.owner.unuse_default DEV");
+  ops_["api.owner.claim"] = [this](const VectorLine& l, const Parsed& p) -> Result<Observed> {
+    if (auto n = Need(l, p, 2, "api.owner.claim DEV OWNER"); !n) return n.error();
+    auto d = Dev(l, p.pos[0]);
+    if (!d) return d.error();
+    uint64_t owner = 0;
+    if (p.pos[1] != "none") {
+      auto [it, fresh] = owners_.emplace(p.pos[1], static_cast<uint32_t>(owners_.size() + 1));
+      owner = it->second;
+    }
+    return Of(sys_.ClaimDmaOwner(*d, owner));
+  };
+  ops_["api.domain.alloc"] = [this](const VectorLine& l, const Parsed& p) -> Result<Observed> {
+    if (auto n = Need(l, p, 2, "api.domain.alloc NAME paging|identity|blocked [dev=DEV]"); !n) {
+      return n.error();
+    }
+    std::optional<uint32_t> dev;
+    if (p.opt.count("dev")) {
+      auto d = Dev(l, p.opt.at("dev"));
+      if (!d) return d.error();
+      dev = *d;
+    }
+    api::Ret<uint32_t> r;
+    if (p.pos[1] == "paging") {
+      r = sys_.AllocPagingDomain(dev);
+    } else if (p.pos[1] == "identity" || p.pos[1] == "blocked") {
+      if (!dev) return Usage(l, "api.domain.alloc NAME identity|blocked dev=DEV");
+      r = sys_.AllocStaticDomain(*dev, p.pos[1] == "identity" ? api::DomainType::kIdentity
+                                                              : api::DomainType::kBlocked);
+    } else {
+      return Usage(l, "api.domain.alloc NAME paging|identity|blocked [dev=DEV]");
+    }
+    domains_[p.pos[0]] = r.ok() ? r.value : 0;
+    return Of(r.err);
+  };
+  ops_["api.domain.default"] = [this](const VectorLine& l, const Parsed& p) -> Result<Observed> {
+    if (auto n = Need(l, p, 2, "api.domain.default NAME DEV"); !n) return n.error();
+    auto d = Dev(l, p.pos[1]);
+    if (!d) return d.error();
+    auto r = sys_.DefaultDomain(*d);
+    domains_[p.pos[0]] = r.ok() ? r.value : 0;
+    return Of(r.err);
+  };
+  ops_["api.domain.free"] = [this](const VectorLine& l, const Parsed& p) -> Result<Observed> {
+    if (auto n = Need(l, p, 1, "api.domain.free DOM"); !n) return n.error();
+    auto d = Dom(l, p.pos[0]);
+    if (!d) return d.error();
+    return Of(sys_.FreeDomain(*d));
+  };
+  using DomDevFn = api::Errno (api::System::*)(uint32_t, uint32_t);
+  const std::pair<const char*, DomDevFn> dom_dev[] = {
+      {"api.attach", &api::System::AttachDevice},
+      {"api.attach_group", &api::System::AttachGroup},
+      {"api.detach", &api::System::DetachDevice},
+      {"api.detach_group", &api::System::DetachGroup},
+      {"api.replace", &api::System::ReplaceGroupDomain},
+      {"api.aux.detach", &api::System::AuxDetach},
+  };
+  for (const auto& [name, fn] : dom_dev) {
+    ops_[name] = [this, fn = fn, name = std::string(name)](const VectorLine& l,
+                                                           const Parsed& p) -> Result<Observed> {
+      if (auto n = Need(l, p, 2, name + " DOM DEV"); !n) return n.error();
+      auto dom = Dom(l, p.pos[0]);
+      if (!dom) return dom.error();
+      auto dev = Dev(l, p.pos[1]);
+      if (!dev) return dev.error();
+      return Of((sys_.*fn)(*dom, *dev));
+    };
+  }
+}
+
+Result<uint32_t> ParseProt(const VectorLine& l, const std::string& s) {
+  if (s == "-") return 0u;
+  if (!s.empty() && s[0] >= '0' && s[0] <= '9') {
+    auto n = ParseNumber(l, s);
+    if (!n) return n.error();
+    return static_cast<uint32_t>(*n);
+  }
+  uint32_t prot = 0;
+  for (char c : s) {
+    switch (c) {
+      case 'r': prot |= api::kProtRead; break;
+      case 'w': prot |= api::kProtWrite; break;
+      case 'c': prot |= api::kProtCache; break;
+      case 'n': prot |= api::kProtNoexec; break;
+      case 'm': prot |= api::kProtMmio; break;
+      case 'p': prot |= api::kProtPriv; break;
+      default: return Error{l.Where(), "protection letters are r w c n m p, or '-', got '" + s + "'"};
+    }
+  }
+  return prot;
+}
+
+void ApiExecutor::AddMapOps() {
+  ops_["api.map"] = [this](const VectorLine& l, const Parsed& p) -> Result<Observed> {
+    if (auto n = Need(l, p, 5, "api.map DOM IOVA PA SIZE PROT"); !n) return n.error();
+    auto dom = Dom(l, p.pos[0]);
+    if (!dom) return dom.error();
+    uint64_t v[3];
+    for (int i = 0; i < 3; ++i) {
+      auto n = Num(l, p.pos[1 + i]);
+      if (!n) return n.error();
+      v[i] = *n;
+    }
+    auto prot = ParseProt(l, p.pos[4]);
+    if (!prot) return prot.error();
+    return Of(sys_.Map(*dom, v[0], v[1], v[2], *prot));
+  };
+  ops_["api.unmap"] = [this](const VectorLine& l, const Parsed& p) -> Result<Observed> {
+    if (auto n = Need(l, p, 3, "api.unmap DOM IOVA SIZE"); !n) return n.error();
+    auto dom = Dom(l, p.pos[0]);
+    if (!dom) return dom.error();
+    auto iova = Num(l, p.pos[1]);
+    if (!iova) return iova.error();
+    auto size = Num(l, p.pos[2]);
+    if (!size) return size.error();
+    api::Errno why = api::Errno::kOk;
+    auto r = sys_.Unmap(*dom, *iova, *size, &why);
+    return Observed{Hex(r.value), {{"why", api::ErrnoName(why)}}};
+  };
+  ops_["api.iova_to_phys"] = [this](const VectorLine& l, const Parsed& p) -> Result<Observed> {
+    if (auto n = Need(l, p, 2, "api.iova_to_phys DOM IOVA"); !n) return n.error();
+    auto dom = Dom(l, p.pos[0]);
+    if (!dom) return dom.error();
+    auto iova = Num(l, p.pos[1]);
+    if (!iova) return iova.error();
+    return Observed{Hex(sys_.IovaToPhys(*dom, *iova)), {}};
+  };
+  ops_["api.pgsize"] = [this](const VectorLine& l, const Parsed& p) -> Result<Observed> {
+    if (auto n = Need(l, p, 4, "api.pgsize BITMAP IOVA PA SIZE"); !n) return n.error();
+    uint64_t v[4];
+    for (int i = 0; i < 4; ++i) {
+      auto n = Num(l, p.pos[i]);
+      if (!n) return n.error();
+      v[i] = *n;
+    }
+    api::PgSizeChoice c = api::PgSize(v[0], v[1], v[2], v[3]);
+    return Observed{Hex(c.pgsize), {{"count", std::to_string(c.count)}}};
+  };
+}
+
+}  // namespace apivec
+
+std::unique_ptr<LineExecutor> MakeModelApiExecutor() {
+  return std::make_unique<apivec::ApiExecutor>();
+}
+
+}  // namespace smmuref::conform
