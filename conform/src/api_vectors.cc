@@ -111,7 +111,7 @@ Result<LineResult> ApiExecutor::Compare(const VectorLine& l, const Parsed& p, co
   }
   if (ok) return LineResult{LineResult::Kind::kPass, ""};
   return LineResult{LineResult::Kind::kFail,
-                    l.Where() + ": " + l.text + ": expected " + want + ", observed " + got};
+                    l.text + ": expected " + want + ", observed " + got};
 }
 
 Result<LineResult> ApiExecutor::Execute(const VectorLine& l) {
@@ -124,7 +124,7 @@ Result<LineResult> ApiExecutor::Execute(const VectorLine& l) {
   if (!o) return o.error();
   if (!is_expect) return Compare(l, p, *o);
   if (o->result == "pass") return LineResult{LineResult::Kind::kPass, ""};
-  return LineResult{LineResult::Kind::kFail, l.Where() + ": " + l.text + ": " + o->result};
+  return LineResult{LineResult::Kind::kFail, l.text + ": " + o->result};
 }
 
 ApiExecutor::ApiExecutor() {

@@ -29,6 +29,12 @@ constexpr std::pair<Errno, const char*> kNames[] = {
 
 }  // namespace
 
+// R-API-006: where upstream only WARNs, the result is WARN (a contract violation) and the state is
+// what the kernel leaves behind (usually unchanged) [facts 11].
+// R-API-007: a value the implementation chose (PASID, IOVA) that the API does not allow gives
+// BADCHOICE and changes nothing; determined results (errors, unmap sizes, iova_to_phys) are exact.
+// R-API-008: operations are specified as linearizable: a concurrent implementation must behave as
+// some sequential order of them [DESIGN: concurrency rules].
 std::string ErrnoName(Errno e) {
   for (const auto& [v, n] : kNames) {
     if (v == e) return n;

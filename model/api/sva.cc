@@ -40,7 +40,8 @@ Errno System::EnableFeature(DeviceId id, Feature f) {
 }
 
 // R-SVA-019: disabling a feature that is not enabled gives -EINVAL; disabling SVA while the
-// device has binds, or aux while it has aux domains, gives -EBUSY [V3-OLD; seed 003 variant].
+// device has binds, or (R-AUX-009) aux while it has aux domains, gives -EBUSY [V3-OLD; seed 003
+// variant].
 Errno System::DisableFeature(DeviceId id, Feature f) {
   if (Errno e = LiveDevice(id); e != Errno::kOk) return e;
   Device& dev = devices_[id];
