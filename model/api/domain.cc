@@ -65,7 +65,9 @@ Errno System::ExtendDomainTo(Domain& d, const Instance& inst) {
 Ret<DomainId> System::AllocPagingDomain(std::optional<DeviceId> dev) {
   if (!dev) {
     if (knobs_.domain_scope != DomainScope::kLegacyCrossInstance) return {Errno::kENODEV};
-    return {Errno::kOk, NewDomain(DomainType::kUnmanaged)};
+    DomainId id = NewDomain(DomainType::kUnmanaged);
+    domains_[id].device_less = true;
+    return {Errno::kOk, id};
   }
   if (Errno e = LiveDevice(*dev); e != Errno::kOk) return {e};
   DomainId id = NewDomain(DomainType::kUnmanaged);

@@ -21,13 +21,13 @@ bool System::GroupHasAux(const Group& g) const {
 
 // R-GROUP-011: a domain may be attached only to devices of the instance it is bound to
 // (-EINVAL); SVA domains attach only to PASIDs (-EINVAL). Under domain_scope=
-// legacy_cross_instance an unfinalized domain binds at first attach and a paging domain may
-// extend to a further instance (R-DOM-005, R-DOM-006) [C-NEW domain_iommu_ops_compatible; V3].
+// legacy_cross_instance a device-less domain binds at first attach and may extend to a further
+// instance; a domain allocated for a device stays on its instance (R-DOM-005, R-DOM-006) [C-NEW domain_iommu_ops_compatible; V3].
 Errno System::CheckDomainFor(const Domain& d, const Device& dev) const {
   if (d.type == DomainType::kSva) return Errno::kEINVAL;
   if (d.instances.empty() || d.instances.count(dev.desc.instance) != 0) return Errno::kOk;
   const bool legacy = knobs_.domain_scope == DomainScope::kLegacyCrossInstance;
-  if (!legacy || d.is_static || d.default_of != 0 || !IsPaging(d.type)) return Errno::kEINVAL;
+  if (!legacy || !d.device_less) return Errno::kEINVAL;
   // R-DOM-006: extending a domain to another instance needs it to hold no mappings
   // [decision: live leaves were chosen for the old page sizes; re-cutting them is not an API
   // operation and upstream never implemented cross-instance domains].

@@ -26,6 +26,7 @@ struct Domain {
   DomainType type = DomainType::kUnmanaged;
   bool is_static = false;           // an instance's blocked/identity domain: never freed
   std::set<InstanceId> instances;   // empty = not finalized (legacy device-less allocation)
+  bool device_less = false;         // allocated without a device (legacy): may span instances
   uint64_t pgsize_bitmap = 0;
   uint32_t ias = 0, oas = 0;
   uint64_t aperture_start = 0, aperture_end = 0;
