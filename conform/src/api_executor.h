@@ -80,6 +80,8 @@ class ApiExecutor final : public LineExecutor {
   std::string HandleName(uint32_t id) const;
 
   void AddSetupOps();
+  void AddAttachOps();
+  void AddSvaOps();
   void AddMapOps();
   void AddPasidOps();
   void AddDmaOps();

@@ -129,8 +129,10 @@ Result<LineResult> ApiExecutor::Execute(const VectorLine& l) {
 
 ApiExecutor::ApiExecutor() {
   AddSetupOps();
+  AddAttachOps();
   AddMapOps();
   AddPasidOps();
+  AddSvaOps();
   AddDmaOps();
   AddExpectOps();
 }
@@ -221,6 +223,9 @@ void ApiExecutor::AddSetupOps() {
     devices_[p.pos[0]] = r.ok() ? r.value : 0;
     return Of(r.err);
   };
+}
+
+void ApiExecutor::AddAttachOps() {
   auto dev_op = [this](std::function<api::Errno(uint32_t)> f, std::string form) -> Op {
     return [this, f, form](const VectorLine& l, const Parsed& p) -> Result<Observed> {
       if (auto n = Need(l, p, 1, form); !n) return n.error();

@@ -57,6 +57,14 @@ void ApiExecutor::AddPasidOps() {
       return Of((sys_.*fn)(*dom, *dev, static_cast<uint32_t>(*pasid)));
     };
   }
+}
+
+void ApiExecutor::AddSvaOps() {
+  auto pasid_result = [](const api::Ret<uint32_t>& r) {
+    Observed o = Of(r.err);
+    if (r.ok()) o.kv["pasid"] = std::to_string(r.value);
+    return o;
+  };
   ops_["api.feature.enable"] = [this](const VectorLine& l, const Parsed& p) -> Result<Observed> {
     if (auto n = Need(l, p, 2, "api.feature.enable DEV sva|iopf|aux"); !n) return n.error();
     auto dev = Dev(l, p.pos[0]);
