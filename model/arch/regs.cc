@@ -74,6 +74,8 @@ uint32_t EncodeIdr(Reg r, const spec::Profile& p) {
       spec::Set(&v, rf::IDR1_PRIQS, p.priqs);
       spec::Set(&v, rf::IDR1_EVENTQS, p.eventqs);
       spec::Set(&v, rf::IDR1_CMDQS, p.cmdqs);
+      spec::Set(&v, rf::IDR1_ATTR_PERMS_OVR, Bit(p.attr_perms_ovr));
+      spec::Set(&v, rf::IDR1_ATTR_TYPES_OVR, Bit(p.attr_types_ovr));
       break;
     case Reg::IDR3:
       spec::Set(&v, rf::IDR3_HAD, Bit(p.had));

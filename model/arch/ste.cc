@@ -344,8 +344,11 @@ SteConfig DecodeSte(const uint64_t ste[8], const spec::Profile& p, bool e2h) {
   c.s2 = sh.s2;
   c.mev = spec::Get(ste, f::MEV);
   // R-STE-027: PRIVCFG and INSTCFG overrides; the reserved 0b01 behaves as 0b00 (use incoming).
-  c.privcfg = DecodeOverride(spec::Get(ste, f::PRIVCFG));
-  c.instcfg = DecodeOverride(spec::Get(ste, f::INSTCFG));
+  // Both fields are RES0 (incoming attributes used) unless IDR1.ATTR_PERMS_OVR=1.
+  if (p.attr_perms_ovr) {
+    c.privcfg = DecodeOverride(spec::Get(ste, f::PRIVCFG));
+    c.instcfg = DecodeOverride(spec::Get(ste, f::INSTCFG));
+  }
   c.cd_ptr_bits = c.s2 ? p.ias() : p.oas;
   if (c.s1) DecodeStage1(ste, p, e2h, c);
   // R-STE-023: S2VMID tags NS-EL1 translations when S2P=1, stage-1-only included; else 0.

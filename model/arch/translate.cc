@@ -41,7 +41,7 @@ TxnOutcome Terminate(const spec::Txn& rec, const Fault& f) {
 // event record reports these values.
 Access EffectiveAccess(const spec::Txn& txn, const SteConfig& ste, spec::Txn* recorded) {
   Access a{txn.write, txn.instr && !txn.write, txn.priv};
-  // R-TXN-002: PRIVCFG 0b10 forces unprivileged and 0b11 privileged; 0b0x keeps the incoming value.
+  // R-TXN-002: (decoded only with ATTR_PERMS_OVR, R-STE-027) PRIVCFG 0b10 forces unprivileged and 0b11 privileged; 0b0x keeps the incoming value.
   if (ste.privcfg == 2) a.priv = false;
   if (ste.privcfg == 3) a.priv = true;
   // R-TXN-003: INSTCFG 0b10 forces data and 0b11 instruction, for reads only; writes are data.

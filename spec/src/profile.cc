@@ -45,6 +45,8 @@ constexpr Key kKeys[] = {
     {"cmdqs", nullptr, &Profile::cmdqs, 19, nullptr},
     {"eventqs", nullptr, &Profile::eventqs, 19, nullptr},
     {"priqs", nullptr, &Profile::priqs, 19, nullptr},
+    {"attr_perms_ovr", &Profile::attr_perms_ovr, nullptr, 1, nullptr},
+    {"attr_types_ovr", &Profile::attr_types_ovr, nullptr, 1, nullptr},
     {"had", &Profile::had, nullptr, 1, nullptr},
     {"xnx", &Profile::xnx, nullptr, 1, nullptr},
     {"ril", &Profile::ril, nullptr, 1, nullptr},

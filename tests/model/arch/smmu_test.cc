@@ -37,7 +37,8 @@ spec::Txn T(uint32_t sid, uint64_t addr, bool write = false, bool priv = true) {
 
 class SmmuTest : public ::testing::Test {
  protected:
-  explicit SmmuTest(const char* profile = "full") : smmu_(Load(profile)) {}
+  explicit SmmuTest(const char* profile = "full", std::vector<std::string> o = {})
+      : smmu_(Load(profile, std::move(o))) {}
   void Enable(uint64_t strtab_cfg = 0x4, uint64_t evtq_log2 = 4) {
     smmu_.WriteReg(Reg::STRTAB_BASE, kStrtab);
     smmu_.WriteReg(Reg::STRTAB_BASE_CFG, strtab_cfg);
@@ -270,7 +271,23 @@ TEST_F(SmmuTest, FaultConfigChoosesRazWiAndRecording) {
   EXPECT_FALSE(quiet.event.has_value());
 }
 
-TEST_F(SmmuTest, EventRecordsCarryTheRawAddressAndOverriddenAttributes) {
+TEST_F(SmmuTest, PrivcfgIsIgnoredWithoutAttrPermsOvr) {
+  // R-STE-027: full has ATTR_PERMS_OVR=0, so PRIVCFG/INSTCFG are RES0.
+  Enable();
+  MapS1(3);
+  W(kStrtab + 3 * 64 + 8, (uint64_t{2} << 48) | (uint64_t{3} << 50));
+  auto o = One(T(3, 0x5000, false, true));
+  ASSERT_TRUE(o.event.has_value());
+  EXPECT_TRUE(o.event->pnu);
+  EXPECT_FALSE(o.event->ind);
+}
+
+class SmmuOverrideTest : public SmmuTest {
+ protected:
+  SmmuOverrideTest() : SmmuTest("full", {"attr_perms_ovr=1"}) {}
+};
+
+TEST_F(SmmuOverrideTest, EventRecordsCarryTheRawAddressAndOverriddenAttributes) {
   // R-FAULT-004, R-FAULT-006, R-TXN-002, R-TXN-003
   Enable();
   MapS1(3);

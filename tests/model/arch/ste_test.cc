@@ -425,11 +425,16 @@ TEST(SteDecode, ReservedPrivcfgBehavesAsIncoming) {
   // R-STE-027
   Ste s = S1Only();
   s.Set(f::PRIVCFG, 0b01).Set(f::INSTCFG, 0b11);
-  SteConfig c = DecodeSte(s.dw, Load("full"), false);
+  spec::Profile ovr = Load("full");
+  ovr.attr_perms_ovr = true;
+  SteConfig c = DecodeSte(s.dw, ovr, false);
   EXPECT_EQ(c.privcfg, 0u);
   EXPECT_EQ(c.instcfg, 3u);
   s.Set(f::PRIVCFG, 0b10);
-  EXPECT_EQ(DecodeSte(s.dw, Load("full"), false).privcfg, 2u);
+  EXPECT_EQ(DecodeSte(s.dw, ovr, false).privcfg, 2u);
+  // Without IDR1.ATTR_PERMS_OVR both fields are RES0: the incoming attributes are used.
+  EXPECT_EQ(DecodeSte(s.dw, Load("full"), false).privcfg, 0u);
+  EXPECT_EQ(DecodeSte(s.dw, Load("full"), false).instcfg, 0u);
 }
 
 }  // namespace

@@ -30,6 +30,8 @@ struct Profile {
   unsigned st_level = 0;  // 0b01: 2-level stream table supported
   // SMMU_IDR1
   unsigned sidsize = 0, ssidsize = 0, cmdqs = 0, eventqs = 0, priqs = 0;
+  bool attr_perms_ovr = false;  // STE.PRIVCFG/INSTCFG/NSCFG exist (else RES0)
+  bool attr_types_ovr = false;  // STE.MTCFG/MemAttr/ALLOCCFG/SHCFG exist (else RES0)
   // SMMU_IDR3
   bool had = false, xnx = false, ril = false, stt = false;
   unsigned bbml = 0;
