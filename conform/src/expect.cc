@@ -70,7 +70,9 @@ bool Expectation::MatchesOutcome(const spec::TxnOutcome& o) const {
     case Kind::kOk: return o.kind == K::kOk && o.pa == pa;
     case Kind::kAbort: return o.kind == K::kAbort;
     case Kind::kRaz: return o.kind == K::kRazWi;
-    case Kind::kFault: return o.kind != K::kOk && o.event && o.event->type == event;
+    case Kind::kFault:
+      return o.kind != K::kOk && o.event && o.event->type == event &&
+             (term == Term::kAny || (term == Term::kRaz) == (o.kind == K::kRazWi));
   }
   return false;
 }
@@ -102,6 +104,13 @@ spec::Result<Expectation> ParseEventExpectation(const VectorLine& l, size_t star
     const size_t eq = kv.find('=');
     if (eq == std::string::npos) return Error{l.Where(), "expected field=value, got '" + kv + "'"};
     const std::string name = kv.substr(0, eq), value = kv.substr(eq + 1);
+    if (name == "term") {
+      if (value != "abort" && value != "raz") {
+        return Error{l.Where(), "term= takes abort or raz, got '" + value + "'"};
+      }
+      e.term = value == "raz" ? Expectation::Term::kRaz : Expectation::Term::kAbort;
+      continue;
+    }
     bool known = false;
     for (const char* f : kFieldNames) known |= name == f;
     if (!known) {

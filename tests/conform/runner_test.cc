@@ -59,6 +59,13 @@ TEST(Runner, FaultFieldMismatchFails) {
   EXPECT_EQ(q.failed, 1) << "an abort expectation must fail when an event record was written";
 }
 
+TEST(Runner, FaultTermDistinguishesRazFromAbort) {
+  FileReport r = RunBody("txn 2 - 0 w\nexpect fault C_BAD_STE term=raz\n");
+  EXPECT_EQ(r.failed, 1) << "C_BAD_STE always aborts";
+  FileReport q = RunBody("txn 2 - 0 w\nexpect fault C_BAD_STE term=abort\n");
+  EXPECT_EQ(q.passed, 1);
+}
+
 TEST(Runner, OneofAcceptsAnyAlternative) {
   FileReport r = RunBody("txn 1 - 0x10 r\nexpect oneof abort | ok 0x10\n");
   EXPECT_EQ(r.passed, 1);

@@ -17,6 +17,8 @@ struct Expectation {
   uint64_t pa = 0;
   spec::EventType event = spec::EventType::F_UUT;
   std::map<std::string, uint64_t> fields;  // event fields to compare
+  enum class Term { kAny, kAbort, kRaz };
+  Term term = Term::kAny;                  // `term=abort|raz` on `expect fault`
   std::string text;
 
   // Whether a transaction outcome is of this kind (events are compared on the queue record).
