@@ -34,10 +34,19 @@ class ModelDevice final : public Device {
 
 }  // namespace
 
-std::vector<std::string> DeviceNames() { return {"model"}; }
+std::vector<std::string> DeviceNames() {
+#ifdef SMMUREF_HAVE_IMPL
+  return {"model", "impl"};
+#else
+  return {"model"};
+#endif
+}
 
 spec::Result<std::unique_ptr<Device>> MakeDevice(const std::string& name, const spec::Profile& p) {
   if (name == "model") return std::unique_ptr<Device>(new ModelDevice(p));
+#ifdef SMMUREF_HAVE_IMPL
+  if (name == "impl") return MakeImplDevice(p);
+#endif
   std::string known;
   for (const auto& n : DeviceNames()) known += (known.empty() ? "" : ", ") + n;
   return spec::Error{"", "unknown device '" + name + "' (built-in: " + known + ")"};

@@ -34,7 +34,10 @@ class Device {
   virtual void Commit(const spec::TxnOutcome& o) = 0;
 };
 
-// Built-in devices by name: "model".
+// The optimized implementation (impl/arch), when built: conform/src/impl_device.cc.
+std::unique_ptr<Device> MakeImplDevice(const spec::Profile& p);
+
+// Built-in devices by name: "model", and "impl" when the optimized implementation is built.
 std::vector<std::string> DeviceNames();
 spec::Result<std::unique_ptr<Device>> MakeDevice(const std::string& name, const spec::Profile& p);
 
