@@ -12,10 +12,9 @@ class ModelDevice final : public Device {
   explicit ModelDevice(const spec::Profile& p) : smmu_(p) {}
   std::string Name() const override { return "model"; }
   void MemWrite64(uint64_t pa, uint64_t value) override { smmu_.memory().Write64(pa, value); }
+  void SetLine(int line) override { smmu_.SetLine(line); }
   uint64_t MemRead64(uint64_t pa) override { return smmu_.memory().Peek64(pa); }
-  // A non-coherent walker is not modelled yet: the model's walker sees every CPU write at once,
-  // which is one of the behaviours the architecture allows.
-  void MemClean(uint64_t, uint64_t) override {}
+  void MemClean(uint64_t pa, uint64_t len) override { smmu_.memory().Clean(pa, len); }
   void MemAbort(uint64_t pa, uint64_t len) override { smmu_.memory().AddAbortRange(pa, len); }
   uint64_t RegRead(spec::Reg r) override { return smmu_.ReadReg(r); }
   void RegWrite(spec::Reg r, uint64_t value) override { smmu_.WriteReg(r, value); }
@@ -23,7 +22,7 @@ class ModelDevice final : public Device {
     smmu_.WriteReg32(r, high, value);
   }
   void ProcessCommands() override { smmu_.ProcessCommands(); }
-  std::vector<spec::TxnOutcome> Translate(const spec::Txn& txn) override {
+  spec::Result<std::vector<spec::TxnOutcome>> Translate(const spec::Txn& txn) override {
     return smmu_.Translate(txn);
   }
   void Commit(const spec::TxnOutcome& o) override { smmu_.Commit(o); }

@@ -53,12 +53,14 @@ class Session {
 
   Result<bool> Execute(const VectorLine& l) {
     if (l.op.rfind("api.", 0) == 0) return ExecuteApi(l);
+    if (device_) device_->SetLine(l.line);
     // Any line other than an `expect` first adopts the pending transaction's outcome.
     if (l.op != "expect" && pending_) CommitPending(pending_->outcomes.front());
     if (l.op == "profile") return Profile(l);
     if (!device_) {
       auto made = Reset("full", {}, l);
       if (!made) return made;
+      device_->SetLine(l.line);
     }
     if (l.op == "mem.write64") return MemWrite(l);
     if (l.op == "mem.clean" || l.op == "mem.abort") return MemRange(l);
@@ -208,8 +210,9 @@ class Session {
     t.instr = acc[0] == 'x';
     t.priv = acc.size() == 2;
     auto outcomes = device_->Translate(t);
-    if (outcomes.empty()) return Error{l.Where(), "device returned no outcome"};
-    pending_ = Pending{t, std::move(outcomes), l.Where()};
+    if (!outcomes) return Error{l.Where(), outcomes.error().message};
+    if (outcomes->empty()) return Error{l.Where(), "device returned no outcome"};
+    pending_ = Pending{t, std::move(*outcomes), l.Where()};
     return true;
   }
 
@@ -239,7 +242,12 @@ class Session {
       }
     }
     std::string observed;
-    for (const auto& o : p.outcomes) observed += (observed.empty() ? "" : " | ") + ToString(o);
+    if (p.outcomes.size() == 1) {
+      observed = ToString(p.outcomes.front());
+    } else {
+      observed = "one of " + std::to_string(p.outcomes.size()) + " allowed outcomes:";
+      for (const auto& o : p.outcomes) observed += "\n      - " + ToString(o);
+    }
     device_->Commit(p.outcomes.front());
     Fail(l, "txn " + ToString(p.txn) + ": expected " + want + ", observed " + observed);
     return true;

@@ -1,10 +1,11 @@
-// Command queue consumer [IHI0070 §4, §6.3.26-§6.3.27, §7.1]. Rules R-CMDQ-*.
-// Caching is not modelled yet, so invalidation commands have no effect on outcomes here: every
-// translation already reads current memory (see spec/rules.md, "What is not modelled").
-// Tests: tests/model/arch/cmdq_test.cc, corpus/vectors/cmdq/*.vec
+// Command queue consumer and command decoding [IHI0070 §4, §6.3.26-§6.3.27, §7.1].
+// Rules R-CMDQ-*, R-TLBI-*, R-CFGI-*, R-SYNC-*.
+// Tests: tests/model/arch/smmu_test.cc, tests/model/arch/cache_test.cc, corpus/vectors/cmdq/,
+// corpus/vectors/cache/
 #include "smmuref/model/arch/cmdq.h"
 
 #include <algorithm>
+#include <initializer_list>
 
 #include "smmuref/model/arch/queue.h"
 #include "smmuref/spec/tables.h"
@@ -14,64 +15,208 @@ namespace smmuref::model::arch {
 using spec::Reg;
 namespace rf = spec::reg;
 namespace op = spec::cmd::op;
+namespace cf = spec::cmd;
+
+namespace {
+
+uint8_t Opcode(const uint64_t cmd[2]) { return static_cast<uint8_t>(spec::Get(cmd, cf::Opcode)); }
+
+bool IsRangeCapable(uint8_t o) {
+  return o == op::CMD_TLBI_NH_VA || o == op::CMD_TLBI_NH_VAA || o == op::CMD_TLBI_EL2_VA ||
+         o == op::CMD_TLBI_EL2_VAA || o == op::CMD_TLBI_S2_IPA;
+}
+
+// The operand fields each command defines on the Non-secure queue [IHI0070 §4.2-§4.7]; every
+// other bit is RES0. Fields the profile makes RES0 are left out here (see UsedMask).
+std::initializer_list<spec::Field> Operands(uint8_t o) {
+  switch (o) {
+    case op::CMD_PREFETCH_CONFIG: return {cf::SSec, cf::SSV, cf::SubstreamID, cf::StreamID};
+    case op::CMD_CFGI_STE: return {cf::SSec, cf::StreamID, cf::Leaf};
+    case op::CMD_CFGI_STE_RANGE: return {cf::SSec, cf::StreamID, cf::Range};
+    case op::CMD_CFGI_CD: return {cf::SSec, cf::SubstreamID, cf::StreamID, cf::Leaf};
+    case op::CMD_CFGI_CD_ALL: return {cf::SSec, cf::StreamID};
+    case op::CMD_TLBI_NH_ALL: return {cf::VMID};
+    case op::CMD_TLBI_NH_ASID: return {cf::VMID, cf::ASID};
+    case op::CMD_TLBI_NH_VA: return {cf::NUM, cf::SCALE, cf::VMID, cf::ASID, cf::Leaf, cf::TTL, cf::TG, cf::Addr};
+    case op::CMD_TLBI_NH_VAA: return {cf::NUM, cf::SCALE, cf::VMID, cf::Leaf, cf::TTL, cf::TG, cf::Addr};
+    case op::CMD_TLBI_EL2_ALL: return {};
+    case op::CMD_TLBI_EL2_ASID: return {cf::ASID};
+    case op::CMD_TLBI_EL2_VA: return {cf::NUM, cf::SCALE, cf::ASID, cf::Leaf, cf::TTL, cf::TG, cf::Addr};
+    case op::CMD_TLBI_EL2_VAA: return {cf::NUM, cf::SCALE, cf::Leaf, cf::TTL, cf::TG, cf::Addr};
+    case op::CMD_TLBI_S12_VMALL: return {cf::VMID};
+    case op::CMD_TLBI_S2_IPA: return {cf::NUM, cf::SCALE, cf::VMID, cf::Leaf, cf::TTL, cf::TG, cf::IPAddr};
+    case op::CMD_TLBI_NSNH_ALL: return {};
+    case op::CMD_SYNC: return {cf::CS, cf::MSH, cf::MSIAttr, cf::MSIData, cf::MSIAddr};
+    default: return {};
+  }
+}
+
+void AddField(uint64_t mask[2], spec::Field f, unsigned width) {
+  for (unsigned b = f.lsb; b < f.lsb + width; ++b) mask[b / 64] |= uint64_t{1} << (b % 64);
+}
+
+// Bits a command may set under the profile; the rest are reserved.
+void UsedMask(uint8_t o, const spec::Profile& p, uint64_t mask[2]) {
+  mask[0] = mask[1] = 0;
+  AddField(mask, cf::Opcode, cf::Opcode.width());
+  for (const spec::Field& f : Operands(o)) {
+    unsigned width = f.width();
+    const bool range_field = f.lsb == cf::NUM.lsb || f.lsb == cf::SCALE.lsb ||
+                             f.lsb == cf::TTL.lsb || f.lsb == cf::TG.lsb;
+    if (range_field && IsRangeCapable(o) && !p.ril) continue;  // RES0 without IDR3.RIL
+    if (f.lsb == cf::VMID.lsb && f.msb == cf::VMID.msb) {
+      if (!p.s2p) continue;       // VMID is RES0 without stage 2
+      if (!p.vmid16) width = 8;   // VMID[15:8] RES0 without VMID16
+    }
+    if (f.lsb == cf::ASID.lsb && f.msb == cf::ASID.msb && !p.asid16) width = 8;
+    if (f.lsb == cf::IPAddr.lsb) width = 52 - 12;  // IPA[55:52] RES0 in v3.1-v3.3
+    AddField(mask, f, width);
+  }
+}
+
+}  // namespace
 
 unsigned CheckCommand(const uint64_t cmd[2], const spec::Profile& p) {
-  const auto opcode = static_cast<uint8_t>(spec::Get(cmd, spec::cmd::Opcode));
+  const uint8_t opcode = Opcode(cmd);
   // R-CMDQ-003: reserved opcodes are CERROR_ILL.
   if (spec::CommandName(opcode) == nullptr) return kCerrorIll;
   // R-CMDQ-004: SSec=1 on the Non-secure command queue is CERROR_ILL.
-  if (spec::Get(cmd, spec::cmd::SSec)) return kCerrorIll;
+  if (spec::Get(cmd, cf::SSec)) return kCerrorIll;
   switch (opcode) {
-    // R-CMDQ-005: commands for features the profile lacks are CERROR_ILL: stage-1 CFGI_CD* and
-    // NH TLBIs without S1P, S2 TLBIs without S2P, EL2 TLBIs without HYP, EL3 TLBIs on the
-    // Non-secure queue, ATC_INV without ATS, PRI_RESP without PRI, RESUME/STALL_TERM without stall
-    // support, CFGI_VMS_PIDM without MPAM.
-    case op::CMD_CFGI_CD:
-    case op::CMD_CFGI_CD_ALL:
-    case op::CMD_TLBI_NH_ASID:
-    case op::CMD_TLBI_NH_VA:
-    case op::CMD_TLBI_NH_VAA:
-      return p.s1p ? kCerrorNone : kCerrorIll;
-    case op::CMD_TLBI_NH_ALL:
-      return p.s1p ? kCerrorNone : kCerrorIll;
-    case op::CMD_TLBI_S12_VMALL:
-    case op::CMD_TLBI_S2_IPA:
-      return p.s2p ? kCerrorNone : kCerrorIll;
-    case op::CMD_TLBI_EL2_ALL:
-    case op::CMD_TLBI_EL2_ASID:
-    case op::CMD_TLBI_EL2_VA:
+    // R-CMDQ-005: commands for features the profile lacks are CERROR_ILL.
+    case op::CMD_CFGI_CD: case op::CMD_CFGI_CD_ALL: case op::CMD_TLBI_NH_ALL:
+    case op::CMD_TLBI_NH_ASID: case op::CMD_TLBI_NH_VA: case op::CMD_TLBI_NH_VAA:
+      if (!p.s1p) return kCerrorIll;
+      break;
+    case op::CMD_TLBI_S12_VMALL: case op::CMD_TLBI_S2_IPA:
+      if (!p.s2p) return kCerrorIll;
+      break;
+    case op::CMD_TLBI_EL2_ALL: case op::CMD_TLBI_EL2_ASID: case op::CMD_TLBI_EL2_VA:
     case op::CMD_TLBI_EL2_VAA:
-      return p.hyp ? kCerrorNone : kCerrorIll;
-    case op::CMD_TLBI_EL3_ALL:
-    case op::CMD_TLBI_EL3_VA:
-    case op::CMD_CFGI_VMS_PIDM:
+      if (!p.hyp) return kCerrorIll;
+      break;
+    case op::CMD_TLBI_EL3_ALL: case op::CMD_TLBI_EL3_VA: case op::CMD_CFGI_VMS_PIDM:
       return kCerrorIll;
-    case op::CMD_ATC_INV:
-      return p.ats ? kCerrorNone : kCerrorIll;
-    case op::CMD_PRI_RESP:
-      return p.pri ? kCerrorNone : kCerrorIll;
-    case op::CMD_RESUME:
-    case op::CMD_STALL_TERM:
+    case op::CMD_ATC_INV: return p.ats ? kCerrorNone : kCerrorIll;
+    case op::CMD_PRI_RESP: return p.pri ? kCerrorNone : kCerrorIll;
+    case op::CMD_RESUME: case op::CMD_STALL_TERM:
       return p.stall_model == 1 ? kCerrorIll : kCerrorNone;
     case op::CMD_SYNC:
       // R-CMDQ-006: CMD_SYNC with CS=0b11 (reserved) is CERROR_ILL.
-      return spec::Get(cmd, spec::cmd::CS) == 3 ? kCerrorIll : kCerrorNone;
+      if (spec::Get(cmd, cf::CS) == 3) return kCerrorIll;
+      break;
     default:
-      return kCerrorNone;
+      break;
+  }
+  if (IsRangeCapable(opcode) && p.ril && spec::Get(cmd, cf::TG) != 0) {
+    unsigned ttl = static_cast<unsigned>(spec::Get(cmd, cf::TTL));
+    // R-TLBI-012: TG=16KB with TTL=1 is reserved without DS and behaves as TTL=0; a range form
+    // with NUM=0, SCALE=0 and TTL=0 is a reserved combination: CERROR_ILL [§4.4.1].
+    if (spec::Get(cmd, cf::TG) == 2 && ttl == 1 && !p.ds) ttl = 0;
+    if (spec::Get(cmd, cf::NUM) == 0 && spec::Get(cmd, cf::SCALE) == 0 && ttl == 0) return kCerrorIll;
+  }
+  if (p.cmd_res0_ill && opcode != op::CMD_PREFETCH_ADDR) {
+    // R-CMDQ-010: with the profile's cmd_res0_ill choice, a non-zero reserved field (including
+    // fields the profile makes RES0) is CERROR_ILL; otherwise reserved fields are ignored
+    // [§4.1.5]. PREFETCH_ADDR's operands are not checked (not modelled).
+    uint64_t used[2];
+    UsedMask(opcode, p, used);
+    if ((cmd[0] & ~used[0]) != 0 || (cmd[1] & ~used[1]) != 0) return kCerrorIll;
+  }
+  return kCerrorNone;
+}
+
+namespace {
+
+// The address operand and optional range of a TLBI by address [IHI0070 §4.4.1].
+void DecodeAddress(const uint64_t cmd[2], const spec::Profile& p, bool ipa, Invalidation* inv) {
+  inv->addr = ipa ? spec::Get(cmd, cf::IPAddr) << 12 : spec::Get(cmd, cf::Addr) << 12;
+  inv->leaf = spec::Get(cmd, cf::Leaf);
+  const unsigned tg = p.ril ? static_cast<unsigned>(spec::Get(cmd, cf::TG)) : 0;
+  if (tg == 0) return;
+  inv->tg_shift = 10 + 2 * tg;  // 1: 4KB, 2: 16KB, 3: 64KB
+  inv->ttl = static_cast<unsigned>(spec::Get(cmd, cf::TTL));
+  if (tg == 2 && inv->ttl == 1 && !p.ds) inv->ttl = 0;
+  const uint64_t num = spec::Get(cmd, cf::NUM), scale = spec::Get(cmd, cf::SCALE);
+  inv->length = ((num + 1) << scale) << inv->tg_shift;
+}
+
+uint16_t Vmid(const uint64_t cmd[2], const spec::Profile& p) {
+  const uint64_t v = spec::Get(cmd, cf::VMID);
+  return static_cast<uint16_t>(p.vmid16 ? v : v & 0xff);
+}
+uint16_t Asid(const uint64_t cmd[2], const spec::Profile& p) {
+  const uint64_t a = spec::Get(cmd, cf::ASID);
+  return static_cast<uint16_t>(p.asid16 ? a : a & 0xff);
+}
+
+}  // namespace
+
+bool DecodeInvalidation(const uint64_t cmd[2], const spec::Profile& p, Invalidation* inv) {
+  using K = Invalidation::Kind;
+  *inv = Invalidation{};
+  inv->sid = static_cast<uint32_t>(spec::Get(cmd, cf::StreamID));
+  inv->vmid = Vmid(cmd, p);
+  inv->vmid_any = !p.s2p;
+  switch (Opcode(cmd)) {
+    case op::CMD_CFGI_STE:
+      inv->kind = K::kCfgiSte;
+      inv->leaf = spec::Get(cmd, cf::Leaf);
+      return true;
+    case op::CMD_CFGI_STE_RANGE:
+      inv->kind = K::kCfgiSteRange;
+      inv->range = static_cast<unsigned>(spec::Get(cmd, cf::Range));
+      return true;
+    case op::CMD_CFGI_CD:
+      inv->kind = K::kCfgiCd;
+      inv->ssid = static_cast<uint32_t>(spec::Get(cmd, cf::SubstreamID));
+      inv->leaf = spec::Get(cmd, cf::Leaf);
+      return true;
+    case op::CMD_CFGI_CD_ALL: inv->kind = K::kCfgiCdAll; return true;
+    case op::CMD_TLBI_NH_ALL: inv->kind = K::kTlbiNhAll; return true;
+    case op::CMD_TLBI_NH_ASID:
+      inv->kind = K::kTlbiNhAsid;
+      inv->asid = Asid(cmd, p);
+      return true;
+    case op::CMD_TLBI_NH_VA:
+    case op::CMD_TLBI_NH_VAA:
+      inv->kind = Opcode(cmd) == op::CMD_TLBI_NH_VA ? K::kTlbiNhVa : K::kTlbiNhVaa;
+      inv->asid = Asid(cmd, p);
+      DecodeAddress(cmd, p, false, inv);
+      return true;
+    case op::CMD_TLBI_EL2_ALL: inv->kind = K::kTlbiEl2All; return true;
+    case op::CMD_TLBI_EL2_ASID:
+      inv->kind = K::kTlbiEl2Asid;
+      inv->asid = Asid(cmd, p);
+      return true;
+    case op::CMD_TLBI_EL2_VA:
+    case op::CMD_TLBI_EL2_VAA:
+      inv->kind = Opcode(cmd) == op::CMD_TLBI_EL2_VA ? K::kTlbiEl2Va : K::kTlbiEl2Vaa;
+      inv->asid = Asid(cmd, p);
+      DecodeAddress(cmd, p, false, inv);
+      return true;
+    case op::CMD_TLBI_S12_VMALL: inv->kind = K::kTlbiS12Vmall; return true;
+    case op::CMD_TLBI_S2_IPA:
+      inv->kind = K::kTlbiS2Ipa;
+      DecodeAddress(cmd, p, true, inv);
+      return true;
+    case op::CMD_TLBI_NSNH_ALL: inv->kind = K::kTlbiNsnhAll; return true;
+    default:
+      return false;
   }
 }
 
 namespace {
 
-// Effects of a legal command that this model observes.
-void ExecuteCommand(const uint64_t cmd[2], Memory& mem, const spec::Profile& p) {
-  const auto opcode = static_cast<uint8_t>(spec::Get(cmd, spec::cmd::Opcode));
-  if (opcode == op::CMD_SYNC && spec::Get(cmd, spec::cmd::CS) == 1 && p.msi) {
+// CMD_SYNC: completes earlier invalidations, then signals [IHI0070 §4.7.3].
+void ExecuteSync(const uint64_t cmd[2], Memory& mem, CacheState& cache, const spec::Profile& p) {
+  cache.CompletePending(mem.Tick());
+  if (spec::Get(cmd, cf::CS) == 1 && p.msi) {
     // R-CMDQ-007: CMD_SYNC with CS=SIG_IRQ on an SMMU with MSI writes the 32-bit MSIData to
     // MSIAddr when MSIAddr is non-zero.
-    const uint64_t addr = spec::Get(cmd, spec::cmd::MSIAddr) << 2;
+    const uint64_t addr = spec::Get(cmd, cf::MSIAddr) << 2;
     if (addr != 0) {
-      const uint64_t data = spec::Get(cmd, spec::cmd::MSIData);
+      const uint64_t data = spec::Get(cmd, cf::MSIData);
       const uint64_t word = mem.Peek64(addr);
       const unsigned shift = (addr & 4) ? 32 : 0;
       mem.Write64(addr, (word & ~(0xffffffffull << shift)) | (data << shift));
@@ -81,7 +226,7 @@ void ExecuteCommand(const uint64_t cmd[2], Memory& mem, const spec::Profile& p) 
 
 }  // namespace
 
-void ProcessCommandQueue(Registers& regs, Memory& mem, const spec::Profile& p) {
+void ProcessCommandQueue(Registers& regs, Memory& mem, CacheState& cache, const spec::Profile& p) {
   const unsigned cmdq_err = static_cast<unsigned>(rf::GERROR_CMDQ_ERR.lsb);
   // R-CMDQ-001: commands are consumed only while CMDQEN=1 and GERROR.CMDQ_ERR is inactive.
   while (regs.CmdqEnabled() && !regs.GerrorActive(cmdq_err)) {
@@ -98,7 +243,7 @@ void ProcessCommandQueue(Registers& regs, Memory& mem, const spec::Profile& p) {
     uint64_t cons = regs.Read(Reg::CMDQ_CONS);
     if (q.Empty(prod, static_cast<uint32_t>(cons))) return;
     const uint64_t slot = base + uint64_t{q.Index(static_cast<uint32_t>(cons))} * 16;
-    uint64_t cmd[2];
+    uint64_t cmd[2] = {};
     const MemRead lo = mem.Read64(slot), hi = mem.Read64(slot + 8);
     unsigned err = kCerrorNone;
     if (lo.abort || hi.abort) {
@@ -118,7 +263,13 @@ void ProcessCommandQueue(Registers& regs, Memory& mem, const spec::Profile& p) {
       regs.ToggleGerror(cmdq_err);
       return;
     }
-    ExecuteCommand(cmd, mem, p);
+    Invalidation inv;
+    if (DecodeInvalidation(cmd, p, &inv)) {
+      // R-SYNC-002: an invalidation is pending from consumption until a later CMD_SYNC.
+      cache.AddPending(inv);
+    } else if (spec::Get(cmd, cf::Opcode) == op::CMD_SYNC) {
+      ExecuteSync(cmd, mem, cache, p);
+    }
     spec::Set(&cons, rf::CMDQ_CONS_RD, q.Next(static_cast<uint32_t>(cons)));
     regs.Set(Reg::CMDQ_CONS, cons);
   }

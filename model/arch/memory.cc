@@ -1,18 +1,28 @@
-// Physical memory and the current-memory fetcher [IHI0070 §3.3 (memory reads), §3.21 (caching)].
+// Physical memory with its store history [IHI0070 §3.3 (memory reads), §3.21 (caching)].
 // Tests: tests/model/arch/memory_test.cc
 #include "smmuref/model/arch/memory.h"
 
+#include <algorithm>
+
 namespace smmuref::model::arch {
+
+namespace {
+constexpr uint64_t Word(uint64_t pa) { return pa & ~uint64_t{7}; }
+}  // namespace
+
+void Memory::Write64(uint64_t pa, uint64_t value) {
+  words_[Word(pa)].push_back(WordWrite{++seq_, value, line_});
+}
 
 uint64_t Memory::Peek64(uint64_t pa) const {
   // R-MEM-001: memory never written reads as zero.
-  auto it = words_.find(pa & ~uint64_t{7});
-  return it == words_.end() ? 0 : it->second;
+  auto it = words_.find(Word(pa));
+  return it == words_.end() ? 0 : it->second.back().value;
 }
 
 MemRead Memory::Read64(uint64_t pa) const {
-  // R-MEM-002: a read inside an abort range returns an external abort.
-  const uint64_t a = pa & ~uint64_t{7};
+  // R-MEM-002: an access inside an abort range returns an external abort.
+  const uint64_t a = Word(pa);
   auto it = aborts_.upper_bound(a);
   if (it != aborts_.begin()) {
     --it;
@@ -23,7 +33,7 @@ MemRead Memory::Read64(uint64_t pa) const {
 
 void Memory::AddAbortRange(uint64_t pa, uint64_t len) {
   if (len == 0) return;
-  uint64_t start = pa & ~uint64_t{7};
+  uint64_t start = Word(pa);
   uint64_t end = pa + len < pa ? ~uint64_t{0} : pa + len;
   // Merge with every overlapping or adjacent range.
   auto it = aborts_.upper_bound(start);
@@ -32,11 +42,48 @@ void Memory::AddAbortRange(uint64_t pa, uint64_t len) {
     if (prev->second >= start) it = prev;
   }
   while (it != aborts_.end() && it->first <= end) {
-    if (it->first < start) start = it->first;
-    if (it->second > end) end = it->second;
+    start = std::min(start, it->first);
+    end = std::max(end, it->second);
     it = aborts_.erase(it);
   }
   aborts_[start] = end;
+}
+
+void Memory::Clear() {
+  words_.clear();
+  cleaned_.clear();
+  aborts_.clear();
+}
+
+WordWrite Memory::At(uint64_t pa, uint64_t seq) const {
+  auto it = words_.find(Word(pa));
+  if (it == words_.end()) return WordWrite{};
+  const auto& h = it->second;
+  auto after = std::upper_bound(h.begin(), h.end(), seq,
+                                [](uint64_t s, const WordWrite& w) { return s < w.seq; });
+  return after == h.begin() ? WordWrite{} : *std::prev(after);
+}
+
+void Memory::StoresAfter(uint64_t pa, uint64_t seq, std::vector<uint64_t>* out) const {
+  auto it = words_.find(Word(pa));
+  if (it == words_.end()) return;
+  for (const WordWrite& w : it->second) {
+    if (w.seq > seq) out->push_back(w.seq);
+  }
+}
+
+void Memory::Clean(uint64_t pa, uint64_t len) {
+  // R-CACHE-010: mem.clean makes every store so far to the cleaned words certain to be visible
+  // to a non-coherent walker.
+  for (uint64_t a = Word(pa); a < pa + len && a >= Word(pa); a += 8) {
+    auto it = words_.find(a);
+    if (it != words_.end()) cleaned_[a] = it->second.back().seq;
+  }
+}
+
+uint64_t Memory::CleanedAt(uint64_t pa) const {
+  auto it = cleaned_.find(Word(pa));
+  return it == cleaned_.end() ? 0 : it->second;
 }
 
 bool CurrentMemoryFetcher::Read(FetchKind, const FetchTag&, uint64_t pa, unsigned dwords,

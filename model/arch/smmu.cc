@@ -1,5 +1,5 @@
 // The reference SMMU: state plus the entry points that drive the pure functions.
-// Tests: tests/model/arch/smmu_test.cc, corpus/vectors/**/*.vec
+// Tests: tests/model/arch/smmu_test.cc, tests/model/arch/cache_test.cc, corpus/vectors/**/*.vec
 #include "smmuref/model/arch/smmu.h"
 
 #include "smmuref/model/arch/cmdq.h"
@@ -12,9 +12,20 @@ using spec::Reg;
 
 Smmu::Smmu(const spec::Profile& p) : profile_(p), regs_(profile_) {}
 
-void Smmu::ProcessCommands() { ProcessCommandQueue(regs_, mem_, profile_); }
+void Smmu::WriteReg(Reg r, uint64_t v) {
+  regs_.Write(r, v);
+  // R-CACHE-004: the periods with SMMUEN=1 are the only ones whose values may be cached.
+  cache_.SetEnabled(regs_.SmmuEnabled(), mem_.Tick());
+}
 
-std::vector<spec::TxnOutcome> Smmu::Translate(const spec::Txn& txn) const {
+void Smmu::WriteReg32(Reg r, bool high, uint32_t v) {
+  regs_.Write32(r, high, v);
+  cache_.SetEnabled(regs_.SmmuEnabled(), mem_.Tick());
+}
+
+void Smmu::ProcessCommands() { ProcessCommandQueue(regs_, mem_, cache_, profile_); }
+
+spec::Result<std::vector<spec::TxnOutcome>> Smmu::Translate(const spec::Txn& txn) const {
   TranslateContext ctx;
   ctx.p = &profile_;
   ctx.smmuen = regs_.SmmuEnabled();
@@ -23,8 +34,23 @@ std::vector<spec::TxnOutcome> Smmu::Translate(const spec::Txn& txn) const {
   ctx.strtab.base = regs_.Read(Reg::STRTAB_BASE);
   ctx.strtab.cfg = regs_.Read(Reg::STRTAB_BASE_CFG);
   ctx.strtab.record_invalid_sid = regs_.RecordInvalidSid();
-  CurrentMemoryFetcher fetch(mem_);
-  return {TranslateTxn(ctx, txn, fetch)};
+  AllowedSetFetcher fetch(mem_, cache_, profile_);
+  std::vector<spec::TxnOutcome> out;
+  do {
+    if (fetch.runs() > AllowedSetFetcher::kMaxRuns) {
+      // R-CACHE-009: the allowed set is computed exactly or not at all.
+      return spec::Error{"", "allowed-set bound exceeded: more than " +
+                                 std::to_string(AllowedSetFetcher::kMaxRuns) +
+                                 " combinations of cached values for one transaction "
+                                 "(R-CACHE-009); invalidate before translating"};
+    }
+    spec::TxnOutcome o = TranslateTxn(ctx, txn, fetch);
+    o.provenance = fetch.provenance();
+    bool seen = false;
+    for (const auto& e : out) seen = seen || e.SameObservation(o);
+    if (!seen) out.push_back(std::move(o));
+  } while (fetch.Next());
+  return out;
 }
 
 void Smmu::Commit(const spec::TxnOutcome& o) {

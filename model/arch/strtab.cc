@@ -66,6 +66,7 @@ Step<FetchedSte> LocateSte(const StrtabRegs& regs, uint32_t sid, const spec::Pro
     const unsigned l1_log2 = log2size > split ? log2size - split + 3 : 3;
     const uint64_t l1_pa = AlignDown(base, std::max(6u, l1_log2)) + uint64_t{sid >> split} * 8;
     uint64_t l1std = 0;
+    tag.l1_shift = split;
     if (!fetch.Read(FetchKind::kL1Std, tag, l1_pa, 1, &l1std)) {
       // R-STRTAB-007: an external abort reading the L1STD or the STE gives F_STE_FETCH with the
       // PA of the failed read.

@@ -63,14 +63,25 @@ FetchTag S2Tag(const spec::Txn& rec, const SteConfig& ste) {
   return tag;
 }
 
+// The stage-1 context of a nested translation, for the caching rules of combined entries.
+struct S1Context {
+  bool nested = false;
+  uint64_t va = 0;
+  uint16_t asid = 0;
+};
+
 // After stage 1 (or its bypass): stage 2 if enabled, else the IPA is the PA.
 TxnOutcome FinishStage2(const TranslateContext& ctx, const spec::Txn& rec, const SteConfig& ste,
-                        Access access, uint64_t ipa, Fetcher& fetch) {
+                        Access access, uint64_t ipa, Fetcher& fetch, S1Context s1 = {}) {
   if (!ste.s2) {
     // R-TXN-004: with stage 2 bypassed the IPA is presented as the PA, truncated to the OAS [§3.4].
     return Ok(Fits(ipa, ctx.p->oas) ? ipa : ipa & ((uint64_t{1} << ctx.p->oas) - 1));
   }
-  auto pa = S2Translate(ste.s2cfg, ipa, access, FaultClass::IN, *ctx.p, fetch, S2Tag(rec, ste));
+  FetchTag tag = S2Tag(rec, ste);
+  tag.nested = s1.nested;
+  tag.s1_va = s1.va;
+  tag.asid = s1.asid;
+  auto pa = S2Translate(ste.s2cfg, ipa, access, FaultClass::IN, *ctx.p, fetch, tag);
   if (auto* f = std::get_if<Fault>(&pa)) return MakeFaultOutcome(rec, *f, S2FaultConfig(ste));
   return Ok(std::get<uint64_t>(pa));
 }
@@ -103,6 +114,7 @@ Step<bool> FetchCdStructure(const TranslateContext& ctx, const spec::Txn& rec,
   FetchTag tag;
   tag.sid = rec.sid;
   tag.cd_index = index;
+  tag.l1_shift = ste.s1fmt == 2 ? 10 : 6;
   if (!fetch.Read(kind, tag, pa, dwords, out)) {
     // R-TXN-009: an external abort reading an L1CD or CD gives F_CD_FETCH with the PA read.
     Fault f = ConfigFault(EventType::F_CD_FETCH, "R-TXN-009");
@@ -202,6 +214,7 @@ TxnOutcome TranslateWithSte(const TranslateContext& ctx, const spec::Txn& txn,
   tag.cd_index = c.index;
   tag.asid = cdc.asid;
   tag.vmid = ste.vmid;
+  tag.el2 = ste.world != StreamWorld::kNsEl1;
   auto ipa = S1Translate(cdc, ste.world, txn.addr, access, ste.s2 ? &ste.s2cfg : nullptr, *ctx.p,
                          fetch, tag);
   if (auto* f = std::get_if<Fault>(&ipa)) {
@@ -210,7 +223,8 @@ TxnOutcome TranslateWithSte(const TranslateContext& ctx, const spec::Txn& txn,
     const FaultConfig cfg = f->s2 ? S2FaultConfig(ste) : FaultConfig{cdc.a, cdc.r};
     return MakeFaultOutcome(rec, *f, cfg);
   }
-  return FinishStage2(ctx, rec, ste, access, std::get<uint64_t>(ipa), fetch);
+  return FinishStage2(ctx, rec, ste, access, std::get<uint64_t>(ipa), fetch,
+                      S1Context{true, txn.addr, cdc.asid});
 }
 
 }  // namespace

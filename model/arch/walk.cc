@@ -152,6 +152,8 @@ Step<uint64_t> TranslateTableAddress(const S2Config& s2, uint64_t desc_ipa,
   // R-WALK-013: each stage-1 descriptor address is an IPA, translated by stage 2 as a privileged
   // data read with CLASS = TT before the read; stage-2 faults there report IPA = that address.
   const Access read{.write = false, .instr = false, .priv = true};
+  tag.nested = true;
+  tag.s1_va = tag.va;
   return S2Translate(s2, desc_ipa, read, FaultClass::TT, p, fetch, tag);
 }
 
@@ -182,6 +184,7 @@ Step<uint64_t> S1Translate(const CdConfig& cd, StreamWorld world, uint64_t va, A
   unsigned index_bits = start.index_bits;
   S1TableAttrs attrs;
   tag.va = va;
+  tag.granule_shift = g;
 
   for (int level = start.level; level <= 3; ++level) {
     tag.level = level;
@@ -242,6 +245,7 @@ Step<uint64_t> S2Translate(const S2Config& s2, uint64_t ipa, Access access, Faul
   uint64_t table = start.base;
   unsigned index_bits = start.index_bits;
   tag.va = ipa;
+  tag.granule_shift = g;
 
   for (int level = start.level; level <= 3; ++level) {
     tag.level = level;

@@ -127,6 +127,7 @@ std::string ToString(const TxnOutcome& o) {
   }
   if (o.event) s += " + event " + ToString(*o.event);
   if (!o.rule.empty()) s += " [" + o.rule + "]";
+  if (!o.provenance.empty()) s += " {using " + o.provenance + "}";
   return s;
 }
 

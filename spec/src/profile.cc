@@ -59,6 +59,7 @@ constexpr Key kKeys[] = {
     {"ds", &Profile::ds, nullptr, 1, "ds=0 (52-bit LPA2 is not modelled)"},
     {"vax", nullptr, &Profile::vax, 2, "vax=0 (52-bit VA is not modelled)"},
     {"coherent_walk", &Profile::coherent_walk, nullptr, 1, nullptr},
+    {"cmd_res0_ill", &Profile::cmd_res0_ill, nullptr, 1, nullptr},
 };
 
 const Key* FindKey(const std::string& name) {

@@ -49,7 +49,19 @@ TEST(Runner, FailingExpectationSaysExpectedAndObservedWithLine) {
   ASSERT_EQ(r.failed, 1);
   EXPECT_EQ(r.failures[0].where, "t.vec:10");
   EXPECT_NE(r.failures[0].message.find("0x9999"), std::string::npos);
-  EXPECT_NE(r.failures[0].message.find("observed ok 0x1234"), std::string::npos);
+  // The STE was written after SMMUEN=1 without CFGI_STE: the zero (invalid) STE held before may
+  // be cached, so the allowed set also holds C_BAD_STE, with the line that stored what it used.
+  EXPECT_NE(r.failures[0].message.find("2 allowed outcomes"), std::string::npos);
+  EXPECT_NE(r.failures[0].message.find("- ok 0x1234"), std::string::npos);
+  EXPECT_NE(r.failures[0].message.find("C_BAD_STE"), std::string::npos);
+  EXPECT_NE(r.failures[0].message.find("STE@0x100040 from line 0"), std::string::npos);
+}
+
+TEST(Runner, AnInvalidatedSteHasOneOutcome) {
+  FileReport r = RunBody("cmd 0x100000003 0\ncmd 0x46 0\nprocess\ntxn 1 - 0x1234 r\nexpect ok 0x9999\n");
+  ASSERT_EQ(r.failed, 1);
+  EXPECT_NE(r.failures[0].message.find("observed ok 0x1234"), std::string::npos)
+      << r.failures[0].message;
 }
 
 TEST(Runner, FaultFieldMismatchFails) {

@@ -29,9 +29,12 @@ class Device {
   virtual void RegWrite32(spec::Reg r, bool high, uint32_t value) = 0;
   virtual void ProcessCommands() = 0;
   // The outcomes this device allows (the model: every allowed outcome; a concrete device: the one
-  // it produced). Then Commit adopts one of them.
-  virtual std::vector<spec::TxnOutcome> Translate(const spec::Txn& txn) = 0;
+  // it produced). Then Commit adopts one of them. An error when the device cannot answer (the
+  // model's allowed-set bound).
+  virtual spec::Result<std::vector<spec::TxnOutcome>> Translate(const spec::Txn& txn) = 0;
   virtual void Commit(const spec::TxnOutcome& o) = 0;
+  // The vector line being executed, for provenance in reports (optional).
+  virtual void SetLine(int line) {}
 };
 
 // The optimized implementation (impl/arch), when built: conform/src/impl_device.cc.

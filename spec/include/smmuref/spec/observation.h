@@ -84,6 +84,8 @@ struct TxnOutcome {
   std::optional<EventRecord> event;
   // The rule that decided a termination (e.g. "R-STE-005"); not part of the observation.
   std::string rule;
+  // Which remembered (cached, not current) values produced this outcome; not an observation.
+  std::string provenance;
   bool SameObservation(const TxnOutcome& o) const {
     return kind == o.kind && (kind != Kind::kOk || pa == o.pa) && event == o.event;
   }

@@ -39,6 +39,9 @@ struct Profile {
   unsigned oas = 48;
   bool gran4k = false, gran16k = false, gran64k = false, ds = false;
   unsigned vax = 0;
+  // IMPLEMENTATION DEFINED [IHI0070 §4.1.5]: 1 = a non-zero reserved command field is a
+  // malformed command (CERROR_ILL); 0 = reserved fields are ignored.
+  bool cmd_res0_ill = false;
   // System property, not an IDR field: 1 if the table walker snoops CPU caches (mem.clean is
   // needed only when 0).
   bool coherent_walk = true;

@@ -2,6 +2,7 @@
 // Tests: tests/model/arch/cmdq_test.cc, corpus/vectors/cmdq/*.vec
 #pragma once
 
+#include "smmuref/model/arch/cache.h"
 #include "smmuref/model/arch/memory.h"
 #include "smmuref/model/arch/regs.h"
 #include "smmuref/spec/profile.h"
@@ -13,10 +14,14 @@ inline constexpr unsigned kCerrorNone = 0x00;
 inline constexpr unsigned kCerrorIll = 0x01;
 inline constexpr unsigned kCerrorAbt = 0x02;
 
-// Consumes commands while the queue is enabled, non-empty and CMDQ_ERR is inactive.
-void ProcessCommandQueue(Registers& regs, Memory& mem, const spec::Profile& p);
+// Consumes commands while the queue is enabled, non-empty and CMDQ_ERR is inactive. Invalidations
+// are recorded in `cache` as pending; a CMD_SYNC completes them.
+void ProcessCommandQueue(Registers& regs, Memory& mem, CacheState& cache, const spec::Profile& p);
 
 // Whether a command is legal under the profile (CERROR_ILL otherwise), before any effect.
 unsigned CheckCommand(const uint64_t cmd[2], const spec::Profile& p);
+
+// The invalidation a legal CFGI_*/TLBI_* command performs; false for other commands.
+bool DecodeInvalidation(const uint64_t cmd[2], const spec::Profile& p, Invalidation* out);
 
 }  // namespace smmuref::model::arch

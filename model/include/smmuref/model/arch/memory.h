@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <unordered_map>
+#include <vector>
 
 namespace smmuref::model::arch {
 
@@ -17,20 +18,49 @@ struct MemRead {
   uint64_t value = 0;
 };
 
+// One CPU or SMMU store to a 64-bit word: when (a sequence number shared with every other
+// state change the caching rules care about), what, and which vector line wrote it.
+struct WordWrite {
+  uint64_t seq = 0;
+  uint64_t value = 0;
+  int line = 0;
+};
+
 class Memory {
  public:
-  // A CPU store of one 64-bit word; `pa` must be 8-byte aligned (callers check user input).
-  void Write64(uint64_t pa, uint64_t value) { words_[pa & ~uint64_t{7}] = value; }
-  uint64_t Peek64(uint64_t pa) const;  // CPU view, no aborts
-  // An SMMU read: aborts inside an abort range, else the stored word (zero if never written).
+  // A store of one 64-bit word; `pa` is 8-byte aligned by callers (user input is checked).
+  // Every store is kept: the caching rules ask what a location held since a given time.
+  void Write64(uint64_t pa, uint64_t value);
+  uint64_t Peek64(uint64_t pa) const;  // current value, no aborts
+  // An SMMU read of current memory: aborts inside an abort range, else the current value.
   MemRead Read64(uint64_t pa) const;
-  // Marks [pa, pa+len) as answering SMMU reads with an external abort.
+  // Marks [pa, pa+len) as answering SMMU accesses with an external abort.
   void AddAbortRange(uint64_t pa, uint64_t len);
-  void Clear() { words_.clear(); aborts_.clear(); }
+  bool Aborts(uint64_t pa) const { return Read64(pa).abort; }
+  void Clear();
+
+  // The state clock: every store advances it; other events (CMD_SYNC completion, SMMUEN
+  // changes) take a tick too so that "since" is well defined.
+  uint64_t Now() const { return seq_; }
+  uint64_t Tick() { return ++seq_; }
+  // The vector line that later stores are attributed to.
+  void SetLine(int line) { line_ = line; }
+
+  // The store current at time `seq` (seq 0, value 0 and line 0 when never written by then).
+  WordWrite At(uint64_t pa, uint64_t seq) const;
+  // Times of the stores to `pa` after `seq`, ascending, appended to `out`.
+  void StoresAfter(uint64_t pa, uint64_t seq, std::vector<uint64_t>* out) const;
+  // Non-coherent walker: CPU stores become certain to be visible only once cleaned.
+  void Clean(uint64_t pa, uint64_t len);
+  // The time of the newest store to `pa` that is certainly visible to a non-coherent walker.
+  uint64_t CleanedAt(uint64_t pa) const;
 
  private:
-  std::unordered_map<uint64_t, uint64_t> words_;
+  std::unordered_map<uint64_t, std::vector<WordWrite>> words_;
+  std::unordered_map<uint64_t, uint64_t> cleaned_;
   std::map<uint64_t, uint64_t> aborts_;  // start -> end (exclusive), non-overlapping after merge
+  uint64_t seq_ = 0;
+  int line_ = 0;
 };
 
 // What an SMMU read is for. The caching semantics differ per kind (configuration structures may
@@ -41,10 +71,17 @@ enum class FetchKind : uint8_t { kL1Std, kSte, kL1Cd, kCd, kS1Desc, kS2Desc, kQu
 struct FetchTag {
   uint32_t sid = 0;
   uint32_t cd_index = 0;  // CD-table index for kL1Cd/kCd
+  unsigned l1_shift = 0;  // kL1Std: SPLIT; kL1Cd: index bits per leaf table (6 or 10)
+  bool el2 = false;       // kS1Desc: an EL2 or EL2-E2H StreamWorld (TLBI_EL2_* scope)
   uint16_t asid = 0;      // kS1Desc
   uint16_t vmid = 0;      // kS1Desc/kS2Desc
   uint64_t va = 0;        // input address of the walk (VA or IPA) for kS1Desc/kS2Desc
   int level = 0;          // walk level for kS1Desc/kS2Desc
+  unsigned granule_shift = 12;  // kS1Desc/kS2Desc
+  // kS2Desc reads made for a nested translation: the stage-1 context whose combined entries
+  // CMD_TLBI_S2_IPA alone need not remove.
+  bool nested = false;
+  uint64_t s1_va = 0;
 };
 
 // Every SMMU read of a structure goes through a Fetcher. The model's translation functions are

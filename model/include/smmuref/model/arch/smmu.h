@@ -6,8 +6,10 @@
 #include <cstdint>
 #include <vector>
 
+#include "smmuref/model/arch/cache.h"
 #include "smmuref/model/arch/memory.h"
 #include "smmuref/model/arch/regs.h"
+#include "smmuref/spec/error.h"
 #include "smmuref/spec/observation.h"
 #include "smmuref/spec/profile.h"
 
@@ -22,20 +24,24 @@ class Smmu {
   const spec::Profile& profile() const { return profile_; }
   Memory& memory() { return mem_; }
   const Memory& memory() const { return mem_; }
+  const CacheState& cache() const { return cache_; }
+  // Later memory stores are attributed to this vector line (for provenance in reports).
+  void SetLine(int line) { mem_.SetLine(line); }
   Registers& regs() { return regs_; }
   const Registers& regs() const { return regs_; }
 
   // CPU-side register accesses (R-REG-*); writes may trigger SMMU actions.
   uint64_t ReadReg(spec::Reg r) const { return regs_.Read(r); }
-  void WriteReg(spec::Reg r, uint64_t v) { regs_.Write(r, v); }
-  void WriteReg32(spec::Reg r, bool high, uint32_t v) { regs_.Write32(r, high, v); }
+  void WriteReg(spec::Reg r, uint64_t v);
+  void WriteReg32(spec::Reg r, bool high, uint32_t v);
 
   // Consumes commands until the queue is empty, disabled, or stops on an error (R-CMDQ-*).
   void ProcessCommands();
 
-  // Every outcome the architecture allows for `txn` in the current state. Pure: no state changes.
-  // With no caching modelled yet every read sees current memory, so the set has one element.
-  std::vector<spec::TxnOutcome> Translate(const spec::Txn& txn) const;
+  // Every outcome the architecture allows for `txn` in the current state (R-CACHE-*), without
+  // duplicates; the first is the outcome on current memory. Pure: no state changes. An error
+  // when the set would need more than AllowedSetFetcher::kMaxRuns walks (R-CACHE-009).
+  spec::Result<std::vector<spec::TxnOutcome>> Translate(const spec::Txn& txn) const;
 
   // Adopts one allowed outcome: writes its event record to the event queue if there is one
   // (R-EVTQ-*). `o` must be an element of Translate(txn).
@@ -45,6 +51,7 @@ class Smmu {
   spec::Profile profile_;
   Memory mem_;
   Registers regs_;
+  CacheState cache_;
 };
 
 }  // namespace smmuref::model::arch

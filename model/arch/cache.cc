@@ -1,0 +1,341 @@
+// Caching as allowed sets [IHI0070 §3.21, §4.3-§4.7]. Rules R-CACHE-*, R-CFGI-*, R-TLBI-*.
+// Tests: tests/model/arch/cache_test.cc, corpus/vectors/cache/*.vec
+#include "smmuref/model/arch/cache.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "smmuref/spec/tables.h"
+
+namespace smmuref::model::arch {
+
+using Kind = Invalidation::Kind;
+
+namespace {
+
+bool IsConfig(FetchKind k) {
+  return k == FetchKind::kL1Std || k == FetchKind::kSte || k == FetchKind::kL1Cd ||
+         k == FetchKind::kCd;
+}
+
+const char* KindName(FetchKind k) {
+  switch (k) {
+    case FetchKind::kL1Std: return "L1STD";
+    case FetchKind::kSte: return "STE";
+    case FetchKind::kL1Cd: return "L1CD";
+    case FetchKind::kCd: return "CD";
+    case FetchKind::kS1Desc: return "S1 descriptor";
+    case FetchKind::kS2Desc: return "S2 descriptor";
+    case FetchKind::kQueue: return "queue";
+  }
+  return "?";
+}
+
+bool SteRangeCovers(const Invalidation& inv, uint32_t sid) {
+  // R-CFGI-002: CFGI_STE_RANGE covers the 2^(Range+1) StreamIDs aligned around SID; Range=31
+  // (CFGI_ALL) covers every StreamID.
+  if (inv.range >= 31) return true;
+  const uint64_t span = uint64_t{1} << (inv.range + 1);
+  return (uint64_t{sid} & ~(span - 1)) == (uint64_t{inv.sid} & ~(span - 1));
+}
+
+// Configuration caches [IHI0070 §4.3].
+bool CoversConfig(const Invalidation& inv, FetchKind kind, const FetchTag& tag) {
+  if (inv.kind == Kind::kCfgiSteRange) return SteRangeCovers(inv, tag.sid);
+  const bool same_sid = inv.sid == tag.sid;
+  switch (kind) {
+    case FetchKind::kSte:
+      // R-CFGI-001: CFGI_STE(SID) covers the STE of SID (Leaf=1 or 0).
+      return inv.kind == Kind::kCfgiSte && same_sid;
+    case FetchKind::kL1Std:
+      // R-CFGI-003: an L1STD is covered only by CFGI_STE with Leaf=0 for a StreamID under it.
+      return inv.kind == Kind::kCfgiSte && !inv.leaf &&
+             (inv.sid >> tag.l1_shift) == (tag.sid >> tag.l1_shift);
+    case FetchKind::kCd:
+      // R-CFGI-004: a CD cached through SID is covered by CFGI_CD(SID, its index), CFGI_CD_ALL(SID)
+      // and CFGI_STE(SID) (invalidating an STE invalidates what was cached through it).
+      return same_sid && ((inv.kind == Kind::kCfgiCd && inv.ssid == tag.cd_index) ||
+                          inv.kind == Kind::kCfgiCdAll || inv.kind == Kind::kCfgiSte);
+    case FetchKind::kL1Cd:
+      // R-CFGI-005: an L1CD is covered by CFGI_CD with Leaf=0 for an index under it,
+      // CFGI_CD_ALL(SID) and CFGI_STE(SID).
+      return same_sid && ((inv.kind == Kind::kCfgiCd && !inv.leaf &&
+                           (inv.ssid >> tag.l1_shift) == (tag.cd_index >> tag.l1_shift)) ||
+                          inv.kind == Kind::kCfgiCdAll || inv.kind == Kind::kCfgiSte);
+    default:
+      return false;
+  }
+}
+
+// Whether a VA/IPA invalidation reaches the cached entry for tag.va at tag.level.
+bool AddressCovers(const Invalidation& inv, const FetchTag& tag, bool leaf_entry) {
+  // R-TLBI-004: Leaf=1 need only remove last-level (block/page) entries; walk-cache entries for
+  // table descriptors survive it.
+  if (inv.leaf && !leaf_entry) return false;
+  const unsigned g = tag.granule_shift;
+  const unsigned shift = g + static_cast<unsigned>(3 - tag.level) * (g - 3);
+  const uint64_t mask = shift >= 64 ? ~uint64_t{0} : (uint64_t{1} << shift) - 1;
+  const uint64_t base = tag.va & ~mask;
+  if (inv.length == 0) {
+    // R-TLBI-005: a non-range invalidation removes the entries that translate Addr, whatever
+    // their size.
+    return (inv.addr & ~mask) == base;
+  }
+  // R-TLBI-006: a range invalidation (TG != 0) removes entries of granule TG that intersect
+  // [Addr, Addr + (NUM+1) x 2^SCALE x granule); with TTL != 0 only leaf entries of level TTL.
+  if (inv.tg_shift != g) return false;
+  if (inv.ttl != 0 && leaf_entry && static_cast<int>(inv.ttl) != tag.level) return false;
+  const uint64_t last = inv.addr + inv.length - 1 < inv.addr ? ~uint64_t{0}
+                                                              : inv.addr + inv.length - 1;
+  return inv.addr <= base + mask && base <= last;
+}
+
+bool VmidMatches(const Invalidation& inv, const FetchTag& tag, const spec::Profile& p) {
+  // R-TLBI-007: with S2P=0 the VMID operand is RES0 and matches every entry.
+  return inv.vmid_any || !p.s2p || inv.vmid == tag.vmid;
+}
+
+// Stage-1 TLB and walk-cache entries [IHI0070 §4.4].
+bool CoversStage1(const Invalidation& inv, const FetchTag& tag, bool leaf, bool global,
+                  const spec::Profile& p) {
+  if (tag.el2) {
+    // R-TLBI-008: EL2 and EL2-E2H StreamWorld entries are reached only by TLBI_EL2_*.
+    switch (inv.kind) {
+      case Kind::kTlbiEl2All: return true;
+      case Kind::kTlbiEl2Asid: return !global && inv.asid == tag.asid;
+      case Kind::kTlbiEl2Va: return (global || inv.asid == tag.asid) && AddressCovers(inv, tag, leaf);
+      case Kind::kTlbiEl2Vaa: return AddressCovers(inv, tag, leaf);
+      default: return false;
+    }
+  }
+  const bool vmid = VmidMatches(inv, tag, p);
+  switch (inv.kind) {
+    // R-TLBI-001: NH_ALL removes every NS-EL1 entry of the VMID, global ones included.
+    case Kind::kTlbiNhAll: return vmid;
+    // R-TLBI-002: NH_ASID removes the non-global entries of ASID in the VMID.
+    case Kind::kTlbiNhAsid: return vmid && !global && inv.asid == tag.asid;
+    // R-TLBI-003: NH_VA removes the VA's entries of ASID and its global entries of any ASID;
+    // NH_VAA those of every ASID.
+    case Kind::kTlbiNhVa:
+      return vmid && (global || inv.asid == tag.asid) && AddressCovers(inv, tag, leaf);
+    case Kind::kTlbiNhVaa: return vmid && AddressCovers(inv, tag, leaf);
+    // R-TLBI-009: S12_VMALL removes every entry of the VMID at both stages; NSNH_ALL every
+    // Non-secure non-EL2 entry.
+    case Kind::kTlbiS12Vmall: return vmid;
+    case Kind::kTlbiNsnhAll: return true;
+    default: return false;
+  }
+}
+
+bool CoversStage2(const Invalidation& inv, const FetchTag& tag, bool leaf,
+                  const spec::Profile& p) {
+  const bool vmid = VmidMatches(inv, tag, p);
+  switch (inv.kind) {
+    // R-TLBI-010: S2_IPA removes the stage-2 entries of the VMID that translate the IPA.
+    case Kind::kTlbiS2Ipa: return vmid && AddressCovers(inv, tag, leaf);
+    case Kind::kTlbiS12Vmall: return vmid;
+    case Kind::kTlbiNsnhAll: return true;
+    default: return false;
+  }
+}
+
+// A stage-1 invalidation that removes combined (nested) entries translating s1_va.
+bool CoversCombined(const Invalidation& inv, const FetchTag& tag, const spec::Profile& p) {
+  FetchTag s1 = tag;
+  s1.va = tag.s1_va;
+  s1.level = 3;
+  s1.granule_shift = 12;
+  return CoversStage1(inv, s1, true, false, p);
+}
+
+}  // namespace
+
+bool Covers(const Invalidation& inv, FetchKind kind, const FetchTag& tag, bool leaf_entry,
+            bool global_entry, const spec::Profile& p) {
+  if (IsConfig(kind)) return CoversConfig(inv, kind, tag);
+  if (kind == FetchKind::kS1Desc) return CoversStage1(inv, tag, leaf_entry, global_entry, p);
+  if (kind == FetchKind::kS2Desc) return CoversStage2(inv, tag, leaf_entry, p);
+  return false;
+}
+
+void CacheState::CompletePending(uint64_t now) {
+  // R-SYNC-001: a consumed CMD_SYNC completes every invalidation consumed before it; before that
+  // an invalidation guarantees nothing.
+  for (Invalidation& inv : pending_) {
+    inv.completed = now;
+    completed_.push_back(inv);
+  }
+  pending_.clear();
+}
+
+void CacheState::SetEnabled(bool enabled, uint64_t now) {
+  const bool open = !enabled_.empty() && enabled_.back().second == ~uint64_t{0};
+  if (enabled && !open) enabled_.push_back({now, ~uint64_t{0}});
+  if (!enabled && open) enabled_.back().second = now;
+}
+
+bool CacheState::EnabledDuring(uint64_t from, uint64_t to) const {
+  for (const auto& [start, end] : enabled_) {
+    if (start < to && from < end) return true;
+  }
+  return false;
+}
+
+uint64_t CacheState::CoveredSince(FetchKind kind, const FetchTag& tag, bool leaf_entry,
+                                  bool global_entry, const spec::Profile& p) const {
+  uint64_t since = 0;
+  if (kind == FetchKind::kS2Desc && tag.nested) {
+    // R-TLBI-011: S2_IPA need not remove combined stage-1+2 entries of a nested translation;
+    // they go with S12_VMALL or NSNH_ALL, or with a stage-1 invalidation of the VA completed
+    // after a covering S2_IPA completed.
+    uint64_t last_s2ipa = 0;
+    for (const Invalidation& inv : completed_) {
+      if (inv.kind == Kind::kTlbiS2Ipa) {
+        if (Covers(inv, kind, tag, leaf_entry, global_entry, p)) last_s2ipa = inv.completed;
+      } else if (inv.kind == Kind::kTlbiS12Vmall || inv.kind == Kind::kTlbiNsnhAll) {
+        if (Covers(inv, kind, tag, leaf_entry, global_entry, p)) since = inv.completed;
+      } else if (last_s2ipa != 0 && inv.completed > last_s2ipa && CoversCombined(inv, tag, p)) {
+        since = inv.completed;
+      }
+    }
+    return since;
+  }
+  for (const Invalidation& inv : completed_) {
+    if (Covers(inv, kind, tag, leaf_entry, global_entry, p)) since = std::max(since, inv.completed);
+  }
+  return since;
+}
+
+namespace {
+
+struct DescInfo {
+  bool cacheable = false;  // a valid block/page/table descriptor legal at this level
+  bool leaf = false;
+  bool global = false;
+};
+
+DescInfo Describe(FetchKind kind, const FetchTag& tag, uint64_t desc) {
+  DescInfo d;
+  const spec::Field valid = kind == FetchKind::kS1Desc ? spec::desc_s1::Valid : spec::desc_s2::Valid;
+  const spec::Field type = kind == FetchKind::kS1Desc ? spec::desc_s1::Type : spec::desc_s2::Type;
+  if (!spec::Get(&desc, valid)) return d;  // R-CACHE-003: invalid descriptors are never cached
+  const bool table_or_page = spec::Get(&desc, type);
+  if (tag.level >= 3) {
+    d.cacheable = table_or_page;
+    d.leaf = true;
+  } else if (table_or_page) {
+    d.cacheable = true;
+  } else {
+    // Blocks only where the granule allows them (no 52-bit support in scope).
+    d.cacheable = tag.granule_shift == 12 ? (tag.level == 1 || tag.level == 2) : tag.level == 2;
+    d.leaf = true;
+  }
+  d.global = kind == FetchKind::kS1Desc && d.leaf && !spec::Get(&desc, spec::desc_s1::nG);
+  return d;
+}
+
+}  // namespace
+
+std::vector<Candidate> ReadCandidates(const Memory& mem, const CacheState& cache,
+                                      const spec::Profile& p, FetchKind kind, const FetchTag& tag,
+                                      uint64_t pa, unsigned dwords) {
+  for (unsigned i = 0; i < dwords; ++i) {
+    // R-CACHE-008: a read that aborts is never cached; an aborting location yields only the abort.
+    if (mem.Aborts(pa + 8 * i)) return {Candidate{true, {}, true, mem.Now(), 0}};
+  }
+  const uint64_t now = mem.Now();
+  const bool config = IsConfig(kind);
+  const bool desc = kind == FetchKind::kS1Desc || kind == FetchKind::kS2Desc;
+  // R-CACHE-010: a non-coherent walker may see any value stored since the word was last cleaned.
+  uint64_t visible_from = now;
+  if (!p.coherent_walk && (config || desc)) {
+    for (unsigned i = 0; i < dwords; ++i) visible_from = std::min(visible_from, mem.CleanedAt(pa + 8 * i));
+  }
+  // R-CACHE-001/-002: the earliest time a cached value may have been fetched.
+  uint64_t lower = visible_from;
+  if (config) lower = std::min(lower, cache.CoveredSince(kind, tag, true, false, p));
+  if (desc) {
+    lower = std::min({lower, cache.CoveredSince(kind, tag, false, false, p),
+                      cache.CoveredSince(kind, tag, true, false, p),
+                      cache.CoveredSince(kind, tag, true, true, p)});
+  }
+  std::vector<uint64_t> times{lower};
+  for (unsigned i = 0; i < dwords; ++i) mem.StoresAfter(pa + 8 * i, lower, &times);
+  std::sort(times.begin(), times.end());
+  times.erase(std::unique(times.begin(), times.end()), times.end());
+
+  std::vector<Candidate> out;
+  for (size_t k = times.size(); k-- > 0;) {  // newest first: the current value leads
+    const uint64_t t = times[k];
+    const uint64_t until = k + 1 < times.size() ? times[k + 1] : now + 1;
+    Candidate c;
+    c.current = k + 1 == times.size();
+    c.seq = t;
+    uint64_t newest = 0;
+    for (unsigned i = 0; i < dwords; ++i) {
+      const WordWrite w = mem.At(pa + 8 * i, t);
+      c.dwords.push_back(w.value);
+      if (w.seq >= newest) { newest = w.seq; c.line = w.line; }
+    }
+    bool allowed = c.current || until > visible_from;
+    if (!allowed && config) {
+      const uint64_t since = cache.CoveredSince(kind, tag, true, false, p);
+      // R-CACHE-001: any configuration value held since the covering invalidation completed,
+      // valid or not; R-CACHE-004: nothing is cached while SMMUEN=0.
+      allowed = until > since && cache.EnabledDuring(std::max(t, since), until);
+    } else if (!allowed && desc) {
+      const DescInfo d = Describe(kind, tag, c.dwords[0]);
+      const uint64_t since = cache.CoveredSince(kind, tag, d.leaf, d.global, p);
+      // R-CACHE-002: a valid descriptor held since the covering TLB invalidation completed.
+      allowed = d.cacheable && until > since && cache.EnabledDuring(std::max(t, since), until);
+    }
+    if (!allowed) continue;
+    bool seen = false;
+    for (const Candidate& o : out) seen = seen || o.dwords == c.dwords;
+    if (!seen) out.push_back(std::move(c));
+  }
+  return out;
+}
+
+bool AllowedSetFetcher::Read(FetchKind kind, const FetchTag& tag, uint64_t pa, unsigned dwords,
+                             uint64_t* out) {
+  std::vector<Candidate> cands = ReadCandidates(mem_, cache_, p_, kind, tag, pa, dwords);
+  if (pos_ == choice_.size()) {
+    choice_.push_back(0);
+    arity_.push_back(cands.size());
+  } else {
+    arity_[pos_] = cands.size();
+  }
+  const size_t pick = std::min(choice_[pos_++], cands.size() - 1);
+  const Candidate& c = cands[pick];
+  if (!c.current) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%s%s@0x%llx from line %d", provenance_.empty() ? "" : ", ",
+                  KindName(kind), static_cast<unsigned long long>(pa), c.line);
+    provenance_ += buf;
+  }
+  if (c.abort) return false;
+  std::copy(c.dwords.begin(), c.dwords.end(), out);
+  return true;
+}
+
+bool AllowedSetFetcher::Next() {
+  // R-CACHE-005: every read chooses independently; the runs enumerate the choices like an
+  // odometer over this run's read points (later points are rediscovered after a change).
+  choice_.resize(pos_);
+  arity_.resize(pos_);
+  while (!choice_.empty()) {
+    if (choice_.back() + 1 < arity_.back()) {
+      ++choice_.back();
+      pos_ = 0;
+      provenance_.clear();
+      ++runs_;
+      return true;
+    }
+    choice_.pop_back();
+    arity_.pop_back();
+  }
+  return false;
+}
+
+}  // namespace smmuref::model::arch
