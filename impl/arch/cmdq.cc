@@ -1,0 +1,296 @@
+// Command queue consumer of the engine [IHI0070 §4, §6.3.26-§6.3.27, §7.1]: wrap arithmetic,
+// CERROR_ILL / CERROR_ABT with CONS.ERR and GERROR.CMDQ_ERR, CMD_SYNC MSI, and the CFGI/TLBI
+// scopes of fact sheet §7.4 applied to the caches when the command is consumed (earlier than the
+// CMD_SYNC that guarantees them, which the architecture allows). Rules R-CMDQ-*.
+// Tests: tests/impl/arch/cache_test.cc, corpus/vectors/cmdq/*.vec
+#include <algorithm>
+
+#include "smmuref/impl/arch/engine.h"
+#include "smmuref/impl/arch/kernels.h"
+
+namespace smmuref::impl::arch {
+
+using spec::Reg;
+
+namespace {
+
+// Opcodes [IHI0070 §4.1.1].
+enum : uint8_t {
+  kPrefetchConfig = 0x01, kPrefetchAddr = 0x02, kCfgiSte = 0x03, kCfgiSteRange = 0x04,
+  kCfgiCd = 0x05, kCfgiCdAll = 0x06, kCfgiVmsPidm = 0x07,
+  kTlbiNhAll = 0x10, kTlbiNhAsid = 0x11, kTlbiNhVa = 0x12, kTlbiNhVaa = 0x13,
+  kTlbiEl3All = 0x18, kTlbiEl3Va = 0x1a,
+  kTlbiEl2All = 0x20, kTlbiEl2Asid = 0x21, kTlbiEl2Va = 0x22, kTlbiEl2Vaa = 0x23,
+  kTlbiS12Vmall = 0x28, kTlbiS2Ipa = 0x2a, kTlbiNsnhAll = 0x30,
+  kAtcInv = 0x40, kPriResp = 0x41, kResume = 0x44, kStallTerm = 0x45, kSync = 0x46,
+};
+
+constexpr unsigned kCerrorNone = 0, kCerrorIll = 1, kCerrorAbt = 2;
+
+// Command fields [fact sheet §7.3].
+uint64_t Opcode(const uint64_t* c) { return c[0] & 0xff; }
+bool SSec(const uint64_t* c) { return (c[0] >> 10) & 1; }
+uint32_t Ssid(const uint64_t* c) { return static_cast<uint32_t>((c[0] >> 12) & 0xfffff); }
+uint32_t Sid(const uint64_t* c) { return static_cast<uint32_t>(c[0] >> 32); }
+uint16_t Vmid(const uint64_t* c) { return static_cast<uint16_t>(c[0] >> 32); }
+uint16_t Asid(const uint64_t* c) { return static_cast<uint16_t>(c[0] >> 48); }
+unsigned SyncCs(const uint64_t* c) { return (c[0] >> 12) & 3; }
+
+bool Known(uint64_t op) {
+  switch (op) {
+    case kPrefetchConfig: case kPrefetchAddr: case kCfgiSte: case kCfgiSteRange: case kCfgiCd:
+    case kCfgiCdAll: case kCfgiVmsPidm: case kTlbiNhAll: case kTlbiNhAsid: case kTlbiNhVa:
+    case kTlbiNhVaa: case kTlbiEl3All: case kTlbiEl3Va: case kTlbiEl2All: case kTlbiEl2Asid:
+    case kTlbiEl2Va: case kTlbiEl2Vaa: case kTlbiS12Vmall: case kTlbiS2Ipa: case kTlbiNsnhAll:
+    case kAtcInv: case kPriResp: case kResume: case kStallTerm: case kSync:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool RangeCapable(uint64_t op) {
+  return op == kTlbiNhVa || op == kTlbiNhVaa || op == kTlbiEl2Va || op == kTlbiEl2Vaa ||
+         op == kTlbiS2Ipa;
+}
+
+uint64_t Bits(unsigned msb, unsigned lsb) {
+  const uint64_t top = msb >= 63 ? ~uint64_t{0} : (uint64_t{1} << (msb + 1)) - 1;
+  return top & ~((uint64_t{1} << lsb) - 1);
+}
+
+// The bits each command may set on the Non-secure queue under the profile [IHI0070 §4.2-§4.7;
+// fact sheet §7.3]; VMID is RES0 without S2P, VMID/ASID[15:8] without VMID16/ASID16, the range
+// fields without RIL, IPA[55:52] in v3.1-v3.3.
+void UsedBits(uint64_t op, const spec::Profile& p, uint64_t used[2]) {
+  const uint64_t ssec = Bits(10, 10), ssv = Bits(11, 11), ssid = Bits(31, 12), sid = Bits(63, 32);
+  const uint64_t vmid = p.s2p ? (p.vmid16 ? Bits(47, 32) : Bits(39, 32)) : 0;
+  const uint64_t asid = p.asid16 ? Bits(63, 48) : Bits(55, 48);
+  const uint64_t range0 = p.ril ? Bits(16, 12) | Bits(24, 20) : 0;  // NUM, SCALE
+  const uint64_t range1 = p.ril ? Bits(9, 8) | Bits(11, 10) : 0;   // TTL, TG
+  const uint64_t leaf = Bits(0, 0), va = Bits(63, 12), ipa = Bits(51, 12);
+  uint64_t w0 = 0, w1 = 0;
+  switch (op) {
+    case kPrefetchConfig: w0 = ssec | ssv | ssid | sid; break;
+    case kCfgiSte: w0 = ssec | sid; w1 = leaf; break;
+    case kCfgiSteRange: w0 = ssec | sid; w1 = Bits(4, 0); break;
+    case kCfgiCd: w0 = ssec | ssid | sid; w1 = leaf; break;
+    case kCfgiCdAll: w0 = ssec | sid; break;
+    case kTlbiNhAll: case kTlbiS12Vmall: w0 = vmid; break;
+    case kTlbiNhAsid: w0 = vmid | asid; break;
+    case kTlbiNhVa: w0 = range0 | vmid | asid; w1 = leaf | range1 | va; break;
+    case kTlbiNhVaa: w0 = range0 | vmid; w1 = leaf | range1 | va; break;
+    case kTlbiEl2Asid: w0 = asid; break;
+    case kTlbiEl2Va: w0 = range0 | asid; w1 = leaf | range1 | va; break;
+    case kTlbiEl2Vaa: w0 = range0; w1 = leaf | range1 | va; break;
+    case kTlbiS2Ipa: w0 = range0 | vmid; w1 = leaf | range1 | ipa; break;
+    case kSync: w0 = Bits(13, 12) | Bits(23, 22) | Bits(27, 24) | Bits(63, 32); w1 = Bits(55, 2); break;
+    default: break;
+  }
+  used[0] = w0 | Bits(7, 0);
+  used[1] = w1;
+}
+
+constexpr uint32_t kNh = RegimeBit(Regime::kS1El1) | RegimeBit(Regime::kNested);
+constexpr uint32_t kEl2 = RegimeBit(Regime::kS1El2) | RegimeBit(Regime::kS1El2E2h);
+constexpr uint32_t kS2 = RegimeBit(Regime::kS2);
+
+}  // namespace
+
+unsigned Engine::CheckCommand(const uint64_t cmd[2]) const {
+  const uint64_t op = Opcode(cmd);
+  // R-CMDQ-003: reserved opcodes.
+  if (!Known(op)) return kCerrorIll;
+  // R-CMDQ-004: SSec=1 on the Non-secure queue.
+  if (SSec(cmd)) return kCerrorIll;
+  const spec::Profile& p = profile_;
+  switch (op) {
+    // R-CMDQ-005: commands for features the profile lacks.
+    case kCfgiCd: case kCfgiCdAll: case kTlbiNhAll: case kTlbiNhAsid: case kTlbiNhVa:
+    case kTlbiNhVaa:
+      return p.s1p ? kCerrorNone : kCerrorIll;
+    case kTlbiS12Vmall: case kTlbiS2Ipa:
+      return p.s2p ? kCerrorNone : kCerrorIll;
+    case kTlbiEl2All: case kTlbiEl2Asid: case kTlbiEl2Va: case kTlbiEl2Vaa:
+      return p.hyp ? kCerrorNone : kCerrorIll;
+    case kTlbiEl3All: case kTlbiEl3Va: case kCfgiVmsPidm:
+      return kCerrorIll;
+    case kAtcInv:
+      return p.ats ? kCerrorNone : kCerrorIll;
+    case kPriResp:
+      return p.pri ? kCerrorNone : kCerrorIll;
+    case kResume: case kStallTerm:
+      return p.stall_model == 1 ? kCerrorIll : kCerrorNone;
+    case kSync:
+      // R-CMDQ-006: CS=0b11 is reserved.
+      if (SyncCs(cmd) == 3) return kCerrorIll;
+      break;
+    default:
+      break;
+  }
+  if (RangeCapable(op) && p.ril && ((cmd[1] >> 10) & 3) != 0) {
+    // R-TLBI-012: a range with NUM=SCALE=TTL=0 is reserved; TG=16KB with TTL=1 counts as TTL=0
+    // without DS.
+    uint64_t ttl = (cmd[1] >> 8) & 3;
+    if (((cmd[1] >> 10) & 3) == 2 && ttl == 1 && !p.ds) ttl = 0;
+    if (((cmd[0] >> 12) & 31) == 0 && ((cmd[0] >> 20) & 31) == 0 && ttl == 0) return kCerrorIll;
+  }
+  // R-CMDQ-010: with cmd_res0_ill, a non-zero reserved field is CERROR_ILL.
+  if (p.cmd_res0_ill && op != kPrefetchAddr) {
+    uint64_t used[2];
+    UsedBits(op, p, used);
+    if ((cmd[0] & ~used[0]) != 0 || (cmd[1] & ~used[1]) != 0) return kCerrorIll;
+  }
+  return kCerrorNone;
+}
+
+void Engine::Invalidate(const Scope& tlb_scope, const Scope& walk_scope) {
+  tlb_.Invalidate(tlb_scope);
+  walks_.Invalidate(walk_scope);
+}
+
+namespace {
+
+// The address operand of a TLBI by VA or IPA: one address (inside the entry) or, with
+// IDR3.RIL and TG != 0, the range (NUM+1) x 2^SCALE x granule from Addr [§4.4.1.1].
+void AddressRange(const uint64_t* cmd, uint64_t addr_mask, bool ril, Scope* s) {
+  s->match_addr = true;
+  s->addr = cmd[1] & addr_mask;
+  s->size = 1;
+  const unsigned tg = (cmd[1] >> 10) & 3;
+  if (!ril || tg == 0) return;
+  const unsigned granule = tg == 1 ? 12 : tg == 2 ? 14 : 16;
+  const uint64_t num = (cmd[0] >> 12) & 31, scale = (cmd[0] >> 20) & 31;
+  const unsigned log2 = static_cast<unsigned>(scale) + granule;
+  s->size = log2 >= 56 ? ~uint64_t{0} >> 8 : (num + 1) << log2;
+}
+
+}  // namespace
+
+void Engine::ExecuteCommand(const uint64_t cmd[2]) {
+  const uint64_t op = Opcode(cmd);
+  Scope s;
+  s.match_vmid = profile_.s2p;  // the VMID operand is RES0 without stage 2
+  // Upper operand bytes are RES0 with 8-bit VMIDs/ASIDs.
+  s.vmid = static_cast<uint16_t>(profile_.vmid16 ? Vmid(cmd) : Vmid(cmd) & 0xff);
+  s.asid = static_cast<uint16_t>(profile_.asid16 ? Asid(cmd) : Asid(cmd) & 0xff);
+  const uint64_t va_mask = ~uint64_t{0xfff};
+  const uint64_t ipa_mask = ((uint64_t{1} << 56) - 1) & ~uint64_t{0xfff};
+  switch (op) {
+    case kCfgiSte:
+      cfg_.InvalidateSteRange(Sid(cmd), Sid(cmd));
+      return;
+    case kCfgiSteRange: {
+      // CFGI_ALL is Range=31; Range r covers 2^(r+1) aligned StreamIDs.
+      const unsigned range = cmd[1] & 31;
+      const uint64_t span = uint64_t{2} << range;
+      const uint64_t first = Sid(cmd) & ~(span - 1);
+      cfg_.InvalidateSteRange(static_cast<uint32_t>(first),
+                              static_cast<uint32_t>(std::min<uint64_t>(first + span - 1,
+                                                                       0xffffffffull)));
+      return;
+    }
+    case kCfgiCd:
+      cfg_.InvalidateCd(Sid(cmd), Ssid(cmd));  // SubstreamID 0 is CD-table index 0
+      return;
+    case kCfgiCdAll:
+      cfg_.InvalidateCdAll(Sid(cmd));
+      return;
+    case kTlbiNhAll:
+      s.regimes = kNh;  // incl. global entries
+      break;
+    case kTlbiNhAsid:
+      s.regimes = kNh;
+      s.match_asid = s.keep_global = true;  // non-global entries of the ASID only
+      break;
+    case kTlbiNhVa:
+      s.regimes = kNh;
+      s.match_asid = true;  // the ASID's entries and global ones
+      AddressRange(cmd, va_mask, profile_.ril, &s);
+      break;
+    case kTlbiNhVaa:
+      s.regimes = kNh;
+      AddressRange(cmd, va_mask, profile_.ril, &s);
+      break;
+    case kTlbiEl2All:
+      s.regimes = kEl2;
+      s.match_vmid = false;
+      break;
+    case kTlbiEl2Asid:
+      s.regimes = kEl2;
+      s.match_vmid = false;
+      s.match_asid = s.keep_global = true;
+      break;
+    case kTlbiEl2Va:
+    case kTlbiEl2Vaa:
+      s.regimes = kEl2;
+      s.match_vmid = false;
+      s.match_asid = op == kTlbiEl2Va;
+      AddressRange(cmd, va_mask, profile_.ril, &s);
+      break;
+    case kTlbiS12Vmall:
+      s.regimes = kNh | kS2;
+      break;
+    case kTlbiS2Ipa: {
+      // Stage-2 entries by IPA; nested entries are dropped by their IPA too (over-invalidation
+      // is allowed); stage-1 walk-cache entries of nested walks hold IPAs that stage 2
+      // translates afresh, so they stay.
+      s.regimes = kS2 | RegimeBit(Regime::kNested);
+      AddressRange(cmd, ipa_mask, profile_.ril, &s);
+      Scope walk = s;
+      walk.regimes = kS2;
+      Invalidate(s, walk);
+      return;
+    }
+    case kTlbiNsnhAll:
+      s.regimes = kNh | kS2;
+      s.match_vmid = false;
+      break;
+    case kSync:
+      if (SyncCs(cmd) == 1 && profile_.msi) {
+        // R-CMDQ-007: CMD_SYNC with CS=SIG_IRQ writes MSIData to a non-zero MSIAddr.
+        const uint64_t addr = cmd[1] & ((uint64_t{1} << 56) - 1) & ~uint64_t{3};
+        if (addr == 0) return;
+        if (!mem_.Writable(addr, 1)) {
+          regs_.RaiseGerror(regbits::kMsiCmdqAbtErr);  // the MSI write was aborted [§7.5]
+          return;
+        }
+        const unsigned shift = (addr & 4) ? 32 : 0;
+        const uint64_t word = mem_.Peek64(addr);
+        mem_.Write64(addr, (word & ~(0xffffffffull << shift)) | (cmd[0] >> 32) << shift);
+      }
+      return;
+    default:
+      return;  // PREFETCH_*: optional, no observable effect here
+  }
+  Invalidate(s, s);
+}
+
+void Engine::ProcessCommands() {
+  // R-CMDQ-001: consume while CMDQEN=1, not empty, and CMDQ_ERR inactive.
+  while (regs_.CmdqEnabled() && !regs_.GerrorActive(regbits::kCmdqErr)) {
+    const uint64_t base_reg = regs_.Read(Reg::CMDQ_BASE);
+    // R-CMDQ-002: 2^MIN(LOG2SIZE, CMDQS) 16-byte slots from a base aligned to MAX(32, size).
+    const uint64_t qs = std::min<uint64_t>(base_reg & regbits::kQueueLog2Mask, profile_.cmdqs);
+    const uint64_t base = base_reg & regbits::kQueueAddrMask & ~LowMask<uint64_t>(std::max<uint64_t>(5, qs + 4));
+    const uint64_t prod = regs_.Read(Reg::CMDQ_PROD) & regbits::kPtrMask;
+    uint64_t cons = regs_.Read(Reg::CMDQ_CONS);
+    if (QueueEmpty<uint64_t>(prod, cons & regbits::kPtrMask, qs)) return;
+    const uint64_t slot = base + QueueIndex<uint64_t>(cons, qs) * 16;
+    uint64_t cmd[2];
+    // R-CMDQ-008: an abort fetching the command is CERROR_ABT.
+    const unsigned err = mem_.Read(slot, 2, cmd) ? CheckCommand(cmd) : kCerrorAbt;
+    if (err != kCerrorNone) {
+      // R-CMDQ-009: CONS stays on the command, CONS.ERR takes the code, CMDQ_ERR activates.
+      cons = (cons & ~regbits::kConsErrMask) | uint64_t{err} << regbits::kConsErrShift;
+      regs_.Set(Reg::CMDQ_CONS, cons);
+      regs_.RaiseGerror(regbits::kCmdqErr);
+      return;
+    }
+    ExecuteCommand(cmd);
+    cons = (cons & ~regbits::kPtrMask) | QueueNext<uint64_t>(cons & regbits::kPtrMask, qs);
+    regs_.Set(Reg::CMDQ_CONS, cons);
+  }
+}
+
+}  // namespace smmuref::impl::arch

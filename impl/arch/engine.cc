@@ -1,0 +1,13 @@
+// Engine construction: profile, register file, and cache geometry from Options.
+// Tests: tests/impl/arch/engine_test.cc
+#include "smmuref/impl/arch/engine.h"
+
+namespace smmuref::impl::arch {
+
+Engine::Engine(const spec::Profile& p, const Options& o) : profile_(p), regs_(profile_) {
+  cfg_.Configure(o.ste_entries, o.ste_ways, o.cd_entries, o.cd_ways);
+  tlb_.Configure(o.tlb_entries, o.tlb_ways);
+  walks_.Configure(o.walk_entries, o.walk_ways);
+}
+
+}  // namespace smmuref::impl::arch

@@ -1,0 +1,83 @@
+// IOTLB and walk cache maintenance: insertion and the TLBI scopes [IHI0070 §4.4, fact sheet
+// §7.4, §8.1]. Tests: tests/impl/arch/cache_test.cc
+#include "smmuref/impl/arch/tlb.h"
+
+namespace smmuref::impl::arch {
+
+namespace {
+
+// Does an entry with these tags fall inside `s`? `lo`/`bytes` give the input range it covers.
+bool InScope(const Scope& s, Regime regime, uint16_t vmid, uint16_t asid, bool global,
+             uint64_t lo, uint64_t bytes) {
+  if (!(s.regimes & RegimeBit(regime))) return false;
+  if (s.match_vmid && vmid != s.vmid) return false;
+  if (s.match_asid) {
+    if (global) {
+      if (s.keep_global) return false;
+    } else if (asid != s.asid) {
+      return false;
+    }
+  }
+  if (s.match_addr) {
+    const uint64_t hi = lo + bytes;  // exclusive
+    const uint64_t a = s.addr & Iotlb::kInputMask;
+    if (!(a < hi && lo < a + s.size)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void Iotlb::Insert(const TlbEntry& entry) {
+  const size_t index = SetIndex(entry.vmid, entry.page, entry.shift);
+  TlbEntry* set = a_.Set(index);
+  for (size_t w = 0; w < a_.ways(); ++w) {
+    TlbEntry& e = set[w];
+    if (e.valid && e.page == entry.page && e.shift == entry.shift &&
+        e.regime == entry.regime && e.vmid == entry.vmid && e.asid == entry.asid &&
+        e.global == entry.global && e.sig1 == entry.sig1 && e.sig2 == entry.sig2) {
+      e = entry;
+      return;
+    }
+  }
+  a_.Victim(index) = entry;
+  shifts_present_ |= uint64_t{1} << entry.shift;
+}
+
+size_t Iotlb::Invalidate(const Scope& scope) {
+  const size_t n = a_.EraseIf([&](const TlbEntry& e) {
+    // Nested entries are also checked by their intermediate range for stage-2 scopes.
+    const bool by_ipa = scope.match_addr && e.regime == Regime::kNested &&
+                        (scope.regimes & RegimeBit(Regime::kS2)) != 0 &&
+                        !(scope.regimes & RegimeBit(Regime::kS1El1));
+    const uint64_t lo = by_ipa ? e.ipa : e.page << e.shift;
+    return InScope(scope, e.regime, e.vmid, e.asid, e.global, lo, uint64_t{1} << e.shift);
+  });
+  return n;
+}
+
+void WalkCache::Insert(const WalkEntry& entry) {
+  const size_t index = SetIndex(entry.sig, entry.prefix, entry.level);
+  WalkEntry* set = a_.Set(index);
+  for (size_t w = 0; w < a_.ways(); ++w) {
+    WalkEntry& e = set[w];
+    if (e.valid && e.prefix == entry.prefix && e.level == entry.level &&
+        e.regime == entry.regime && e.vmid == entry.vmid && e.asid == entry.asid &&
+        e.sig == entry.sig) {
+      e = entry;
+      return;
+    }
+  }
+  a_.Victim(index) = entry;
+}
+
+size_t WalkCache::Invalidate(const Scope& scope) {
+  // Table entries are never global: an ASID-scoped invalidation matches them by ASID alone.
+  return a_.EraseIf([&](const WalkEntry& e) {
+    const uint64_t lo = e.prefix << e.shift;
+    const uint64_t bytes = e.shift >= 56 ? Iotlb::kInputMask + 1 : uint64_t{1} << e.shift;
+    return InScope(scope, e.regime, e.vmid, e.asid, false, lo, bytes);
+  });
+}
+
+}  // namespace smmuref::impl::arch

@@ -1,0 +1,40 @@
+// Physical memory as the engine sees it: sparse 4KB pages of little-endian 64-bit words, unwritten
+// memory reads as zero (R-MEM-001), and ranges where SMMU reads and writes fail with an external
+// abort (R-MEM-002). Pages are found through a one-entry cache in front of a hash map, so walks
+// that stay in one table page do not hash.
+// Tests: tests/impl/arch/engine_test.cc
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+namespace smmuref::impl::arch {
+
+class PhysMemory {
+ public:
+  // CPU store and load (no aborts); `pa` is taken 8-byte aligned.
+  void Write64(uint64_t pa, uint64_t value);
+  uint64_t Peek64(uint64_t pa) const;
+  // SMMU accesses: false when any word in [pa, pa + 8*dwords) lies in an abort range.
+  bool Read(uint64_t pa, unsigned dwords, uint64_t* out) const;
+  bool Writable(uint64_t pa, unsigned dwords) const { return !Aborts(pa, dwords); }
+  void AddAbortRange(uint64_t pa, uint64_t len);
+
+ private:
+  using Page = std::array<uint64_t, 512>;
+  const Page* FindPage(uint64_t page_number) const;
+  bool Aborts(uint64_t pa, unsigned dwords) const;
+
+  std::unordered_map<uint64_t, std::unique_ptr<Page>> pages_;
+  mutable uint64_t last_number_ = ~uint64_t{0};
+  mutable const Page* last_page_ = nullptr;
+  struct Range {
+    uint64_t start, end;  // [start, end)
+  };
+  std::vector<Range> aborts_;  // sorted, merged
+};
+
+}  // namespace smmuref::impl::arch

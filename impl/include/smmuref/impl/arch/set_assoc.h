@@ -1,0 +1,81 @@
+// A set-associative array of cache entries with round-robin replacement inside each set, the
+// storage behind every cache of the engine. Entries carry their own `valid` flag and tag; the
+// caches decide the set index and the tag compare.
+// Tests: tests/impl/arch/cache_test.cc
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace smmuref::impl::arch {
+
+template <typename Entry>
+class SetAssoc {
+ public:
+  // `entries` is rounded up to a power-of-two number of sets of `ways` entries (at least one).
+  void Configure(size_t entries, size_t ways) {
+    ways_ = ways == 0 ? 1 : ways;
+    size_t sets = 1;
+    while (sets * ways_ < entries) sets <<= 1;
+    set_mask_ = sets - 1;
+    slots_.assign(sets * ways_, Entry{});
+    next_.assign(sets, 0);
+  }
+  size_t ways() const { return ways_; }
+  size_t set_mask() const { return set_mask_; }
+  Entry* Set(size_t index) { return &slots_[(index & set_mask_) * ways_]; }
+  const Entry* Set(size_t index) const { return &slots_[(index & set_mask_) * ways_]; }
+
+  // The slot to fill in set `index`: an invalid way if any, else the next way in round-robin
+  // order (the evicted entry is overwritten by the caller).
+  Entry& Victim(size_t index) {
+    const size_t set = index & set_mask_;
+    Entry* ways = &slots_[set * ways_];
+    for (size_t w = 0; w < ways_; ++w) {
+      if (!ways[w].valid) return ways[w];
+    }
+    const size_t w = next_[set];
+    next_[set] = static_cast<uint32_t>((w + 1) % ways_);
+    ++evictions_;
+    return ways[w];
+  }
+
+  template <typename Pred>
+  size_t EraseIf(Pred pred) {
+    size_t n = 0;
+    for (Entry& e : slots_) {
+      if (e.valid && pred(e)) {
+        e.valid = false;
+        ++n;
+      }
+    }
+    return n;
+  }
+  void Clear() {
+    for (Entry& e : slots_) e.valid = false;
+  }
+  size_t Occupancy() const {
+    size_t n = 0;
+    for (const Entry& e : slots_) n += e.valid ? 1 : 0;
+    return n;
+  }
+  uint64_t evictions() const { return evictions_; }
+
+ private:
+  std::vector<Entry> slots_;
+  std::vector<uint32_t> next_;
+  size_t ways_ = 1;
+  size_t set_mask_ = 0;
+  uint64_t evictions_ = 0;
+};
+
+// Cheap 64-bit mixer for set indices.
+inline uint64_t MixBits(uint64_t x) {
+  x ^= x >> 29;
+  x *= 0xbf58476d1ce4e5b9ull;
+  x ^= x >> 32;
+  return x;
+}
+
+}  // namespace smmuref::impl::arch
