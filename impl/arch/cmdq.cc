@@ -176,6 +176,7 @@ void Engine::ExecuteCommand(const uint64_t cmd[2]) {
   s.asid = static_cast<uint16_t>(profile_.asid16 ? Asid(cmd) : Asid(cmd) & 0xff);
   const uint64_t va_mask = ~uint64_t{0xfff};
   const uint64_t ipa_mask = ((uint64_t{1} << 56) - 1) & ~uint64_t{0xfff};
+  if (op != kSync && op != kPrefetchConfig && op != kPrefetchAddr) micro_.Flush();
   switch (op) {
     case kCfgiSte:
       cfg_.InvalidateSteRange(Sid(cmd), Sid(cmd));

@@ -8,6 +8,7 @@ Engine::Engine(const spec::Profile& p, const Options& o) : profile_(p), regs_(pr
   cfg_.Configure(o.ste_entries, o.ste_ways, o.cd_entries, o.cd_ways);
   tlb_.Configure(o.tlb_entries, o.tlb_ways);
   walks_.Configure(o.walk_entries, o.walk_ways);
+  micro_.Configure(o.micro_entries);
 }
 
 }  // namespace smmuref::impl::arch

@@ -124,6 +124,16 @@ TxnOutcome Engine::Translate(const spec::Txn& txn) {
 }
 
 TxnOutcome Engine::TranslateEnabled(const spec::Txn& txn) {
+  const uint32_t ssid_tag = txn.ssv ? (txn.ssid | 0x80000000u) : 0;
+  if (const MicroEntry* m = micro_.Lookup(txn.sid, ssid_tag, txn.addr)) {
+    // Same overrides as below; a denied access takes the full path to find its fault.
+    const bool priv = m->privcfg >= 2 ? m->privcfg == 3 : txn.priv;
+    const bool instr = (m->instcfg >= 2 && !txn.write) ? m->instcfg == 3 : txn.instr;
+    if (m->perms & AccessBit<uint64_t>(txn.write, instr, priv)) {
+      ++stats_.micro_hits;
+      return Ok(m->pa_page | (txn.addr & 0xfff));
+    }
+  }
   const Access incoming{txn.write, txn.instr && !txn.write, txn.priv};
   Fault f;
   const SteConfig* ste = FindSte(txn.sid, &f);
@@ -252,7 +262,18 @@ TxnOutcome Engine::CheckEntry(const spec::Txn& txn, const SteConfig& ste, const 
                               Access acc, const TlbEntry& e) {
   const uint64_t bit = AccessBit<uint64_t>(acc.write, acc.instr, acc.priv);
   const uint64_t low = txn.addr & LowMask<uint64_t>(e.shift);
-  if ((e.s1_perms & bit) && (e.s2_perms & bit)) return Ok(e.out | low);
+  if ((e.s1_perms & bit) && (e.s2_perms & bit)) {
+    MicroEntry m;
+    m.va_page = txn.addr >> 12;
+    m.pa_page = (e.out | low) & ~uint64_t{0xfff};
+    m.sid = txn.sid;
+    m.ssid_tag = txn.ssv ? (txn.ssid | 0x80000000u) : 0;
+    m.perms = static_cast<uint8_t>(e.s1_perms & e.s2_perms);
+    m.privcfg = ste.privcfg;
+    m.instcfg = ste.instcfg;
+    micro_.Insert(m);
+    return Ok(e.out | low);
+  }
   Fault f;
   f.type = EventType::F_PERMISSION;
   f.cls = FaultClass::IN;

@@ -26,11 +26,12 @@ class Engine {
     size_t cd_entries = 1024, cd_ways = 4;
     size_t tlb_entries = 4096, tlb_ways = 4;
     size_t walk_entries = 1024, walk_ways = 4;
+    size_t micro_entries = 256;  // 0 disables the front cache
   };
   // Counters for tests and benchmarks (not observations).
   struct Stats {
     uint64_t ste_hits = 0, ste_misses = 0, cd_hits = 0, cd_misses = 0;
-    uint64_t tlb_hits = 0, tlb_misses = 0, walk_hits = 0, descriptor_reads = 0;
+    uint64_t micro_hits = 0, tlb_hits = 0, tlb_misses = 0, walk_hits = 0, descriptor_reads = 0;
   };
 
   explicit Engine(const spec::Profile& p) : Engine(p, Options{}) {}
@@ -116,6 +117,7 @@ class Engine {
   ConfigCache cfg_;
   Iotlb tlb_;
   WalkCache walks_;
+  MicroTlb micro_;
   Stats stats_;
 };
 

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "smmuref/impl/arch/set_assoc.h"
 
@@ -129,6 +130,53 @@ class WalkCache {
     return MixBits(prefix ^ (sig * 0x9e3779b97f4a7c15ull) ^ (uint64_t(level) << 60));
   }
   SetAssoc<WalkEntry> a_;
+};
+
+// A small direct-mapped front cache of complete translations keyed by (StreamID, SubstreamID,
+// 4KB input page), in front of the configuration cache and the IOTLB, so a repeated access costs
+// one tag compare. It holds only translations the IOTLB produced, with the merged permissions
+// of both stages and the STE's PRIVCFG/INSTCFG; it is emptied by every CFGI/TLBI command (a
+// translation may stay cached until an invalidation covers it, even after the IOTLB evicted it).
+struct MicroEntry {
+  uint64_t va_page = 0;  // full input address >> 12 (top byte included: TBI checks stay exact)
+  uint64_t pa_page = 0;  // output address of the 4KB page
+  uint32_t sid = 0;
+  uint32_t ssid_tag = 0;  // SSV in bit 31, SubstreamID below
+  uint32_t gen = 0;
+  uint8_t perms = 0;
+  uint8_t privcfg = 0, instcfg = 0;
+};
+
+class MicroTlb {
+ public:
+  void Configure(size_t entries) {
+    size_t n = 1;
+    while (n < entries) n <<= 1;
+    mask_ = entries == 0 ? 0 : n - 1;
+    enabled_ = entries != 0;
+    slots_.assign(enabled_ ? n : 1, MicroEntry{});
+  }
+  const MicroEntry* Lookup(uint32_t sid, uint32_t ssid_tag, uint64_t va) const {
+    const uint64_t page = va >> 12;
+    const MicroEntry& e = slots_[Index(sid, page)];
+    const bool hit = enabled_ && e.gen == gen_ && e.va_page == page && e.sid == sid &&
+                     e.ssid_tag == ssid_tag;
+    return hit ? &e : nullptr;
+  }
+  void Insert(const MicroEntry& entry) {
+    if (!enabled_) return;
+    MicroEntry& e = slots_[Index(entry.sid, entry.va_page)];
+    e = entry;
+    e.gen = gen_;
+  }
+  void Flush() { ++gen_; }
+
+ private:
+  size_t Index(uint32_t sid, uint64_t page) const { return (page ^ (uint64_t{sid} << 7)) & mask_; }
+  std::vector<MicroEntry> slots_{1};
+  size_t mask_ = 0;
+  bool enabled_ = false;
+  uint32_t gen_ = 1;
 };
 
 }  // namespace smmuref::impl::arch
