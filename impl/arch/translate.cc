@@ -229,7 +229,7 @@ TxnOutcome Engine::TranslateStage1(const spec::Txn& txn, const SteConfig& ste, A
   }
   ++stats_.tlb_misses;
   TlbEntry leaf;
-  if (!WalkS1(ste, *cd, which, va, acc, &leaf, &f)) {
+  if (!WalkS1(ste, *cd, which, va, &leaf, &f)) {
     // R-TXN-015: stage-1 faults follow CD.A/R, stage-2 faults of the walk STE.S2R.
     return f.s2 ? FaultOutcome(txn, acc, f, true, ste.s2cfg.record)
                 : FaultOutcome(txn, acc, f, cd->a, cd->r);
@@ -289,12 +289,7 @@ TxnOutcome Engine::CheckEntry(const spec::Txn& txn, const SteConfig& ste, const 
   return FaultOutcome(txn, acc, f, true, ste.s2cfg.record);
 }
 
-const SteConfig* Engine::FindSte(uint32_t sid, Fault* fault) {
-  if (const SteConfig* c = cfg_.FindSte(sid)) {
-    ++stats_.ste_hits;
-    return c;
-  }
-  ++stats_.ste_misses;
+bool Engine::LocateSte(uint32_t sid, uint64_t* ste_pa, Fault* fault) {
   const uint64_t base = regs_.Read(Reg::STRTAB_BASE) & kStrtabAddrMask;
   const uint64_t cfg = regs_.Read(Reg::STRTAB_BASE_CFG);
   const unsigned log2size = cfg & 63;
@@ -303,39 +298,49 @@ const SteConfig* Engine::FindSte(uint32_t sid, Fault* fault) {
   const unsigned eff = std::min(log2size, profile_.sidsize);
   if (eff < 32 && (uint64_t{sid} >> eff) != 0) {
     *fault = BadStreamId(record, "R-STRTAB-001");
-    return nullptr;
+    return false;
   }
-  uint64_t ste_pa;
   // R-STRTAB-003: anything but FMT=0b01 on a 2-level-capable SMMU is linear.
   if (profile_.st_level == 0 || ((cfg >> 16) & 3) != 1) {
     // R-STRTAB-004: aligned to the literal table size.
-    ste_pa = (base & ~LowMask<uint64_t>(std::min(log2size + 6u, 64u))) + uint64_t{sid} * 64;
-  } else {
-    unsigned split = (cfg >> 6) & 31;
-    if (split != 6 && split != 8 && split != 10) split = 6;  // R-STRTAB-005
-    // R-STRTAB-006: L1 array aligned to MAX(64, its size).
-    const unsigned l1_log2 = std::max(6u, (log2size > split ? log2size - split : 0) + 3);
-    const uint64_t l1_pa =
-        (base & ~LowMask<uint64_t>(std::min(l1_log2, 64u))) + uint64_t{sid >> split} * 8;
-    uint64_t l1 = 0;
-    if (!mem_.Read(l1_pa, 1, &l1)) {
-      *fault = FetchAbort(EventType::F_STE_FETCH, l1_pa, "R-STRTAB-007");
-      return nullptr;
-    }
-    const unsigned span = l1 & 31;
-    // R-STRTAB-008 / R-STRTAB-009: invalid span, or a StreamID beyond the level-2 array.
-    if (span == 0 || span > 11 || span > split + 1) {
-      *fault = BadStreamId(record, "R-STRTAB-008");
-      return nullptr;
-    }
-    const uint64_t low = sid & LowMask<uint64_t>(split);
-    if ((low >> (span - 1)) != 0) {
-      *fault = BadStreamId(record, "R-STRTAB-009");
-      return nullptr;
-    }
-    // R-STRTAB-010: L2Ptr aligned to the level-2 array.
-    ste_pa = (l1 & kStrtabAddrMask & ~LowMask<uint64_t>(span + 5)) + low * 64;
+    *ste_pa = (base & ~LowMask<uint64_t>(std::min(log2size + 6u, 64u))) + uint64_t{sid} * 64;
+    return true;
   }
+  unsigned split = (cfg >> 6) & 31;
+  if (split != 6 && split != 8 && split != 10) split = 6;  // R-STRTAB-005
+  // R-STRTAB-006: L1 array aligned to MAX(64, its size).
+  const unsigned l1_log2 = std::max(6u, (log2size > split ? log2size - split : 0) + 3);
+  const uint64_t l1_pa =
+      (base & ~LowMask<uint64_t>(std::min(l1_log2, 64u))) + uint64_t{sid >> split} * 8;
+  uint64_t l1 = 0;
+  if (!mem_.Read(l1_pa, 1, &l1)) {
+    *fault = FetchAbort(EventType::F_STE_FETCH, l1_pa, "R-STRTAB-007");
+    return false;
+  }
+  const unsigned span = l1 & 31;
+  // R-STRTAB-008 / R-STRTAB-009: invalid span, or a StreamID beyond the level-2 array.
+  if (span == 0 || span > 11 || span > split + 1) {
+    *fault = BadStreamId(record, "R-STRTAB-008");
+    return false;
+  }
+  const uint64_t low = sid & LowMask<uint64_t>(split);
+  if ((low >> (span - 1)) != 0) {
+    *fault = BadStreamId(record, "R-STRTAB-009");
+    return false;
+  }
+  // R-STRTAB-010: L2Ptr aligned to the level-2 array.
+  *ste_pa = (l1 & kStrtabAddrMask & ~LowMask<uint64_t>(span + 5)) + low * 64;
+  return true;
+}
+
+const SteConfig* Engine::FindSte(uint32_t sid, Fault* fault) {
+  if (const SteConfig* c = cfg_.FindSte(sid)) {
+    ++stats_.ste_hits;
+    return c;
+  }
+  ++stats_.ste_misses;
+  uint64_t ste_pa = 0;
+  if (!LocateSte(sid, &ste_pa, fault)) return nullptr;
   uint64_t raw[8];
   if (!mem_.Read(ste_pa, 8, raw)) {
     *fault = FetchAbort(EventType::F_STE_FETCH, ste_pa, "R-STRTAB-007");

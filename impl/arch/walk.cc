@@ -77,7 +77,7 @@ Engine::Fault WalkAbort(bool s2, FaultClass cls, uint64_t pa) {
 }  // namespace
 
 bool Engine::WalkS1(const SteConfig& ste, const CdConfig& cd, unsigned half, uint64_t va,
-                    Access acc, TlbEntry* leaf, Fault* fault) {
+                    TlbEntry* leaf, Fault* fault) {
   const HalfConfig& h = cd.half[half];
   const uint64_t g = h.granule_shift, ia = h.ia_bits, start = h.start_level;
   const uint64_t in = va & Iotlb::kInputMask;

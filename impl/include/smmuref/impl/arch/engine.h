@@ -93,13 +93,14 @@ class Engine {
   spec::TxnOutcome Stage1Bypass(const spec::Txn& txn, const SteConfig& ste, Access acc);
   spec::TxnOutcome CheckEntry(const spec::Txn& txn, const SteConfig& ste, const CdConfig* cd,
                               Access acc, const TlbEntry& e);
+  bool LocateSte(uint32_t sid, uint64_t* ste_pa, Fault* fault);
   const SteConfig* FindSte(uint32_t sid, Fault* fault);
   const CdConfig* FindCd(uint32_t sid, const SteConfig& ste, uint32_t index, Fault* fault);
   bool FetchCdStructure(const SteConfig& ste, uint64_t addr, unsigned dwords, uint64_t* out,
                         Fault* fault);
   // walk.cc
   bool WalkS1(const SteConfig& ste, const CdConfig& cd, unsigned half, uint64_t va,
-              Access acc, TlbEntry* leaf, Fault* fault);
+              TlbEntry* leaf, Fault* fault);
   bool ResolveS2(const SteConfig& ste, uint64_t ipa, spec::FaultClass cls, TlbEntry* leaf,
                  Fault* fault);
   bool WalkS2(const SteConfig& ste, uint64_t ipa, spec::FaultClass cls, TlbEntry* leaf,

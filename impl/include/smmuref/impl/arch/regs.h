@@ -41,8 +41,7 @@ class RegisterFile {
   explicit RegisterFile(const spec::Profile& p);
 
   uint64_t Read(spec::Reg r) const { return v_[Index(r)]; }
-  // Software writes (R-REG-*). Returns true if a write to a register that can affect cached
-  // configuration (STRTAB_BASE, STRTAB_BASE_CFG) took effect.
+  // Software writes (R-REG-*); 32-bit accesses to either half of a 64-bit register.
   void Write(spec::Reg r, uint64_t value);
   void Write32(spec::Reg r, bool high, uint32_t value);
   // SMMU-side update, no software rules.
