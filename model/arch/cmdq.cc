@@ -5,7 +5,7 @@
 #include "smmuref/model/arch/cmdq.h"
 
 #include <algorithm>
-#include <initializer_list>
+#include <vector>
 
 #include "smmuref/model/arch/queue.h"
 #include "smmuref/spec/tables.h"
@@ -28,7 +28,7 @@ bool IsRangeCapable(uint8_t o) {
 
 // The operand fields each command defines on the Non-secure queue [IHI0070 §4.2-§4.7]; every
 // other bit is RES0. Fields the profile makes RES0 are left out here (see UsedMask).
-std::initializer_list<spec::Field> Operands(uint8_t o) {
+std::vector<spec::Field> Operands(uint8_t o) {
   switch (o) {
     case op::CMD_PREFETCH_CONFIG: return {cf::SSec, cf::SSV, cf::SubstreamID, cf::StreamID};
     case op::CMD_CFGI_STE: return {cf::SSec, cf::StreamID, cf::Leaf};

@@ -74,8 +74,16 @@ void Memory::StoresAfter(uint64_t pa, uint64_t seq, std::vector<uint64_t>* out) 
 
 void Memory::Clean(uint64_t pa, uint64_t len) {
   // R-CACHE-010: mem.clean makes every store so far to the cleaned words certain to be visible
-  // to a non-coherent walker.
-  for (uint64_t a = Word(pa); a < pa + len && a >= Word(pa); a += 8) {
+  // to a non-coherent walker. Only stored words matter, so a large range visits those instead.
+  const uint64_t start = Word(pa);
+  const uint64_t end = pa + len < pa ? ~uint64_t{0} : pa + len;
+  if ((end - start) / 8 > words_.size()) {
+    for (const auto& [a, history] : words_) {
+      if (a >= start && a < end) cleaned_[a] = history.back().seq;
+    }
+    return;
+  }
+  for (uint64_t a = start; a < end; a += 8) {
     auto it = words_.find(a);
     if (it != words_.end()) cleaned_[a] = it->second.back().seq;
   }
