@@ -9,6 +9,7 @@
 #include "smmuref/conform/device.h"
 #include "smmuref/conform/evtq_reader.h"
 #include "smmuref/conform/expect.h"
+#include "smmuref/conform/lockstep.h"
 #include "smmuref/spec/tables.h"
 #ifdef SMMUREF_HAVE_API
 #include "smmuref/conform/api_vectors.h"
@@ -83,6 +84,22 @@ class Session {
     if (pending_) CommitPending(pending_->outcomes.front());
   }
 
+  // Lockstep disagreements found while executing `l` are failures of that line.
+  void CollectMismatches(const VectorLine& l) {
+    if (!lockstep_) return;
+    for (auto& m : lockstep_->TakeMismatches()) {
+      ++report_->mismatches;
+      Fail(l, "MISMATCH: " + m);
+    }
+  }
+
+  void Stats(FileReport* r) const {
+    r->translations = translations_;
+    if (!lockstep_) return;
+    r->rules = lockstep_->rules();
+    r->observations = lockstep_->observations();
+  }
+
  private:
   struct Pending {
     spec::Txn txn;
@@ -103,6 +120,14 @@ class Session {
     auto d = MakeDevice(opts_.dut, *p);
     if (!d) return Error{l.Where(), d.error().message};
     device_ = std::move(*d);
+    lockstep_ = nullptr;
+    if (opts_.dut != "model") {
+      // Every other device runs in lockstep with the model: its outcomes must be allowed.
+      auto oracle = MakeDevice("model", *p);
+      auto ls = std::make_unique<LockstepDevice>(std::move(device_), std::move(*oracle));
+      lockstep_ = ls.get();
+      device_ = std::move(ls);
+    }
     profile_ = *p;
     return true;
   }
@@ -213,6 +238,7 @@ class Session {
     if (!outcomes) return Error{l.Where(), outcomes.error().message};
     if (outcomes->empty()) return Error{l.Where(), "device returned no outcome"};
     pending_ = Pending{t, std::move(*outcomes), l.Where()};
+    ++translations_;
     return true;
   }
 
@@ -305,9 +331,11 @@ class Session {
 
   RunOptions opts_;
   FileReport* report_;
+  LockstepDevice* lockstep_ = nullptr;
   std::unique_ptr<Device> device_;
   spec::Profile profile_;
   std::optional<Pending> pending_;
+  int translations_ = 0;
 #ifdef SMMUREF_HAVE_API
   std::unique_ptr<LineExecutor> api_;
 #endif
@@ -321,13 +349,17 @@ FileReport RunVectorFile(const VectorFile& file, const RunOptions& opts) {
   Session s(opts, &report);
   for (const auto& l : file.lines) {
     auto r = s.Execute(l);
+    s.CollectMismatches(l);
     if (!r) {
       report.error = true;
       report.error_message = r.error().ToString();
+      report.bound = r.error().message.find("R-CACHE-009") != std::string::npos;
       return report;
     }
   }
   s.Finish();
+  if (!file.lines.empty()) s.CollectMismatches(file.lines.back());
+  s.Stats(&report);
   return report;
 }
 

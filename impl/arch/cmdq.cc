@@ -108,11 +108,14 @@ unsigned Engine::CheckCommand(const uint64_t cmd[2]) const {
     // R-CMDQ-005: commands for features the profile lacks.
     case kCfgiCd: case kCfgiCdAll: case kTlbiNhAll: case kTlbiNhAsid: case kTlbiNhVa:
     case kTlbiNhVaa:
-      return p.s1p ? kCerrorNone : kCerrorIll;
+      if (!p.s1p) return kCerrorIll;
+      break;
     case kTlbiS12Vmall: case kTlbiS2Ipa:
-      return p.s2p ? kCerrorNone : kCerrorIll;
+      if (!p.s2p) return kCerrorIll;
+      break;
     case kTlbiEl2All: case kTlbiEl2Asid: case kTlbiEl2Va: case kTlbiEl2Vaa:
-      return p.hyp ? kCerrorNone : kCerrorIll;
+      if (!p.hyp) return kCerrorIll;
+      break;
     case kTlbiEl3All: case kTlbiEl3Va: case kCfgiVmsPidm:
       return kCerrorIll;
     case kAtcInv:

@@ -185,20 +185,29 @@ uint64_t CacheState::CoveredSince(FetchKind kind, const FetchTag& tag, bool leaf
                                   bool global_entry, const spec::Profile& p) const {
   uint64_t since = 0;
   if (kind == FetchKind::kS2Desc && tag.nested) {
-    // R-TLBI-011: S2_IPA need not remove combined stage-1+2 entries of a nested translation;
-    // they go with S12_VMALL or NSNH_ALL, or with a stage-1 invalidation of the VA completed
-    // after a covering S2_IPA completed.
-    uint64_t last_s2ipa = 0;
+    // R-TLBI-011: S2_IPA need not remove combined stage-1+2 entries of a nested translation.
+    // A value survives in a stage-2 entry if held since the last stage-2 invalidation (s2), and
+    // in a combined entry formed after the last stage-1 invalidation (s1) from a stage-2 entry
+    // alive then, i.e. if held since the last stage-2 invalidation before s1. S12_VMALL and
+    // NSNH_ALL count as both.
+    uint64_t s2 = 0, s1 = 0;
     for (const Invalidation& inv : completed_) {
-      if (inv.kind == Kind::kTlbiS2Ipa) {
-        if (Covers(inv, kind, tag, leaf_entry, global_entry, p)) last_s2ipa = inv.completed;
-      } else if (inv.kind == Kind::kTlbiS12Vmall || inv.kind == Kind::kTlbiNsnhAll) {
-        if (Covers(inv, kind, tag, leaf_entry, global_entry, p)) since = inv.completed;
-      } else if (last_s2ipa != 0 && inv.completed > last_s2ipa && CoversCombined(inv, tag, p)) {
-        since = inv.completed;
+      const bool both = inv.kind == Kind::kTlbiS12Vmall || inv.kind == Kind::kTlbiNsnhAll;
+      if (Covers(inv, kind, tag, leaf_entry, global_entry, p)) s2 = std::max(s2, inv.completed);
+      if ((both && Covers(inv, kind, tag, leaf_entry, global_entry, p)) ||
+          (!both && CoversCombined(inv, tag, p))) {
+        s1 = std::max(s1, inv.completed);
       }
     }
-    return since;
+    uint64_t s2_before_s1 = 0;
+    for (const Invalidation& inv : completed_) {
+      const bool both = inv.kind == Kind::kTlbiS12Vmall || inv.kind == Kind::kTlbiNsnhAll;
+      const bool in_time = both ? inv.completed <= s1 : inv.completed < s1;
+      if (in_time && Covers(inv, kind, tag, leaf_entry, global_entry, p)) {
+        s2_before_s1 = std::max(s2_before_s1, inv.completed);
+      }
+    }
+    return std::min(s2, s2_before_s1);
   }
   for (const Invalidation& inv : completed_) {
     if (Covers(inv, kind, tag, leaf_entry, global_entry, p)) since = std::max(since, inv.completed);

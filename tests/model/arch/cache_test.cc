@@ -285,7 +285,12 @@ TEST(CacheCovers, NestedStageTwoNeedsAStageOneInvalidationAfterS2Ipa) {
   t.nested = true;
   c.AddPending(Invalidation{K::kTlbiNhAll});
   c.CompletePending(20);
-  EXPECT_EQ(c.CoveredSince(FetchKind::kS2Desc, t, true, false, p), 20u);
+  // A stage-2 entry fetched between the S2_IPA (10) and the NH_ALL (20) survives the NH_ALL, so
+  // values held at 10 or later stay allowed; older ones are gone.
+  EXPECT_EQ(c.CoveredSince(FetchKind::kS2Desc, t, true, false, p), 10u);
+  c.AddPending(Invalidation{K::kTlbiNhAll});
+  c.CompletePending(25);
+  EXPECT_EQ(c.CoveredSince(FetchKind::kS2Desc, t, true, false, p), 10u);
   c.AddPending(Invalidation{K::kTlbiS12Vmall});
   c.CompletePending(30);
   EXPECT_EQ(c.CoveredSince(FetchKind::kS2Desc, t, true, false, p), 30u);

@@ -1,6 +1,7 @@
 // Runs vector files against a device and reports per expectation.
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -20,9 +21,15 @@ struct FileReport {
   std::vector<Failure> failures;
   bool error = false;  // bad input: the file stopped at `error_message`
   std::string error_message;
+  bool bound = false;  // the error is the model's allowed-set bound (R-CACHE-009)
+  int mismatches = 0;  // failures that are DUT/model disagreements (lockstep)
+  int translations = 0;
+  std::set<std::string> rules;         // rule ids of adopted outcomes (lockstep runs)
+  std::set<std::string> observations;  // distinct outcomes (lockstep runs)
 };
 
 struct RunOptions {
+  // "model", or a device run in lockstep with the model (its outcomes must be allowed).
   std::string dut = "model";
 };
 

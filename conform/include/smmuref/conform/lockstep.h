@@ -1,0 +1,51 @@
+// A device under test run in lockstep with the reference model: every operation goes to both,
+// every DUT outcome must be in the model's allowed set (and the model adopts it), and command
+// consumption and event-queue production must agree. Disagreements are collected as mismatch
+// messages (differential oracle order: both fault or neither, then the same event record, then
+// the same observation).
+#pragma once
+
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "smmuref/conform/device.h"
+
+namespace smmuref::conform {
+
+class LockstepDevice final : public Device {
+ public:
+  LockstepDevice(std::unique_ptr<Device> dut, std::unique_ptr<Device> oracle)
+      : dut_(std::move(dut)), oracle_(std::move(oracle)) {}
+  std::string Name() const override { return dut_->Name(); }
+  void MemWrite64(uint64_t pa, uint64_t value) override;
+  uint64_t MemRead64(uint64_t pa) override { return dut_->MemRead64(pa); }
+  void MemClean(uint64_t pa, uint64_t len) override;
+  void MemAbort(uint64_t pa, uint64_t len) override;
+  uint64_t RegRead(spec::Reg r) override { return dut_->RegRead(r); }
+  void RegWrite(spec::Reg r, uint64_t value) override;
+  void RegWrite32(spec::Reg r, bool high, uint32_t value) override;
+  void ProcessCommands() override;
+  spec::Result<std::vector<spec::TxnOutcome>> Translate(const spec::Txn& txn) override;
+  void Commit(const spec::TxnOutcome& o) override;
+  void SetLine(int line) override;
+
+  // Mismatches found since the last call.
+  std::vector<std::string> TakeMismatches();
+  // Rule ids of the model outcomes adopted so far, and the distinct observations seen.
+  const std::set<std::string>& rules() const { return rules_; }
+  const std::set<std::string>& observations() const { return observations_; }
+
+ private:
+  void CompareRegister(spec::Reg r, const char* after);
+
+  std::unique_ptr<Device> dut_;
+  std::unique_ptr<Device> oracle_;
+  std::vector<spec::TxnOutcome> allowed_;  // the model's set for the pending transaction
+  std::vector<std::string> mismatches_;
+  std::set<std::string> rules_;
+  std::set<std::string> observations_;
+};
+
+}  // namespace smmuref::conform
