@@ -1,0 +1,224 @@
+// Translation throughput of the engine (impl::arch::Engine) against the reference model
+// (model::arch::Smmu) on the same scenes, measured in one run [issue 4, item 7]:
+//   hit:  16 contiguous pages translated round-robin, so the engine's caches always hit;
+//   walk: 16384 pages, one per last-level table (stride 2MB at 4KB, 512MB at 64KB), visited in
+//         a fixed shuffled order, so the working set exceeds the engine's default IOTLB (4096
+//         entries), micro-TLB (256) and walk cache (1024): almost every translation walks.
+// Each in 4KB and 64KB granules, stage 1 only and nested (stage 1 + stage 2). The engine runs
+// with its default cache geometry (Engine::Options{}). One benchmark iteration is one
+// translation, so Time is ns/translation. After the run a table gives impl ns, model ns and
+// model/impl from this run (STYLE.md: speed is a ratio against a baseline of the same run).
+// Usage: ./smmuref bench [--benchmark_filter=REGEX] [other Google Benchmark flags]
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+
+#include <unistd.h>
+
+#include "scene.h"
+#include "smmuref/impl/arch/engine.h"
+#include "smmuref/model/arch/smmu.h"
+#include "smmuref/spec/profile.h"
+
+namespace smmuref::bench {
+namespace {
+
+constexpr size_t kHitPages = 16, kWalkPages = 16384;
+
+const spec::Profile& FullProfile() {
+  static const spec::Profile p = [] {
+    auto r = spec::LoadProfile("full");
+    if (!r.ok()) {
+      std::fprintf(stderr, "arch_bench: %s\n", r.error().ToString().c_str());
+      std::exit(2);
+    }
+    return *r;
+  }();
+  return p;
+}
+
+struct ImplTarget {
+  static constexpr const char* kName = "impl";
+  ImplTarget() : engine(FullProfile()) {}
+  Sink MakeSink() {
+    return {[this](uint64_t pa, uint64_t v) { engine.MemWrite64(pa, v); },
+            [this](spec::Reg r, uint64_t v) { engine.WriteReg(r, v); }};
+  }
+  spec::TxnOutcome First(const spec::Txn& t) { return engine.Translate(t); }
+  void Translate(const spec::Txn& t) {
+    auto o = engine.Translate(t);
+    benchmark::DoNotOptimize(o);
+  }
+  impl::arch::Engine engine;
+};
+
+struct ModelTarget {
+  static constexpr const char* kName = "model";
+  ModelTarget() : smmu(FullProfile()) {}
+  Sink MakeSink() {
+    return {[this](uint64_t pa, uint64_t v) { smmu.memory().Write64(pa, v); },
+            [this](spec::Reg r, uint64_t v) { smmu.WriteReg(r, v); }};
+  }
+  spec::TxnOutcome First(const spec::Txn& t) {
+    auto r = smmu.Translate(t);
+    if (!r.ok() || r->size() != 1) return {};  // an abort outcome: fails the check
+    return r->front();
+  }
+  void Translate(const spec::Txn& t) {
+    auto r = smmu.Translate(t);
+    benchmark::DoNotOptimize(r);
+  }
+  model::arch::Smmu smmu;
+};
+
+struct Workload {
+  std::string name;
+  bool walk;
+  SceneSpec spec;
+};
+
+std::vector<Workload> Workloads() {
+  std::vector<Workload> out;
+  for (bool walk : {false, true}) {
+    for (unsigned g : {12u, 16u}) {
+      for (bool nested : {false, true}) {
+        SceneSpec s;
+        s.granule_shift = g;
+        s.nested = nested;
+        s.pages = walk ? kWalkPages : kHitPages;
+        // One page per last-level table: the table covers 2^(g + g - 3) bytes.
+        s.va_stride = walk ? uint64_t{1} << (2 * g - 3) : 0;
+        out.push_back({std::string(walk ? "walk" : "hit") + (g == 12 ? "/4K" : "/64K") +
+                           (nested ? "/S1+S2" : "/S1"),
+                       walk, s});
+      }
+    }
+  }
+  return out;
+}
+
+template <class Target>
+void BM_Translate(benchmark::State& state, const Workload& w) {
+  auto target = std::make_unique<Target>();
+  Sink sink = target->MakeSink();
+  const Scene scene = BuildScene(w.spec, sink);
+
+  // Check every page of small scenes and a sample of large ones before timing; this also fills
+  // the engine's caches for the hit workload.
+  const size_t step = scene.txns.size() > 1024 ? 97 : 1;
+  for (size_t i = 0; i < scene.txns.size(); i += step) {
+    const spec::TxnOutcome o = target->First(scene.txns[i]);
+    if (o.kind != spec::TxnOutcome::Kind::kOk || o.pa != scene.pas[i]) {
+      const std::string msg = "page " + std::to_string(i) + ": " + spec::ToString(o);
+      state.SkipWithError(msg.c_str());
+      return;
+    }
+  }
+  std::vector<spec::Txn> order = scene.txns;
+  if (w.walk) std::shuffle(order.begin(), order.end(), std::mt19937_64(42));
+
+  uint64_t reads0 = 0, micro0 = 0;
+  if constexpr (std::is_same_v<Target, ImplTarget>) {
+    reads0 = target->engine.stats().descriptor_reads;
+    micro0 = target->engine.stats().micro_hits;
+  }
+  size_t i = 0;
+  const size_t n = order.size();
+  for (auto _ : state) {
+    target->Translate(order[i]);
+    if (++i == n) i = 0;
+  }
+  state.SetItemsProcessed(state.iterations());
+  if constexpr (std::is_same_v<Target, ImplTarget>) {
+    const auto& s = target->engine.stats();
+    using benchmark::Counter;
+    state.counters["desc_reads"] =
+        Counter(static_cast<double>(s.descriptor_reads - reads0), Counter::kAvgIterations);
+    state.counters["micro_hit"] =
+        Counter(static_cast<double>(s.micro_hits - micro0), Counter::kAvgIterations);
+  }
+}
+
+// The console output plus, at the end, impl and model side by side.
+class RatioReporter : public benchmark::ConsoleReporter {
+ public:
+  // Counters inline rather than as columns: impl and model runs carry different counters, and
+  // tabular output would repeat the header between them.
+  RatioReporter() : ConsoleReporter(isatty(STDOUT_FILENO) ? OO_Color : OO_None) {}
+
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const Run& r : runs) {
+      if (r.error_occurred) continue;
+      // With --benchmark_repetitions keep the median; otherwise the single run.
+      if (r.run_type == Run::RT_Aggregate && r.aggregate_name != "median") continue;
+      const std::string& full = r.run_name.function_name;
+      const size_t slash = full.rfind('/');
+      Row& row = rows_[full.substr(0, slash)];
+      (full.substr(slash + 1) == "impl" ? row.impl : row.model) = r.GetAdjustedCPUTime();
+    }
+  }
+
+  void PrintTable(std::ostream& os) const {
+    if (rows_.empty()) return;
+    char line[160];
+    os << "\nns per translation, CPU time, this run (impl: default Engine::Options)\n";
+    std::snprintf(line, sizeof line, "%-18s %10s %12s %11s\n", "workload", "impl ns", "model ns",
+                  "model/impl");
+    os << line;
+    for (const auto& [name, row] : rows_) {
+      const double ratio = row.impl > 0 && row.model > 0 ? row.model / row.impl : 0;
+      std::snprintf(line, sizeof line, "%-18s %10.1f %12.1f %10.1fx\n", name.c_str(), row.impl,
+                    row.model, ratio);
+      os << line;
+    }
+    os << "targets (issue 4): model/impl >= 50x on hit, >= 5x on walk; impl hit <= 15 ns\n";
+    for (const auto& [name, row] : rows_) {
+      if (row.impl <= 0) continue;
+      const bool hit = name.rfind("hit/", 0) == 0;
+      const double ratio = row.model > 0 ? row.model / row.impl : 0;
+      const bool ratio_ok = row.model <= 0 || ratio >= (hit ? 50 : 5);
+      const bool time_ok = !hit || row.impl <= 15;
+      if (!ratio_ok || !time_ok) {
+        os << "  missed: " << name << (ratio_ok ? "" : " (ratio)") << (time_ok ? "" : " (ns)")
+           << "\n";
+      }
+    }
+  }
+
+ private:
+  struct Row {
+    double impl = 0, model = 0;
+  };
+  std::map<std::string, Row> rows_;
+};
+
+void RegisterAll() {
+  static const std::vector<Workload> workloads = Workloads();
+  for (const Workload& w : workloads) {
+    benchmark::RegisterBenchmark((w.name + "/impl").c_str(), BM_Translate<ImplTarget>, w)
+        ->Unit(benchmark::kNanosecond);
+    benchmark::RegisterBenchmark((w.name + "/model").c_str(), BM_Translate<ModelTarget>, w)
+        ->Unit(benchmark::kNanosecond);
+  }
+}
+
+}  // namespace
+}  // namespace smmuref::bench
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  smmuref::bench::RegisterAll();
+  smmuref::bench::RatioReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  reporter.PrintTable(std::cout);
+  benchmark::Shutdown();
+  return 0;
+}
