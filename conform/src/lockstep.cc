@@ -87,7 +87,15 @@ void LockstepDevice::Commit(const spec::TxnOutcome& o) {
     }
   }
   rules_.insert(adopted->rule.empty() ? "ok" : adopted->rule);
-  observations_.insert(ToString(spec::TxnOutcome{o.kind, o.pa, o.event, "", ""}));
+  // Outcome classes: completion, or the termination kind with its event type, stage and class.
+  std::string cls = o.kind == spec::TxnOutcome::Kind::kOk      ? "ok"
+                    : o.kind == spec::TxnOutcome::Kind::kRazWi ? "raz"
+                                                               : "abort";
+  if (o.event) {
+    cls += std::string(" ") + spec::EventTypeName(o.event->type) + (o.event->s2 ? " s2" : " s1") +
+           " class" + std::to_string(static_cast<int>(o.event->cls));
+  }
+  observations_.insert(cls);
   dut_->Commit(o);
   oracle_->Commit(*adopted);
   CompareRegister(Reg::EVENTQ_PROD, "the transaction");

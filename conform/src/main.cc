@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "smmuref/conform/campaign.h"
+#include "smmuref/conform/device.h"
 #include "smmuref/conform/explain.h"
 #include "smmuref/conform/runner.h"
 #include "smmuref/spec/profile.h"
@@ -28,7 +30,7 @@ const char kMainHelp[] =
     "usage: smmuref COMMAND [ARGS]     (every command takes --help)\n"
     "\n"
     "commands:\n"
-    "  check               the main job: run every shipped vector against the model; summary\n"
+    "  check               the main job: shipped vectors and a differential campaign, impl vs model\n"
     "  vectors run FILE... run vector files against a device and report each expectation\n"
     "  explain KIND HEX... decode an STE, CD, L1STD, L1CD, descriptor or event record by field\n"
     "                      name and name every rule that makes it illegal\n"
@@ -55,11 +57,16 @@ const char kExplainHelp[] =
     "(default: full).\n";
 
 const char kCheckHelp[] =
-    "usage: smmuref check [--corpus DIR] [--dut NAME]\n"
+    "usage: smmuref check [--seconds N] [--seed S] [--dut NAME] [--corpus DIR] [--results DIR]\n"
     "\n"
-    "The main job: runs every shipped vector (corpus/vectors/**/*.vec) against the device\n"
-    "(default: model) and prints a per-area summary. Not yet part of it: the optimized\n"
-    "implementation and the differential campaign (not built yet).\n";
+    "The main job. 1) Runs every shipped vector (corpus/vectors/**/*.vec) on the device (default:\n"
+    "impl, the optimized implementation) in lockstep with the reference model: expectations must\n"
+    "hold and every outcome must be one the model allows. 2) Runs a differential random campaign\n"
+    "for N seconds (default 20): generated programs (random profiles, stream tables, STEs, CDs,\n"
+    "page tables, remaps and rewrites with and without invalidations), live progress on stderr.\n"
+    "Each mismatch is written as a replayable vector under DIR (default: results/).\n"
+    "  --seed S     campaign seed (default 1); the same seed replays the same programs\n"
+    "exit status: 0 all passed, 1 a vector failed or a mismatch was found, 2 bad input\n";
 
 const char kProfilesHelp[] =
     "usage: smmuref profiles [NAME]\n"
@@ -139,14 +146,33 @@ int CmdVectors(std::vector<std::string> a) {
 int CmdCheck(std::vector<std::string> a) {
   if (WantsHelp(a)) return std::printf("%s", kCheckHelp), kOk;
   std::string corpus = std::string(SMMUREF_SOURCE_DIR) + "/corpus/vectors";
-  RunOptions opts;
+  smmuref::conform::CampaignOptions camp;
+  const auto devices = smmuref::conform::DeviceNames();
+  camp.dut = std::find(devices.begin(), devices.end(), "impl") != devices.end() ? "impl" : "model";
   for (size_t i = 0; i < a.size(); ++i) {
-    if ((a[i] == "--corpus" || a[i] == "--dut") && i + 1 < a.size()) {
-      (a[i] == "--corpus" ? corpus : opts.dut) = a[i + 1];
-      ++i;
+    const bool has_value = i + 1 < a.size();
+    if (a[i] == "--corpus" && has_value) {
+      corpus = a[++i];
+    } else if (a[i] == "--dut" && has_value) {
+      camp.dut = a[++i];
+    } else if (a[i] == "--results" && has_value) {
+      camp.results_dir = a[++i];
+    } else if ((a[i] == "--seconds" || a[i] == "--seed") && has_value) {
+      char* end = nullptr;
+      errno = 0;
+      const std::string& v = a[++i];
+      const double d = std::strtod(v.c_str(), &end);
+      if (errno || end == v.c_str() || *end || d < 0 || v[0] == '-') {
+        return UsageError(a[i - 1] + " needs a non-negative number, got '" + v + "'", kCheckHelp);
+      }
+      if (a[i - 1] == "--seconds") camp.seconds = d;
+      else camp.seed = std::strtoull(v.c_str(), nullptr, 0);
     } else {
       return UsageError("unknown argument " + a[i], kCheckHelp);
     }
+  }
+  if (std::find(devices.begin(), devices.end(), camp.dut) == devices.end()) {
+    return UsageError("unknown device '" + camp.dut + "'", kCheckHelp);
   }
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -156,27 +182,56 @@ int CmdCheck(std::vector<std::string> a) {
     if (it->is_regular_file() && it->path().extension() == ".vec") files.push_back(it->path());
   }
   std::sort(files.begin(), files.end());
-  std::printf("smmuref check: %zu vector files from %s against '%s'\n", files.size(),
-              corpus.c_str(), opts.dut.c_str());
+
+  // Phase 1: every shipped vector on the device (in lockstep with the model unless it is the model).
+  std::printf("smmuref check: %zu vector files from %s on '%s'%s\n", files.size(), corpus.c_str(),
+              camp.dut.c_str(), camp.dut == "model" ? "" : " in lockstep with the model");
+  RunOptions opts;
+  opts.dut = camp.dut;
   std::map<std::string, Totals> areas;
   Totals all;
+  int vector_mismatches = 0;
   for (const auto& f : files) {
     FileReport r = smmuref::conform::RunVectorPath(f, opts);
     if (r.error || r.failed) PrintReport(r, false);
-    const std::string area = fs::path(f).parent_path().filename();
-    areas[area].Add(r);
+    vector_mismatches += r.mismatches;
+    areas[fs::path(f).parent_path().filename()].Add(r);
     all.Add(r);
   }
   std::printf("\n%-12s %6s %8s %7s\n", "area", "files", "passed", "failed");
   for (const auto& [area, t] : areas) {
     std::printf("%-12s %6d %8d %7d\n", area.c_str(), t.files, t.passed, t.failed + t.errors);
   }
-  std::printf("\nnot modelled yet: caching (allowed sets hold the no-cache outcome only), "
-              "non-coherent walks, stall, ATS/PRI, HTTU, 52-bit; the optimized implementation "
-              "and the differential campaign are not built yet\n");
-  std::printf("%d passed, %d failed\n", all.passed, all.failed);
-  if (all.errors) std::printf("%d of %d files had bad input\n", all.errors, all.files);
-  return all.Status();
+  std::printf("vectors: %d passed, %d failed (%d of them model/%s disagreements)\n", all.passed,
+              all.failed, vector_mismatches, camp.dut.c_str());
+
+  // Phase 2: the differential random campaign.
+  smmuref::conform::CampaignReport rep;
+  if (camp.dut != "model" && camp.seconds > 0) {
+    std::printf("\ndifferential campaign: %s vs model for %.0f s, seed %llu\n", camp.dut.c_str(),
+                camp.seconds, static_cast<unsigned long long>(camp.seed));
+    std::fflush(stdout);
+    rep = smmuref::conform::RunCampaign(camp);
+    std::printf("programs %llu, translations %llu, distinct outcomes %zu, rule ids exercised %zu, "
+                "programs ended by the allowed-set bound %llu, mismatches %zu (%.1f s)\n",
+                static_cast<unsigned long long>(rep.programs),
+                static_cast<unsigned long long>(rep.translations), rep.observations.size(),
+                rep.rules.size(), static_cast<unsigned long long>(rep.bounded),
+                rep.mismatch_files.size(), rep.elapsed);
+    if (!rep.first_bound_reason.empty()) std::printf("  bound, first case: %s\n", rep.first_bound_reason.c_str());
+    for (size_t i = 0; i < rep.mismatch_files.size(); ++i) {
+      std::printf("  MISMATCH written to %s\n    %s\n", rep.mismatch_files[i].c_str(),
+                  i < rep.mismatch_summaries.size() ? rep.mismatch_summaries[i].c_str() : "");
+    }
+  } else if (camp.dut == "model") {
+    std::printf("\ndifferential campaign: not run (the device is the model itself)\n");
+  }
+  std::printf("\nnot modelled: stall, ATS/PRI, HTTU, 52-bit addressing, VMSAv8-32, Secure state, "
+              "per-doubleword tearing (spec/rules.md)\n");
+  const bool failed = all.failed > 0 || !rep.mismatch_files.empty() || !rep.mismatch_summaries.empty();
+  std::printf("%s\n", failed ? "check: FAILED" : "check: passed");
+  if (all.errors) return kUsage;
+  return failed ? kFailed : kOk;
 }
 
 int CmdExplain(std::vector<std::string> a) {

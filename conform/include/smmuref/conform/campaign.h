@@ -1,0 +1,36 @@
+// The differential random campaign: generated programs run on a device in lockstep with the
+// model until a time budget is spent; every mismatch is written as a replayable vector file.
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace smmuref::conform {
+
+struct CampaignOptions {
+  double seconds = 20;
+  uint64_t seed = 1;
+  std::string dut = "impl";
+  std::string results_dir = "results";
+  bool progress = true;   // a live line on stderr
+  int max_programs = 0;   // 0 = until the time is spent
+  bool stop_at_first_mismatch = false;
+};
+
+struct CampaignReport {
+  uint64_t programs = 0;
+  uint64_t translations = 0;
+  uint64_t bounded = 0;  // programs ended by the model's allowed-set bound (not mismatches)
+  std::string first_bound_reason;
+  std::set<std::string> rules;
+  std::set<std::string> observations;
+  std::vector<std::string> mismatch_files;
+  std::vector<std::string> mismatch_summaries;
+  double elapsed = 0;
+};
+
+CampaignReport RunCampaign(const CampaignOptions& o);
+
+}  // namespace smmuref::conform

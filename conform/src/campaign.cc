@@ -1,0 +1,97 @@
+// Differential random campaign (see campaign.h).
+#include "smmuref/conform/campaign.h"
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+#include "smmuref/conform/progen.h"
+#include "smmuref/conform/runner.h"
+
+namespace smmuref::conform {
+
+namespace {
+
+void Progress(const CampaignReport& r, double t, bool tty, bool final) {
+  std::fprintf(stderr, "%s[%6.1fs] programs %llu  translations %llu  distinct outcomes %zu  "
+               "rules %zu  bounded %llu  mismatches %zu%s",
+               tty ? "\r" : "", t, static_cast<unsigned long long>(r.programs),
+               static_cast<unsigned long long>(r.translations), r.observations.size(),
+               r.rules.size(), static_cast<unsigned long long>(r.bounded),
+               r.mismatch_files.size(), tty && !final ? "" : "\n");
+  std::fflush(stderr);
+}
+
+std::string WriteMismatch(const CampaignOptions& o, uint64_t program_seed, const FileReport& rep,
+                          const std::string& program) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(o.results_dir) / ("check-seed-" + std::to_string(o.seed));
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  const fs::path file = dir / ("mismatch-" + std::to_string(program_seed) + ".vec");
+  std::ofstream out(file);
+  // The header line must come first; the findings follow as comments.
+  const size_t eol = program.find('\n');
+  out << program.substr(0, eol + 1);
+  out << "# " << o.dut << " disagreed with the model (program seed " << program_seed
+      << "); replay: smmuref vectors run --dut " << o.dut << " " << file.string() << "\n";
+  for (const auto& f : rep.failures) {
+    std::string msg = f.where + ": " + f.message;
+    for (size_t p = 0; (p = msg.find('\n', p)) != std::string::npos; p += 3) msg.replace(p, 1, "\n# ");
+    out << "# " << msg << "\n";
+  }
+  out << program.substr(eol + 1);
+  return file.string();
+}
+
+}  // namespace
+
+CampaignReport RunCampaign(const CampaignOptions& o) {
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  const bool tty = isatty(2);
+  auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
+  CampaignReport r;
+  double last = 0;
+  RunOptions ro;
+  ro.dut = o.dut;
+  for (uint64_t i = 0;; ++i) {
+    if (o.max_programs ? r.programs >= static_cast<uint64_t>(o.max_programs) : elapsed() >= o.seconds) break;
+    const uint64_t program_seed = o.seed * 1000003 + i;
+    SeededRandom rnd(program_seed);
+    const std::string program = GenerateProgram(rnd);
+    auto file = ParseVectorText(program, "seed-" + std::to_string(program_seed) + ".vec");
+    ++r.programs;
+    if (!file) {  // a generator bug: report it as loudly as a mismatch
+      r.mismatch_summaries.push_back("generator produced bad input: " + file.error().ToString());
+      break;
+    }
+    const FileReport rep = RunVectorFile(*file, ro);
+    r.translations += rep.translations;
+    r.rules.insert(rep.rules.begin(), rep.rules.end());
+    r.observations.insert(rep.observations.begin(), rep.observations.end());
+    if (rep.error && rep.bound) {
+      ++r.bounded;
+      if (r.first_bound_reason.empty()) r.first_bound_reason = rep.error_message;
+    } else if (rep.error) {
+      r.mismatch_summaries.push_back("generated program rejected: " + rep.error_message);
+      r.mismatch_files.push_back(WriteMismatch(o, program_seed, rep, program));
+    }
+    if (rep.failed > 0) {
+      r.mismatch_files.push_back(WriteMismatch(o, program_seed, rep, program));
+      r.mismatch_summaries.push_back(rep.failures.front().where + ": " + rep.failures.front().message);
+      if (o.stop_at_first_mismatch) break;
+    }
+    if (o.progress && elapsed() - last >= (tty ? 0.5 : 5.0)) {
+      last = elapsed();
+      Progress(r, last, tty, false);
+    }
+  }
+  r.elapsed = elapsed();
+  if (o.progress) Progress(r, r.elapsed, tty, true);
+  return r;
+}
+
+}  // namespace smmuref::conform
