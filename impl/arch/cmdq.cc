@@ -102,7 +102,10 @@ unsigned Engine::CheckCommand(const uint64_t cmd[2]) const {
   // R-CMDQ-003: reserved opcodes.
   if (!Known(op)) return kCerrorIll;
   // R-CMDQ-004: SSec=1 on the Non-secure queue.
-  if (SSec(cmd)) return kCerrorIll;
+  const bool has_ssec = op == kPrefetchConfig || op == kPrefetchAddr || op == kCfgiSte ||
+                        op == kCfgiSteRange || op == kCfgiCd || op == kCfgiCdAll ||
+                        op == kResume || op == kStallTerm;
+  if (has_ssec && SSec(cmd)) return kCerrorIll;
   const spec::Profile& p = profile_;
   switch (op) {
     // R-CMDQ-005: commands for features the profile lacks.

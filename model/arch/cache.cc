@@ -255,9 +255,11 @@ std::vector<Candidate> ReadCandidates(const Memory& mem, const CacheState& cache
   const uint64_t now = mem.Now();
   const bool config = IsConfig(kind);
   const bool desc = kind == FetchKind::kS1Desc || kind == FetchKind::kS2Desc;
-  // R-CACHE-010: a non-coherent walker may see any value stored since the word was last cleaned.
+  // R-CACHE-010: a non-coherent walker may see, in each word, the value stored when the word was
+  // last cleaned or any later one; a snapshot is visible when every word of it is.
+  const bool noncoherent = !p.coherent_walk && (config || desc);
   uint64_t visible_from = now;
-  if (!p.coherent_walk && (config || desc)) {
+  if (noncoherent) {
     for (unsigned i = 0; i < dwords; ++i) visible_from = std::min(visible_from, mem.CleanedAt(pa + 8 * i));
   }
   // R-CACHE-001/-002: the earliest time a cached value may have been fetched.
@@ -281,12 +283,16 @@ std::vector<Candidate> ReadCandidates(const Memory& mem, const CacheState& cache
     c.current = k + 1 == times.size();
     c.seq = t;
     uint64_t newest = 0;
+    bool visible = noncoherent;
     for (unsigned i = 0; i < dwords; ++i) {
       const WordWrite w = mem.At(pa + 8 * i, t);
       c.dwords.push_back(w.value);
       if (w.seq >= newest) { newest = w.seq; c.line = w.line; }
+      // The word's value at t is visible if it is the cleaned store or a later one (a word never
+      // stored to holds its only value).
+      visible = visible && (w.seq >= mem.CleanedAt(pa + 8 * i) || w.seq == 0);
     }
-    bool allowed = c.current || until > visible_from;
+    bool allowed = c.current || visible;
     if (!allowed && config) {
       const uint64_t since = cache.CoveredSince(kind, tag, true, false, p);
       // R-CACHE-001: any configuration value held since the covering invalidation completed,

@@ -80,8 +80,14 @@ unsigned CheckCommand(const uint64_t cmd[2], const spec::Profile& p) {
   const uint8_t opcode = Opcode(cmd);
   // R-CMDQ-003: reserved opcodes are CERROR_ILL.
   if (spec::CommandName(opcode) == nullptr) return kCerrorIll;
-  // R-CMDQ-004: SSec=1 on the Non-secure command queue is CERROR_ILL.
-  if (spec::Get(cmd, cf::SSec)) return kCerrorIll;
+  // R-CMDQ-004: SSec=1 on the Non-secure command queue is CERROR_ILL, for the commands that have
+  // the field (PREFETCH_*, CFGI_*, RESUME, STALL_TERM); elsewhere bit 10 is an ordinary reserved
+  // bit (R-CMDQ-010).
+  const bool has_ssec = opcode == op::CMD_PREFETCH_CONFIG || opcode == op::CMD_PREFETCH_ADDR ||
+                        opcode == op::CMD_CFGI_STE || opcode == op::CMD_CFGI_STE_RANGE ||
+                        opcode == op::CMD_CFGI_CD || opcode == op::CMD_CFGI_CD_ALL ||
+                        opcode == op::CMD_RESUME || opcode == op::CMD_STALL_TERM;
+  if (has_ssec && spec::Get(cmd, cf::SSec)) return kCerrorIll;
   switch (opcode) {
     // R-CMDQ-005: commands for features the profile lacks are CERROR_ILL.
     case op::CMD_CFGI_CD: case op::CMD_CFGI_CD_ALL: case op::CMD_TLBI_NH_ALL:

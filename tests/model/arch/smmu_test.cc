@@ -391,7 +391,9 @@ TEST_F(SmmuTest, CommandLegalityFollowsTheProfile) {
   using model::arch::CheckCommand;
   using model::arch::kCerrorIll;
   using model::arch::kCerrorNone;
-  const uint64_t ssec[2] = {0x46 | (1u << 10), 0};
+  const uint64_t ssec[2] = {0x03 | (1u << 10), 0};  // CFGI_STE has SSec
+  const uint64_t sync_bit10[2] = {0x46 | (1u << 10), 0};  // SYNC has none: bit 10 is reserved
+  EXPECT_EQ(CheckCommand(sync_bit10, full), kCerrorNone);
   EXPECT_EQ(CheckCommand(ssec, full), kCerrorIll);
   const uint64_t el2[2] = {0x20, 0};
   EXPECT_EQ(CheckCommand(el2, full), kCerrorIll);
