@@ -384,7 +384,7 @@ void Generator::Invalidate() {
         if (r_.Chance(50)) Cmd(0x12 | vmid | (uint64_t{d.s->asid} << 48), d.va & ~0xfffull);
         else Cmd(p_.s2p || r_.Chance(50) ? 0x10 | vmid : 0x30, 0);
         // A remapped ASID (CD rewrite) may have cached entries under either ASID.
-        Cmd(0x11 | vmid | (uint64_t{d.s->asid ^ 8} << 48), 0);
+        Cmd(0x11 | vmid | (static_cast<uint64_t>(d.s->asid ^ 8) << 48), 0);
         break;
       case Dirty::What::kS2:
         Cmd(0x2a | vmid, d.va & ~0xfffull);
