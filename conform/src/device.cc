@@ -34,17 +34,24 @@ class ModelDevice final : public Device {
 }  // namespace
 
 std::vector<std::string> DeviceNames() {
+  std::vector<std::string> names{"model"};
 #ifdef SMMUREF_HAVE_IMPL
-  return {"model", "impl"};
-#else
-  return {"model"};
+  names.push_back("impl");
+  for (const auto& [id, what] : ImplMutants()) names.push_back("impl-mutant-" + std::to_string(id));
 #endif
+  return names;
 }
 
 spec::Result<std::unique_ptr<Device>> MakeDevice(const std::string& name, const spec::Profile& p) {
   if (name == "model") return std::unique_ptr<Device>(new ModelDevice(p));
 #ifdef SMMUREF_HAVE_IMPL
   if (name == "impl") return MakeImplDevice(p);
+  const std::string prefix = "impl-mutant-";
+  if (name.rfind(prefix, 0) == 0) {
+    for (const auto& [id, what] : ImplMutants()) {
+      if (name == prefix + std::to_string(id)) return MakeImplDevice(p, id);
+    }
+  }
 #endif
   std::string known;
   for (const auto& n : DeviceNames()) known += (known.empty() ? "" : ", ") + n;

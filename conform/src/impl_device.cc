@@ -2,9 +2,11 @@
 // It returns the one outcome it produced; Commit writes that outcome's event record through the
 // engine's event queue.
 #include <memory>
+#include <string>
 
 #include "smmuref/conform/device.h"
 #include "smmuref/impl/arch/engine.h"
+#include "smmuref/impl/arch/mutant.h"
 
 namespace smmuref::conform {
 
@@ -12,8 +14,9 @@ namespace {
 
 class ImplDevice final : public Device {
  public:
-  explicit ImplDevice(const spec::Profile& p) : engine_(p) {}
-  std::string Name() const override { return "impl"; }
+  ImplDevice(const spec::Profile& p, int mutant)
+      : engine_(p, Options(mutant)), name_(mutant ? "impl-mutant-" + std::to_string(mutant) : "impl") {}
+  std::string Name() const override { return name_; }
   void MemWrite64(uint64_t pa, uint64_t value) override { engine_.MemWrite64(pa, value); }
   uint64_t MemRead64(uint64_t pa) override { return engine_.MemRead64(pa); }
   // The engine's walker is coherent: it sees every CPU write at once, which a non-coherent
@@ -32,13 +35,33 @@ class ImplDevice final : public Device {
   void Commit(const spec::TxnOutcome& o) override { engine_.Commit(o); }
 
  private:
+  static impl::arch::Engine::Options Options(int mutant) {
+    impl::arch::Engine::Options o;
+    o.mutant = mutant;
+    return o;
+  }
   impl::arch::Engine engine_;
+  std::string name_;
 };
 
 }  // namespace
 
-std::unique_ptr<Device> MakeImplDevice(const spec::Profile& p) {
-  return std::make_unique<ImplDevice>(p);
+std::unique_ptr<Device> MakeImplDevice(const spec::Profile& p, int mutant) {
+  return std::make_unique<ImplDevice>(p, mutant);
+}
+
+}  // namespace smmuref::conform
+
+namespace smmuref::conform {
+
+std::vector<std::pair<int, std::string>> ImplMutants() {
+  std::vector<std::pair<int, std::string>> out;
+#if SMMUREF_MUTANTS
+  int n = 0;
+  const impl::arch::MutantInfo* m = impl::arch::Mutants(&n);
+  for (int i = 0; i < n; ++i) out.emplace_back(m[i].id, m[i].description);
+#endif
+  return out;
 }
 
 }  // namespace smmuref::conform

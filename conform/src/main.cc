@@ -66,6 +66,8 @@ const char kCheckHelp[] =
     "page tables, remaps and rewrites with and without invalidations), live progress on stderr.\n"
     "Each mismatch is written as a replayable vector under DIR (default: results/).\n"
     "  --seed S     campaign seed (default 1); the same seed replays the same programs\n"
+    "  --programs K stop the campaign after K programs instead of after N seconds\n"
+    "  --dut NAME   impl (default), model, or impl-mutant-K (deliberately wrong variants)\n"
     "exit status: 0 all passed, 1 a vector failed or a mismatch was found, 2 bad input\n";
 
 const char kProfilesHelp[] =
@@ -157,6 +159,12 @@ int CmdCheck(std::vector<std::string> a) {
       camp.dut = a[++i];
     } else if (a[i] == "--results" && has_value) {
       camp.results_dir = a[++i];
+    } else if (a[i] == "--programs" && has_value) {
+      const std::string& v = a[++i];
+      char* end = nullptr;
+      const long n = std::strtol(v.c_str(), &end, 10);
+      if (end == v.c_str() || *end || n <= 0) return UsageError("--programs needs a positive count", kCheckHelp);
+      camp.max_programs = static_cast<int>(n);
     } else if ((a[i] == "--seconds" || a[i] == "--seed") && has_value) {
       char* end = nullptr;
       errno = 0;
@@ -207,9 +215,14 @@ int CmdCheck(std::vector<std::string> a) {
 
   // Phase 2: the differential random campaign.
   smmuref::conform::CampaignReport rep;
-  if (camp.dut != "model" && camp.seconds > 0) {
-    std::printf("\ndifferential campaign: %s vs model for %.0f s, seed %llu\n", camp.dut.c_str(),
-                camp.seconds, static_cast<unsigned long long>(camp.seed));
+  if (camp.dut != "model" && (camp.seconds > 0 || camp.max_programs > 0)) {
+    if (camp.max_programs > 0) {
+      std::printf("\ndifferential campaign: %s vs model for %d programs, seed %llu\n",
+                  camp.dut.c_str(), camp.max_programs, static_cast<unsigned long long>(camp.seed));
+    } else {
+      std::printf("\ndifferential campaign: %s vs model for %.0f s, seed %llu\n", camp.dut.c_str(),
+                  camp.seconds, static_cast<unsigned long long>(camp.seed));
+    }
     std::fflush(stdout);
     rep = smmuref::conform::RunCampaign(camp);
     std::printf("programs %llu, translations %llu, distinct outcomes %zu, rule ids exercised %zu, "

@@ -49,6 +49,16 @@ spec::Result<VectorFile> ParseVectorText(const std::string& text, const std::str
   return f;
 }
 
+std::string PrintVectorFile(const VectorFile& file) {
+  std::string out = "smmuref-vectors 1\n";
+  for (const VectorLine& l : file.lines) {
+    out += l.op;
+    for (const std::string& a : l.args) out += " " + a;
+    out += "\n";
+  }
+  return out;
+}
+
 spec::Result<VectorFile> ReadVectorFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return spec::Error{path, "cannot read vector file"};

@@ -4,7 +4,8 @@
 
 namespace smmuref::impl::arch {
 
-Engine::Engine(const spec::Profile& p, const Options& o) : profile_(p), regs_(profile_) {
+Engine::Engine(const spec::Profile& p, const Options& o)
+    : profile_(p), mutant_(o.mutant), regs_(profile_) {
   cfg_.Configure(o.ste_entries, o.ste_ways, o.cd_entries, o.cd_ways);
   tlb_.Configure(o.tlb_entries, o.tlb_ways);
   walks_.Configure(o.walk_entries, o.walk_ways);

@@ -38,7 +38,10 @@ class Device {
 };
 
 // The optimized implementation (impl/arch), when built: conform/src/impl_device.cc.
-std::unique_ptr<Device> MakeImplDevice(const spec::Profile& p);
+// `mutant` selects a deliberately wrong variant (impl/include/smmuref/impl/arch/mutant.h).
+std::unique_ptr<Device> MakeImplDevice(const spec::Profile& p, int mutant = 0);
+// The mutants built in (ids 1..N), with descriptions; empty without SMMUREF_MUTANTS.
+std::vector<std::pair<int, std::string>> ImplMutants();
 
 // Built-in devices by name: "model", and "impl" when the optimized implementation is built.
 std::vector<std::string> DeviceNames();

@@ -32,6 +32,11 @@ struct VectorFile {
 spec::Result<VectorFile> ReadVectorFile(const std::string& path);
 spec::Result<VectorFile> ParseVectorText(const std::string& text, const std::string& path);
 
+// The file as vector text: the header, then each line's op and args separated by single spaces
+// (comments, blank lines and the original spacing are not kept). Parsing the result gives the
+// same ops and args (checked by fuzz/fuzz_vectors_parser.cc).
+std::string PrintVectorFile(const VectorFile& file);
+
 // Number parsing in C syntax (0x.., decimal), with the line for errors.
 spec::Result<uint64_t> ParseNumber(const VectorLine& l, const std::string& token);
 

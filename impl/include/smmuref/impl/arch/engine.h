@@ -27,6 +27,7 @@ class Engine {
     size_t tlb_entries = 4096, tlb_ways = 4;
     size_t walk_entries = 1024, walk_ways = 4;
     size_t micro_entries = 256;  // 0 disables the front cache
+    int mutant = 0;              // a deliberately wrong variant (mutant.h); 0 = none
   };
   // Counters for tests and benchmarks (not observations).
   struct Stats {
@@ -113,6 +114,7 @@ class Engine {
   void Invalidate(const Scope& tlb_scope, const Scope& walk_scope);
 
   spec::Profile profile_;
+  int mutant_ = 0;  // Options::mutant, read by SMMUREF_MUTANT (mutant.h)
   PhysMemory mem_;
   RegisterFile regs_;
   ConfigCache cfg_;
