@@ -60,7 +60,7 @@ uint64_t WritableMask(Reg r) {
   switch (r) {
     case Reg::CR0: return Bits(4, 0) | Bits(8, 6);  // SMMUEN PRIQEN EVENTQEN CMDQEN ATSCHK VMW
     case Reg::CR2: return Bits(2, 0);               // E2H RECINVSID PTM
-    case Reg::GBPA: return regbits::kGbpaAbort | regbits::kGbpaUpdate;
+    case Reg::GBPA: return regbits::kGbpaAbort | regbits::kGbpaUpdate | regbits::kGbpaAttrs;
     case Reg::STRTAB_BASE: return Bits(62, 62) | Bits(55, 6);
     case Reg::STRTAB_BASE_CFG: return Bits(17, 16) | Bits(10, 6) | Bits(5, 0);
     case Reg::CMDQ_BASE:

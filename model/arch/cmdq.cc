@@ -215,13 +215,17 @@ bool DecodeInvalidation(const uint64_t cmd[2], const spec::Profile& p, Invalidat
 namespace {
 
 // CMD_SYNC: completes earlier invalidations, then signals [IHI0070 §4.7.3].
-void ExecuteSync(const uint64_t cmd[2], Memory& mem, CacheState& cache, const spec::Profile& p) {
+void ExecuteSync(const uint64_t cmd[2], Registers& regs, Memory& mem, CacheState& cache,
+                 const spec::Profile& p) {
   cache.CompletePending(mem.Tick());
   if (spec::Get(cmd, cf::CS) == 1 && p.msi) {
     // R-CMDQ-007: CMD_SYNC with CS=SIG_IRQ on an SMMU with MSI writes the 32-bit MSIData to
     // MSIAddr when MSIAddr is non-zero.
     const uint64_t addr = spec::Get(cmd, cf::MSIAddr) << 2;
-    if (addr != 0) {
+    if (addr != 0 && mem.Aborts(addr)) {
+      // R-CMDQ-011: an aborted CMD_SYNC MSI write activates GERROR.MSI_CMDQ_ABT_ERR [§7.5].
+      regs.ToggleGerror(static_cast<unsigned>(rf::GERROR_MSI_CMDQ_ABT_ERR.lsb));
+    } else if (addr != 0) {
       const uint64_t data = spec::Get(cmd, cf::MSIData);
       const uint64_t word = mem.Peek64(addr);
       const unsigned shift = (addr & 4) ? 32 : 0;
@@ -274,7 +278,7 @@ void ProcessCommandQueue(Registers& regs, Memory& mem, CacheState& cache, const 
       // R-SYNC-002: an invalidation is pending from consumption until a later CMD_SYNC.
       cache.AddPending(inv);
     } else if (spec::Get(cmd, cf::Opcode) == op::CMD_SYNC) {
-      ExecuteSync(cmd, mem, cache, p);
+      ExecuteSync(cmd, regs, mem, cache, p);
     }
     spec::Set(&cons, rf::CMDQ_CONS_RD, q.Next(static_cast<uint32_t>(cons)));
     regs.Set(Reg::CMDQ_CONS, cons);

@@ -147,8 +147,9 @@ void Registers::Write(Reg r, uint64_t v) {
       return;
     case Reg::GBPA:
       // R-REG-004: GBPA changes only by a write with UPDATE=1; the update completes at once and
-      // UPDATE reads as 0 [§6.3.14; v3.1 leaves other writes CONSTRAINED UNPREDICTABLE and this
-      // model ignores them as v3.2 requires].
+      // UPDATE reads as 0; the attribute fields (MemAttr, MTCFG, ALLOCCFG, SHCFG, NSCFG, PRIVCFG,
+      // INSTCFG) keep what was written [§6.3.14; v3.1 leaves other writes CONSTRAINED
+      // UNPREDICTABLE and this model ignores them as v3.2 requires].
       if (spec::Get(&v, spec::reg::GBPA_UPDATE)) {
         spec::Set(&v, spec::reg::GBPA_UPDATE, 0);
         value_[Index(r)] = v;

@@ -531,3 +531,19 @@ TEST_F(SmmuTest, NestedCdFetchFaultIsStageTwoClassCd) {
   EXPECT_EQ(o.event->cls, spec::FaultClass::CD);
   EXPECT_EQ(o.event->ipa, 0x300000u);
 }
+
+TEST_F(SmmuTest, GbpaKeepsItsAttributeFields) {
+  // R-REG-004: SHCFG[13:12]=0b01 and ABORT written with UPDATE; reserved bits [30:21] dropped.
+  smmu_.WriteReg(Reg::GBPA, (1u << 31) | (1u << 12) | (1u << 25));
+  EXPECT_EQ(smmu_.ReadReg(Reg::GBPA), 1u << 12);
+}
+
+TEST_F(SmmuTest, AbortedSyncMsiRaisesMsiCmdqAbtErr) {
+  // R-CMDQ-011
+  Enable();
+  smmu_.memory().AddAbortRange(0x600000, 8);
+  PutCmd(smmu_, 0x46 | (1u << 12) | (uint64_t{0x1234} << 32), 0x600004);
+  smmu_.ProcessCommands();
+  EXPECT_EQ(smmu_.ReadReg(Reg::GERROR) & (1u << 4), 1u << 4);
+  EXPECT_EQ(smmu_.ReadReg(Reg::CMDQ_CONS), 1u);
+}

@@ -23,6 +23,8 @@ inline constexpr uint64_t kRecInvSid = 1u << 1;
 // GBPA
 inline constexpr uint64_t kGbpaAbort = 1u << 20;
 inline constexpr uint64_t kGbpaUpdate = 1u << 31;
+// MemAttr[3:0] MTCFG[4] ALLOCCFG[11:8] SHCFG[13:12] NSCFG[15:14] PRIVCFG[17:16] INSTCFG[19:18]
+inline constexpr uint64_t kGbpaAttrs = 0xfff1f;
 // GERROR bit numbers
 inline constexpr unsigned kCmdqErr = 0;
 inline constexpr unsigned kEventqAbtErr = 2;
