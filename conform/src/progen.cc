@@ -361,9 +361,9 @@ void Generator::RewriteConfig() {
     uint64_t dw0 = Rd(s.ste_pa);
     if (r_.Chance(50)) dw0 ^= 1;  // V
     else if (s.substreams) {
-      uint64_t dw1 = Rd(s.ste_pa + 8);
-      spec::Set(&dw1, fs::S1DSS, r_.Below(3));
-      W(s.ste_pa + 8, dw1);
+      uint64_t ste[2] = {dw0, Rd(s.ste_pa + 8)};  // S1DSS is STE bits [65:64], in DW1
+      spec::Set(ste, fs::S1DSS, r_.Below(3));
+      W(s.ste_pa + 8, ste[1]);
     }
     W(s.ste_pa, dw0);
   }
