@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdio>
+#include "smmuref/spec/format.h"
 #include <functional>
 #include <map>
 #include <optional>
@@ -14,6 +15,8 @@
 
 namespace smmuref::conform::apivec {
 
+using spec::Hex;
+
 using spec::Error;
 using spec::Result;
 namespace api = model::api;
@@ -22,11 +25,6 @@ using spec::Result;
 
 inline constexpr uint32_t kUnknownId = 0xFFFFFFF0u;  // what a `!name` handle stands for
 
-inline std::string Hex(uint64_t v) {
-  char b[24];
-  std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
-  return b;
-}
 
 // What an operation produced: its result token and named outputs.
 struct Observed {

@@ -1,9 +1,12 @@
 // Parsing and matching of expectations (spec/vector-format.md).
 #include "smmuref/conform/expect.h"
+#include "smmuref/spec/format.h"
 
 #include <cstdio>
 
 namespace smmuref::conform {
+
+using spec::Hex;
 
 using spec::Error;
 
@@ -28,11 +31,6 @@ uint64_t RecordField(const spec::EventRecord& r, const std::string& name) {
   return 0;
 }
 
-std::string Hex(uint64_t v) {
-  char b[24];
-  std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
-  return b;
-}
 
 spec::Result<Expectation> ParseOne(const VectorLine& l, const std::vector<std::string>& t) {
   Expectation e;

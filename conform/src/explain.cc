@@ -1,5 +1,6 @@
 // Structure decoding for `smmuref explain`.
 #include "smmuref/conform/explain.h"
+#include "smmuref/spec/format.h"
 
 #include <cstdio>
 
@@ -9,13 +10,10 @@
 
 namespace smmuref::conform {
 
+using spec::Hex;
+
 namespace {
 
-std::string Hex(uint64_t v) {
-  char b[24];
-  std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
-  return b;
-}
 
 std::string Fields(const spec::FieldTable& t, const uint64_t* dw) {
   std::string out;

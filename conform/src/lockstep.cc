@@ -1,18 +1,16 @@
 // Lockstep execution of a device under test against the reference model.
 #include "smmuref/conform/lockstep.h"
+#include "smmuref/spec/format.h"
 
 #include <cstdio>
 
 namespace smmuref::conform {
 
+using spec::Hex;
+
 using spec::Reg;
 
 namespace {
-std::string Hex(uint64_t v) {
-  char b[24];
-  std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
-  return b;
-}
 }  // namespace
 
 void LockstepDevice::MemWrite64(uint64_t pa, uint64_t value) {

@@ -1,6 +1,7 @@
 // The vector runner: executes the normative core of format v1 (spec/vector-format.md) against a
 // device, and hands `api.*` lines to the IOMMU API executor.
 #include "smmuref/conform/runner.h"
+#include "smmuref/spec/format.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -17,17 +18,14 @@
 
 namespace smmuref::conform {
 
+using spec::Hex;
+
 using spec::Error;
 using spec::Reg;
 using spec::Result;
 
 namespace {
 
-std::string Hex(uint64_t v) {
-  char b[24];
-  std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
-  return b;
-}
 
 Error Usage(const VectorLine& l, const std::string& form) {
   return Error{l.Where(), "'" + l.op + "' expects: " + form};

@@ -3,6 +3,7 @@
 // VMSAv8-64 stage 1 [IHI0070 §5.2 S1Fmt/S1ContextPtr, §5.3, §5.4, §5.4.1, §5.4.2 CdIllegal()].
 // Tests: tests/model/arch/cd_test.cc
 #include "smmuref/model/arch/cd.h"
+#include "smmuref/spec/format.h"
 
 #include <algorithm>
 #include <string>
@@ -11,24 +12,13 @@
 #include "smmuref/spec/tables.h"
 
 namespace smmuref::model::arch {
+
+using spec::Hex;
+using spec::Bin;
 namespace {
 
 namespace f = spec::cd;
 
-std::string Bin(uint64_t v, unsigned width) {
-  std::string s = "0b";
-  for (unsigned i = width; i-- > 0;) s += ((v >> i) & 1) ? '1' : '0';
-  return s;
-}
-std::string Hex(uint64_t v) {
-  static const char kDigits[] = "0123456789abcdef";
-  std::string s;
-  do {
-    s.insert(s.begin(), kDigits[v & 0xf]);
-    v >>= 4;
-  } while (v != 0);
-  return "0x" + s;
-}
 std::string Dec(uint64_t v) { return std::to_string(v); }
 
 // R-CD-014: TG0 encodes 0b00 4KB, 0b01 64KB, 0b10 16KB; TG1 encodes 0b01 16KB, 0b10 4KB,

@@ -4,6 +4,7 @@
 // AArch64.S2InconsistentSL].
 // Tests: tests/model/arch/ste_test.cc
 #include "smmuref/model/arch/ste.h"
+#include "smmuref/spec/format.h"
 
 #include <algorithm>
 #include <string>
@@ -11,24 +12,13 @@
 #include "smmuref/spec/tables.h"
 
 namespace smmuref::model::arch {
+
+using spec::Hex;
+using spec::Bin;
 namespace {
 
 namespace f = spec::ste;
 
-std::string Bin(uint64_t v, unsigned width) {
-  std::string s = "0b";
-  for (unsigned i = width; i-- > 0;) s += ((v >> i) & 1) ? '1' : '0';
-  return s;
-}
-std::string Hex(uint64_t v) {
-  static const char kDigits[] = "0123456789abcdef";
-  std::string s;
-  do {
-    s.insert(s.begin(), kDigits[v & 0xf]);
-    v >>= 4;
-  } while (v != 0);
-  return "0x" + s;
-}
 std::string Dec(uint64_t v) { return std::to_string(v); }
 
 // S2TG: 0b00 4KB, 0b01 64KB, 0b10 16KB, 0b11 reserved (0 returned).

@@ -1,5 +1,6 @@
 // Names and printing of the observation types.
 #include "smmuref/spec/observation.h"
+#include "smmuref/spec/format.h"
 
 #include <cstdio>
 #include <cstring>
@@ -43,11 +44,6 @@ constexpr const char* kRegNames[] = {
 };
 static_assert(sizeof(kRegNames) / sizeof(kRegNames[0]) == static_cast<size_t>(Reg::kCount));
 
-std::string Hex(uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
 
 }  // namespace
 
