@@ -1,0 +1,93 @@
+// Differential fuzzing of the optimized engine (impl/arch) against the reference model: the
+// input bytes are the choices of the random program generator (conform/progen.h), so every input
+// is a realistic program (stream tables, STEs, CDs, page tables on a random profile, then
+// translations, remaps and rewrites with or without the required invalidations). The program
+// runs on the impl in lockstep with the model (conform/src/lockstep.cc), which checks in the
+// house oracle order: both fault or neither, the same event record, then the same observation;
+// the impl's outcome must be one the model allows.
+//
+// On a mismatch: print the failures and the whole program (a replayable vector), then abort.
+// The model's allowed-set bound (R-CACHE-009) ends a program with a logged reason, never a
+// finding. A generated program the runner rejects as bad input is a generator bug: abort.
+// Without impl/ the program runs on the model alone (still: no crash, no rejected program).
+// Replayed over corpus/fuzz/fuzz_arch_diff/ by ctest (fuzz/replay/arch_diff); see fuzz/README.md.
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include <fuzzer/FuzzedDataProvider.h>
+
+#include "smmuref/conform/progen.h"
+#include "smmuref/conform/runner.h"
+#include "smmuref/conform/vector.h"
+
+namespace {
+
+using smmuref::conform::FileReport;
+
+// The generator's choices, read from the fuzzer's bytes. Once the bytes run out every choice
+// is 0 (the first option), so any input, however short, still yields a complete program.
+class BytesRandom final : public smmuref::conform::Random {
+ public:
+  explicit BytesRandom(FuzzedDataProvider& fdp) : fdp_(fdp) {}
+  uint64_t Below(uint64_t n) override {
+    if (n <= 1 || fdp_.remaining_bytes() == 0) return 0;
+    return fdp_.ConsumeIntegralInRange<uint64_t>(0, n - 1);
+  }
+
+ private:
+  FuzzedDataProvider& fdp_;
+};
+
+#ifdef SMMUREF_HAVE_IMPL
+constexpr const char* kDut = "impl";
+#else
+constexpr const char* kDut = "model";
+#endif
+
+[[noreturn]] void Report(const char* what, const FileReport& rep, const std::string& program) {
+  std::fprintf(stderr, "fuzz_arch_diff: %s (dut %s)\n", what, kDut);
+  for (const auto& f : rep.failures) {
+    std::fprintf(stderr, "  %s: %s\n", f.where.c_str(), f.message.c_str());
+  }
+  if (rep.error) std::fprintf(stderr, "  %s\n", rep.error_message.c_str());
+  std::fprintf(stderr,
+               "---- the program (a vector: save it under corpus/regressions/ and replay with "
+               "'smmuref vectors run --dut %s FILE') ----\n%s---- end of program ----\n",
+               kDut, program.c_str());
+  std::abort();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  FuzzedDataProvider fdp(data, size);
+  smmuref::conform::GenOptions opts;
+  opts.ops = fdp.ConsumeIntegralInRange<int>(1, 60);
+  BytesRandom rnd(fdp);
+  const std::string program = smmuref::conform::GenerateProgram(rnd, opts);
+
+  auto file = smmuref::conform::ParseVectorText(program, "fuzz_arch_diff.vec");
+  if (!file) {
+    FileReport rep;
+    rep.error = true;
+    rep.error_message = "generator produced an unparsable program: " + file.error().ToString();
+    Report("generator bug", rep, program);
+  }
+  smmuref::conform::RunOptions ro;
+  ro.dut = kDut;
+  const FileReport rep = smmuref::conform::RunVectorFile(*file, ro);
+  if (rep.failed > 0) Report("the device under test disagrees with the model", rep, program);
+  if (rep.error && rep.bound) {
+    static bool logged = false;  // once per process: bounded programs are expected, not findings
+    if (!logged) {
+      std::fprintf(stderr, "fuzz_arch_diff: a program ended at the model's bound (logged once): %s\n",
+                   rep.error_message.c_str());
+      logged = true;
+    }
+    return 0;
+  }
+  if (rep.error) Report("generator bug: the runner rejected a generated program", rep, program);
+  return 0;
+}
