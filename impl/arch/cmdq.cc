@@ -7,6 +7,7 @@
 
 #include "smmuref/impl/arch/engine.h"
 #include "smmuref/impl/arch/kernels.h"
+#include "smmuref/impl/arch/mutant.h"
 
 namespace smmuref::impl::arch {
 
@@ -159,7 +160,8 @@ namespace {
 
 // The address operand of a TLBI by VA or IPA: one address (inside the entry) or, with
 // IDR3.RIL and TG != 0, the range (NUM+1) x 2^SCALE x granule from Addr [§4.4.1.1].
-void AddressRange(const uint64_t* cmd, uint64_t addr_mask, bool ril, Scope* s) {
+// `mutant_` is the engine's (mutant.h).
+void AddressRange(const uint64_t* cmd, uint64_t addr_mask, bool ril, int mutant_, Scope* s) {
   s->match_addr = true;
   s->addr = cmd[1] & addr_mask;
   s->size = 1;
@@ -169,6 +171,10 @@ void AddressRange(const uint64_t* cmd, uint64_t addr_mask, bool ril, Scope* s) {
   const uint64_t num = (cmd[0] >> 12) & 31, scale = (cmd[0] >> 20) & 31;
   const unsigned log2 = static_cast<unsigned>(scale) + granule;
   s->size = log2 >= 56 ? ~uint64_t{0} >> 8 : (num + 1) << log2;
+  if (SMMUREF_MUTANT(2)) {
+    // Mutant 2: range invalidation one page short (the last page of the range survives).
+    s->size -= uint64_t{1} << granule;
+  }
 }
 
 }  // namespace
@@ -180,11 +186,21 @@ void Engine::ExecuteCommand(const uint64_t cmd[2]) {
   // Upper operand bytes are RES0 with 8-bit VMIDs/ASIDs.
   s.vmid = static_cast<uint16_t>(profile_.vmid16 ? Vmid(cmd) : Vmid(cmd) & 0xff);
   s.asid = static_cast<uint16_t>(profile_.asid16 ? Asid(cmd) : Asid(cmd) & 0xff);
+  if (SMMUREF_MUTANT(1) && (op == kTlbiNhVa || op == kTlbiNhAsid)) {
+    // Mutant 1: CMD_TLBI_NH_VA/NH_ASID compare the ASID wrongly (the operand is read one byte
+    // low, from bits [55:40], so entries of the given ASID survive).
+    s.asid = static_cast<uint16_t>(cmd[0] >> 40);
+  }
   const uint64_t va_mask = ~uint64_t{0xfff};
   const uint64_t ipa_mask = ((uint64_t{1} << 56) - 1) & ~uint64_t{0xfff};
   if (op != kSync && op != kPrefetchConfig && op != kPrefetchAddr) micro_.Flush();
   switch (op) {
     case kCfgiSte:
+      if (SMMUREF_MUTANT(4)) {
+        // Mutant 4: CMD_CFGI_STE leaves the cached STE in place (only its CDs are dropped).
+        cfg_.InvalidateCdAll(Sid(cmd));
+        return;
+      }
       cfg_.InvalidateSteRange(Sid(cmd), Sid(cmd));
       return;
     case kCfgiSteRange: {
@@ -213,11 +229,11 @@ void Engine::ExecuteCommand(const uint64_t cmd[2]) {
     case kTlbiNhVa:
       s.regimes = kNh;
       s.match_asid = true;  // the ASID's entries and global ones
-      AddressRange(cmd, va_mask, profile_.ril, &s);
+      AddressRange(cmd, va_mask, profile_.ril, mutant_, &s);
       break;
     case kTlbiNhVaa:
       s.regimes = kNh;
-      AddressRange(cmd, va_mask, profile_.ril, &s);
+      AddressRange(cmd, va_mask, profile_.ril, mutant_, &s);
       break;
     case kTlbiEl2All:
       s.regimes = kEl2;
@@ -233,7 +249,7 @@ void Engine::ExecuteCommand(const uint64_t cmd[2]) {
       s.regimes = kEl2;
       s.match_vmid = false;
       s.match_asid = op == kTlbiEl2Va;
-      AddressRange(cmd, va_mask, profile_.ril, &s);
+      AddressRange(cmd, va_mask, profile_.ril, mutant_, &s);
       break;
     case kTlbiS12Vmall:
       s.regimes = kNh | kS2;
@@ -243,7 +259,7 @@ void Engine::ExecuteCommand(const uint64_t cmd[2]) {
       // is allowed); stage-1 walk-cache entries of nested walks hold IPAs that stage 2
       // translates afresh, so they stay.
       s.regimes = kS2 | RegimeBit(Regime::kNested);
-      AddressRange(cmd, ipa_mask, profile_.ril, &s);
+      AddressRange(cmd, ipa_mask, profile_.ril, mutant_, &s);
       Scope walk = s;
       walk.regimes = kS2;
       Invalidate(s, walk);
@@ -295,7 +311,15 @@ void Engine::ProcessCommands() {
       return;
     }
     ExecuteCommand(cmd);
-    cons = (cons & ~regbits::kPtrMask) | QueueNext<uint64_t>(cons & regbits::kPtrMask, qs);
+    const uint64_t next = QueueNext<uint64_t>(cons & regbits::kPtrMask, qs);
+    if (SMMUREF_MUTANT(11) && QueueIndex<uint64_t>(next, qs) == 0) {
+      // Mutant 11: command-queue CONS does not toggle its wrap bit. The consumer stops at the
+      // end of the queue (its own position is right), but the CONS it publishes keeps the old
+      // wrap bit, so software sees the queue as not consumed.
+      regs_.Set(Reg::CMDQ_CONS, cons & ~(regbits::kPtrMask & LowMask<uint64_t>(qs)));
+      return;
+    }
+    cons = (cons & ~regbits::kPtrMask) | next;
     regs_.Set(Reg::CMDQ_CONS, cons);
   }
 }

@@ -5,6 +5,7 @@
 
 #include "smmuref/impl/arch/engine.h"
 #include "smmuref/impl/arch/kernels.h"
+#include "smmuref/impl/arch/mutant.h"
 
 namespace smmuref::impl::arch {
 
@@ -56,6 +57,10 @@ void Engine::RecordEvent(const spec::EventRecord& e) {
   }
   uint64_t rec[4];
   Encode(e, rec);
+  if (SMMUREF_MUTANT(10)) {
+    // Mutant 10: event records report RnW inverted.
+    rec[1] ^= uint64_t{1} << 35;
+  }
   for (unsigned i = 0; i < 4; ++i) mem_.Write64(slot + 8 * i, rec[i]);
   // R-EVTQ-004: PROD moves past the record; the increment carries into the wrap bit.
   prod = (prod & ~regbits::kPtrMask) | QueueNext<uint64_t>(prod & regbits::kPtrMask, qs);

@@ -8,6 +8,7 @@
 
 #include "smmuref/impl/arch/engine.h"
 #include "smmuref/impl/arch/kernels.h"
+#include "smmuref/impl/arch/mutant.h"
 
 namespace smmuref::impl::arch {
 
@@ -174,7 +175,8 @@ TxnOutcome Engine::TranslateEnabled(const spec::Txn& txn) {
   }
   // R-TXN-012: without a SubstreamID, S1DSS terminates, bypasses stage 1 or uses CD[0].
   if (substreams && ste->s1dss == 1) return Stage1Bypass(txn, *ste, acc);
-  if (substreams && ste->s1dss == 0) {
+  // Mutant 9: S1DSS=0b10 (substream0) treated as terminate.
+  if (substreams && (ste->s1dss == 0 || (SMMUREF_MUTANT(9) && ste->s1dss == 2))) {
     return FaultOutcome(txn, acc, ConfigFault(EventType::F_STREAM_DISABLED, "R-TXN-012"), true,
                         true);
   }
@@ -213,7 +215,8 @@ TxnOutcome Engine::TranslateStage1(const spec::Txn& txn, const SteConfig& ste, A
     return FaultOutcome(txn, acc, s1, cd->a, cd->r);
   }
   // R-WALK-002: VA[AddrTop:IA] must equal the half's sign; AddrTop is 55 with TBI.
-  const uint64_t width = (h.tbi ? 56u : 64u) - h.ia_bits;
+  // Mutant 5: TBI ignored: the top byte takes part in the input range check.
+  const uint64_t width = (h.tbi && !SMMUREF_MUTANT(5) ? 56u : 64u) - h.ia_bits;
   const uint64_t upper = (va >> h.ia_bits) & LowMask<uint64_t>(width);
   if (upper != (which ? LowMask<uint64_t>(width) : 0)) {
     s1.rule = "R-WALK-002";
@@ -223,13 +226,20 @@ TxnOutcome Engine::TranslateStage1(const spec::Txn& txn, const SteConfig& ste, A
                         : ste.world == World::kEl1 ? Regime::kS1El1
                         : ste.world == World::kEl2 ? Regime::kS1El2 : Regime::kS1El2E2h;
   const TlbTag tag{regime, ste.vmid, cd->asid, h.sig, ste.s2 ? ste.s2cfg.sig : 0};
-  if (const TlbEntry* hit = tlb_.Lookup(tag, va)) {
+  // Mutant 12: IOTLB lookups ignore the ASID of non-global entries.
+  if (const TlbEntry* hit = tlb_.Lookup(tag, va, /*any_asid=*/SMMUREF_MUTANT(12))) {
     ++stats_.tlb_hits;
     return CheckEntry(txn, ste, cd, acc, *hit);
   }
   ++stats_.tlb_misses;
   TlbEntry leaf;
   if (!WalkS1(ste, *cd, which, va, &leaf, &f)) {
+    if (SMMUREF_MUTANT(6) && f.type == EventType::F_ACCESS && !f.s2 &&
+        !(leaf.s1_perms & AccessBit<uint64_t>(acc.write, acc.instr, acc.priv))) {
+      // Mutant 6: fault priority: permission checked before the access flag (WalkS1 leaves the
+      // leaf's stage-1 permissions in `leaf` with an Access flag fault).
+      return CheckEntry(txn, ste, cd, acc, leaf);
+    }
     // R-TXN-015: stage-1 faults follow CD.A/R, stage-2 faults of the walk STE.S2R.
     return f.s2 ? FaultOutcome(txn, acc, f, true, ste.s2cfg.record)
                 : FaultOutcome(txn, acc, f, cd->a, cd->r);
@@ -293,7 +303,8 @@ bool Engine::LocateSte(uint32_t sid, uint64_t* ste_pa, Fault* fault) {
   const uint64_t base = regs_.Read(Reg::STRTAB_BASE) & kStrtabAddrMask;
   const uint64_t cfg = regs_.Read(Reg::STRTAB_BASE_CFG);
   const unsigned log2size = cfg & 63;
-  const bool record = (regs_.Read(Reg::CR2) & regbits::kRecInvSid) != 0;
+  // Mutant 14: C_BAD_STREAMID recorded even with CR2.RECINVSID=0.
+  const bool record = (regs_.Read(Reg::CR2) & regbits::kRecInvSid) != 0 || SMMUREF_MUTANT(14);
   // R-STRTAB-001: StreamIDs beyond 2^MIN(LOG2SIZE, SIDSIZE).
   const unsigned eff = std::min(log2size, profile_.sidsize);
   if (eff < 32 && (uint64_t{sid} >> eff) != 0) {

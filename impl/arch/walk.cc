@@ -8,6 +8,7 @@
 
 #include "smmuref/impl/arch/engine.h"
 #include "smmuref/impl/arch/kernels.h"
+#include "smmuref/impl/arch/mutant.h"
 
 namespace smmuref::impl::arch {
 
@@ -31,16 +32,22 @@ unsigned TableAttrs(uint64_t desc) {
 }
 
 // R-WALK-009: blocks at levels 1 and 2 with 4KB, at level 2 with 16KB and 64KB.
-bool BlockAllowed(uint64_t g, uint64_t level) {
+// `mutant_` is the engine's (mutant.h).
+bool BlockAllowed(uint64_t g, uint64_t level, int mutant_) {
+  if (SMMUREF_MUTANT(3)) {
+    // Mutant 3: a block descriptor at an illegal level is accepted (the 4KB rule, blocks at
+    // levels 1 and 2, applied to every granule, and level 0 taken as well).
+    return level <= 2;
+  }
   return g == 12 ? (level == 1 || level == 2) : level == 2;
 }
 
 // R-WALK-008 / R-WALK-009: 0 invalid, 1 table, 2 leaf (block or page).
-int Classify(uint64_t desc, uint64_t level, uint64_t g) {
+int Classify(uint64_t desc, uint64_t level, uint64_t g, int mutant) {
   if (!(desc & kValid)) return 0;
   if (level == 3) return (desc & kTableOrPage) ? 2 : 0;
   if (desc & kTableOrPage) return 1;
-  return BlockAllowed(g, level) ? 2 : 0;
+  return BlockAllowed(g, level, mutant) ? 2 : 0;
 }
 
 Engine::Fault S1Fault(EventType type, const char* rule) {
@@ -111,7 +118,7 @@ bool Engine::WalkS1(const SteConfig& ste, const CdConfig& cd, unsigned half, uin
       *fault = WalkAbort(false, FaultClass::TT, pa);
       return false;
     }
-    const int kind = Classify(desc, level, g);
+    const int kind = Classify(desc, level, g, mutant_);
     if (kind == 0) {
       *fault = S1Fault(EventType::F_TRANSLATION, "R-WALK-008");
       return false;
@@ -120,7 +127,8 @@ bool Engine::WalkS1(const SteConfig& ste, const CdConfig& cd, unsigned half, uin
     if (kind == 1) {
       // R-WALK-010 / R-WALK-011: next table address and its size check.
       const uint64_t next = desc & kAddr & ~LowMask<uint64_t>(g);
-      if (ExceedsBits<uint64_t>(next, cd.ips_bits)) {
+      // Mutant 7: address-size check skipped on table descriptors.
+      if (!SMMUREF_MUTANT(7) && ExceedsBits<uint64_t>(next, cd.ips_bits)) {
         *fault = S1Fault(EventType::F_ADDR_SIZE, "R-WALK-011");
         return false;
       }
@@ -147,17 +155,21 @@ bool Engine::WalkS1(const SteConfig& ste, const CdConfig& cd, unsigned half, uin
       *fault = S1Fault(EventType::F_ADDR_SIZE, "R-WALK-011");
       return false;
     }
+    const uint64_t ap = (desc >> 6) & 3, pxn = (desc >> 53) & 1, uxn = (desc >> 54) & 1;
+    const uint64_t aptable = attrs & 3, uxntable = (attrs >> 2) & 1, pxntable = (attrs >> 3) & 1;
+    // Mutant 8: PAN ignored.
+    const uint64_t pan = SMMUREF_MUTANT(8) ? 0 : cd.pan;
+    // The permissions are set before the access-flag check, which leaves them in `leaf` on
+    // an Access flag fault (only mutant 6 reads them there).
+    leaf->s1_perms = static_cast<uint8_t>(
+        ste.world == World::kEl2
+            ? S1PermsEl2<uint64_t>(ap, uxn, aptable, uxntable, cd.wxn)
+            : S1PermsEl1<uint64_t>(ap, uxn, pxn, aptable, uxntable, pxntable, cd.wxn, pan));
     // R-PERM-010: access flag.
     if (!(desc & kAf) && !cd.affd) {
       *fault = S1Fault(EventType::F_ACCESS, "R-PERM-010");
       return false;
     }
-    const uint64_t ap = (desc >> 6) & 3, pxn = (desc >> 53) & 1, uxn = (desc >> 54) & 1;
-    const uint64_t aptable = attrs & 3, uxntable = (attrs >> 2) & 1, pxntable = (attrs >> 3) & 1;
-    leaf->s1_perms = static_cast<uint8_t>(
-        ste.world == World::kEl2
-            ? S1PermsEl2<uint64_t>(ap, uxn, aptable, uxntable, cd.wxn)
-            : S1PermsEl1<uint64_t>(ap, uxn, pxn, aptable, uxntable, pxntable, cd.wxn, cd.pan));
     leaf->valid = true;
     leaf->regime = regime;
     leaf->shift = static_cast<uint8_t>(shift);
@@ -236,7 +248,7 @@ bool Engine::WalkS2(const SteConfig& ste, uint64_t ipa, FaultClass cls, TlbEntry
       *fault = WalkAbort(true, cls, pa);
       return false;
     }
-    const int kind = Classify(desc, level, g);
+    const int kind = Classify(desc, level, g, mutant_);
     if (kind == 0) {
       *fault = S2Fault(EventType::F_TRANSLATION, cls, ipa, "R-WALK-008");
       return false;
@@ -278,8 +290,10 @@ bool Engine::WalkS2(const SteConfig& ste, uint64_t ipa, FaultClass cls, TlbEntry
     leaf->out = out & ~LowMask<uint64_t>(shift);
     leaf->s1_perms = 0x3f;
     // S2AP [7:6], XN [54:53]; MemAttr[3:2] (bits [5:4]) = 0b00 is Device.
+    // Mutant 13: stage-2 write permission (S2AP[1]) ignored.
+    const uint64_t s2ap = ((desc >> 6) & 3) | (SMMUREF_MUTANT(13) ? 2 : 0);
     leaf->s2_perms = static_cast<uint8_t>(
-        S2Perms<uint64_t>((desc >> 6) & 3, (desc >> 53) & 3, profile_.xnx ? 1 : 0));
+        S2Perms<uint64_t>(s2ap, (desc >> 53) & 3, profile_.xnx ? 1 : 0));
     leaf->s2_device = ((desc >> 4) & 3) == 0;
     leaf->vmid = ste.vmid;
     leaf->asid = 0;

@@ -61,7 +61,9 @@ class Iotlb {
  public:
   void Configure(size_t entries, size_t ways) { a_.Configure(entries, ways); }
 
-  const TlbEntry* Lookup(const TlbTag& tag, uint64_t input) const {
+  // `any_asid` makes non-global entries match every ASID: a deliberately wrong lookup for the
+  // engine's mutant 12 (mutant.h), false everywhere else.
+  const TlbEntry* Lookup(const TlbTag& tag, uint64_t input, bool any_asid = false) const {
     input &= kInputMask;
     for (uint64_t sizes = shifts_present_; sizes != 0; sizes &= sizes - 1) {
       const unsigned shift = static_cast<unsigned>(__builtin_ctzll(sizes));
@@ -70,7 +72,8 @@ class Iotlb {
       for (size_t w = 0; w < a_.ways(); ++w) {
         const TlbEntry& e = set[w];
         if (e.valid && e.page == page && e.shift == shift && e.regime == tag.regime &&
-            e.vmid == tag.vmid && (e.global || e.asid == tag.asid) && e.sig1 == tag.sig1 &&
+            e.vmid == tag.vmid && (e.global || e.asid == tag.asid || any_asid) &&
+            e.sig1 == tag.sig1 &&
             e.sig2 == tag.sig2) {
           return &e;
         }
