@@ -183,34 +183,36 @@ bool CacheState::EnabledDuring(uint64_t from, uint64_t to) const {
 
 uint64_t CacheState::CoveredSince(FetchKind kind, const FetchTag& tag, bool leaf_entry,
                                   bool global_entry, const spec::Profile& p) const {
+  // R-SYNC-003: a completed invalidation removes what was cached before it took effect, which
+  // may be as early as its consumption; a value fetched after that survives it.
   uint64_t since = 0;
   if (kind == FetchKind::kS2Desc && tag.nested) {
     // R-TLBI-011: S2_IPA need not remove combined stage-1+2 entries of a nested translation.
     // A value survives in a stage-2 entry if held since the last stage-2 invalidation (s2), and
     // in a combined entry formed after the last stage-1 invalidation (s1) from a stage-2 entry
-    // alive then, i.e. if held since the last stage-2 invalidation before s1. S12_VMALL and
-    // NSNH_ALL count as both.
+    // alive then, i.e. if held since the last stage-2 invalidation that completed before s1 was
+    // consumed. S12_VMALL and NSNH_ALL count as both.
     uint64_t s2 = 0, s1 = 0;
     for (const Invalidation& inv : completed_) {
       const bool both = inv.kind == Kind::kTlbiS12Vmall || inv.kind == Kind::kTlbiNsnhAll;
-      if (Covers(inv, kind, tag, leaf_entry, global_entry, p)) s2 = std::max(s2, inv.completed);
+      if (Covers(inv, kind, tag, leaf_entry, global_entry, p)) s2 = std::max(s2, inv.consumed);
       if ((both && Covers(inv, kind, tag, leaf_entry, global_entry, p)) ||
           (!both && CoversCombined(inv, tag, p))) {
-        s1 = std::max(s1, inv.completed);
+        s1 = std::max(s1, inv.consumed);
       }
     }
     uint64_t s2_before_s1 = 0;
     for (const Invalidation& inv : completed_) {
       const bool both = inv.kind == Kind::kTlbiS12Vmall || inv.kind == Kind::kTlbiNsnhAll;
-      const bool in_time = both ? inv.completed <= s1 : inv.completed < s1;
+      const bool in_time = both ? inv.consumed <= s1 : inv.completed < s1;
       if (in_time && Covers(inv, kind, tag, leaf_entry, global_entry, p)) {
-        s2_before_s1 = std::max(s2_before_s1, inv.completed);
+        s2_before_s1 = std::max(s2_before_s1, inv.consumed);
       }
     }
     return std::min(s2, s2_before_s1);
   }
   for (const Invalidation& inv : completed_) {
-    if (Covers(inv, kind, tag, leaf_entry, global_entry, p)) since = std::max(since, inv.completed);
+    if (Covers(inv, kind, tag, leaf_entry, global_entry, p)) since = std::max(since, inv.consumed);
   }
   return since;
 }

@@ -276,6 +276,7 @@ void ProcessCommandQueue(Registers& regs, Memory& mem, CacheState& cache, const 
     Invalidation inv;
     if (DecodeInvalidation(cmd, p, &inv)) {
       // R-SYNC-002: an invalidation is pending from consumption until a later CMD_SYNC.
+      inv.consumed = mem.Tick();
       cache.AddPending(inv);
     } else if (spec::Get(cmd, cf::Opcode) == op::CMD_SYNC) {
       ExecuteSync(cmd, regs, mem, cache, p);

@@ -277,23 +277,25 @@ TEST(CacheCovers, NestedStageTwoNeedsAStageOneInvalidationAfterS2Ipa) {
   t.s1_va = 0x1000;
   Invalidation s2{K::kTlbiS2Ipa};
   s2.addr = 0x5000;
+  s2.consumed = 9;
   c.AddPending(s2);
   c.CompletePending(10);
   EXPECT_EQ(c.CoveredSince(FetchKind::kS2Desc, t, true, false, p), 0u);
   t.nested = false;
-  EXPECT_EQ(c.CoveredSince(FetchKind::kS2Desc, t, true, false, p), 10u);
+  EXPECT_EQ(c.CoveredSince(FetchKind::kS2Desc, t, true, false, p), 9u) << "from consumption";
   t.nested = true;
-  c.AddPending(Invalidation{K::kTlbiNhAll});
+  Invalidation nh{K::kTlbiNhAll};
+  nh.consumed = 19;
+  c.AddPending(nh);
   c.CompletePending(20);
-  // A stage-2 entry fetched between the S2_IPA (10) and the NH_ALL (20) survives the NH_ALL, so
-  // values held at 10 or later stay allowed; older ones are gone.
-  EXPECT_EQ(c.CoveredSince(FetchKind::kS2Desc, t, true, false, p), 10u);
-  c.AddPending(Invalidation{K::kTlbiNhAll});
-  c.CompletePending(25);
-  EXPECT_EQ(c.CoveredSince(FetchKind::kS2Desc, t, true, false, p), 10u);
-  c.AddPending(Invalidation{K::kTlbiS12Vmall});
+  // A stage-2 entry fetched after the S2_IPA was consumed (9) survives the NH_ALL, so values held
+  // at 9 or later stay allowed; older ones are gone.
+  EXPECT_EQ(c.CoveredSince(FetchKind::kS2Desc, t, true, false, p), 9u);
+  Invalidation all{K::kTlbiS12Vmall};
+  all.consumed = 29;
+  c.AddPending(all);
   c.CompletePending(30);
-  EXPECT_EQ(c.CoveredSince(FetchKind::kS2Desc, t, true, false, p), 30u);
+  EXPECT_EQ(c.CoveredSince(FetchKind::kS2Desc, t, true, false, p), 29u);
 }
 
 TEST(CacheCovers, RangeCommandsDecodeAndReservedCombinationIsIllegal) {
@@ -398,4 +400,22 @@ TEST_F(CacheTest, EveryOutcomeCarriesTheLineOfTheValueItUsed) {
   EXPECT_EQ(r->front().provenance, "");
   EXPECT_NE(r->back().provenance.find("S1 descriptor@0x403008 from line 0"), std::string::npos)
       << r->back().provenance;
+}
+
+TEST_F(CacheTest, AValueFetchedAfterAnInvalidationWasConsumedSurvivesItsSync) {
+  // R-SYNC-003: CFGI_STE consumed, the valid STE then fetched and cached, then V cleared with no
+  // new CFGI: the SYNC that completes the old CFGI does not remove the later fetch.
+  MapS1(0x800000);
+  Enable();
+  Cmd(0x03 | (uint64_t{3} << 32));
+  smmu_.ProcessCommands();        // consumed, not yet synced
+  EXPECT_EQ(Pas(0x1000), V{0x800000});
+  W(kStrtab + 3 * 64, 0x30000a);  // STE.V=0
+  Sync();
+  bool faults = false;
+  EXPECT_EQ(Pas(0x1000, &faults), V{0x800000}) << "the STE fetched after consumption may remain";
+  EXPECT_TRUE(faults);
+  Cmd(0x03 | (uint64_t{3} << 32));
+  Sync();
+  EXPECT_EQ(Pas(0x1000, &faults), V{});
 }

@@ -42,7 +42,8 @@ struct Invalidation {
   uint64_t length = 0;        // range invalidation in bytes; 0 = the entries holding `addr`
   unsigned tg_shift = 0;      // range invalidation: granule of the entries (12/14/16), 0 = any
   unsigned ttl = 0;           // range invalidation: level hint, 0 = any level
-  uint64_t completed = 0;     // time of the CMD_SYNC that completed it
+  uint64_t consumed = 0;      // when the command was consumed: it may take effect from then on
+  uint64_t completed = 0;     // time of the CMD_SYNC that completed it (guaranteed from then on)
   int line = 0;               // vector line of the command
 };
 
@@ -55,7 +56,9 @@ class CacheState {
   void CompletePending(uint64_t now);
   void SetEnabled(bool enabled, uint64_t now);
   bool EnabledDuring(uint64_t from, uint64_t to) const;  // any overlap with [from, to)
-  // The latest completion time of an invalidation covering the entry, 0 if none.
+  // The earliest time a value may have been fetched and still be cached: the latest consumption
+  // time of a completed invalidation covering the entry (it may have taken effect as early as
+  // then, so later fetches survive it), 0 if none.
   uint64_t CoveredSince(FetchKind kind, const FetchTag& tag, bool leaf_entry, bool global_entry,
                         const spec::Profile& p) const;
   size_t pending() const { return pending_.size(); }
