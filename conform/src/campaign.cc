@@ -16,11 +16,11 @@ namespace {
 
 void Progress(const CampaignReport& r, double t, bool tty, bool final) {
   std::fprintf(stderr, "%s[%6.1fs] programs %llu  translations %llu  distinct outcomes %zu  "
-               "rules %zu  bounded %llu  mismatches %zu%s",
+               "rules %zu  bounded %llu  mismatches %llu%s",
                tty ? "\r" : "", t, static_cast<unsigned long long>(r.programs),
                static_cast<unsigned long long>(r.translations), r.observations.size(),
                r.rules.size(), static_cast<unsigned long long>(r.bounded),
-               r.mismatch_files.size(), tty && !final ? "" : "\n");
+               static_cast<unsigned long long>(r.mismatches), tty && !final ? "" : "\n");
   std::fflush(stderr);
 }
 
@@ -65,6 +65,7 @@ CampaignReport RunCampaign(const CampaignOptions& o) {
     auto file = ParseVectorText(program, "seed-" + std::to_string(program_seed) + ".vec");
     ++r.programs;
     if (!file) {  // a generator bug: report it as loudly as a mismatch
+      ++r.mismatches;
       r.mismatch_summaries.push_back("generator produced bad input: " + file.error().ToString());
       break;
     }
@@ -75,13 +76,14 @@ CampaignReport RunCampaign(const CampaignOptions& o) {
     if (rep.error && rep.bound) {
       ++r.bounded;
       if (r.first_bound_reason.empty()) r.first_bound_reason = rep.error_message;
-    } else if (rep.error) {
-      r.mismatch_summaries.push_back("generated program rejected: " + rep.error_message);
-      r.mismatch_files.push_back(WriteMismatch(o, program_seed, rep, program));
-    }
-    if (rep.failed > 0) {
-      r.mismatch_files.push_back(WriteMismatch(o, program_seed, rep, program));
-      r.mismatch_summaries.push_back(rep.failures.front().where + ": " + rep.failures.front().message);
+    } else if (rep.error || rep.failed > 0) {
+      ++r.mismatches;
+      if (r.mismatch_files.size() < CampaignReport::kMaxWritten) {
+        r.mismatch_files.push_back(WriteMismatch(o, program_seed, rep, program));
+        r.mismatch_summaries.push_back(
+            rep.error ? "generated program rejected: " + rep.error_message
+                      : rep.failures.front().where + ": " + rep.failures.front().message);
+      }
       if (o.stop_at_first_mismatch) break;
     }
     if (o.progress && elapsed() - last >= (tty ? 0.5 : 5.0)) {

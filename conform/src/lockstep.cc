@@ -4,6 +4,8 @@
 
 #include <cstdio>
 
+#include "smmuref/conform/evtq_reader.h"
+
 namespace smmuref::conform {
 
 using spec::Hex;
@@ -94,9 +96,23 @@ void LockstepDevice::Commit(const spec::TxnOutcome& o) {
            " class" + std::to_string(static_cast<int>(o.event->cls));
   }
   observations_.insert(cls);
+  const uint64_t prod_before = dut_->RegRead(Reg::EVENTQ_PROD);
   dut_->Commit(o);
   oracle_->Commit(*adopted);
   CompareRegister(Reg::EVENTQ_PROD, "the transaction");
+  // The record each side wrote to its queue in memory must be the same bytes.
+  const QueueGeometry q = EventQueue(*dut_, spec::Profile{});
+  if (q.Value(dut_->RegRead(Reg::EVENTQ_PROD)) != q.Value(prod_before)) {
+    const uint64_t slot = q.base + q.Index(prod_before) * 32;
+    for (int i = 0; i < 4; ++i) {
+      const uint64_t d = dut_->MemRead64(slot + 8 * i), m = oracle_->MemRead64(slot + 8 * i);
+      if (d != m) {
+        mismatches_.push_back("event record DW" + std::to_string(i) + " at " + Hex(slot + 8 * i) +
+                              ": " + Name() + " wrote " + Hex(d) + ", the model " + Hex(m));
+        break;
+      }
+    }
+  }
   CompareRegister(Reg::GERROR, "the transaction");
 }
 

@@ -26,6 +26,8 @@ struct CampaignReport {
   std::string first_bound_reason;
   std::set<std::string> rules;
   std::set<std::string> observations;
+  uint64_t mismatches = 0;  // programs with a mismatch; the first kMaxWritten are written out
+  static constexpr size_t kMaxWritten = 10;
   std::vector<std::string> mismatch_files;
   std::vector<std::string> mismatch_summaries;
   double elapsed = 0;
