@@ -31,7 +31,7 @@ void Setup(Smmu& s, int k, int levels) {
   const uint64_t slots[4] = {0x403008, 0x402000, 0x401000, 0x400000};
   const uint64_t vals[4] = {0x800403, 0x403003, 0x402003, 0x401003};
   for (int i = 1; i <= k; ++i) {
-    for (int l = 0; l < levels; ++l) m.Write64(slots[l], vals[l] | (uint64_t{i} << 55));  // ignored bits
+    for (int l = 0; l < levels; ++l) m.Write64(slots[l], vals[l] | (static_cast<uint64_t>(i) << 55));  // ignored bits
   }
 }
 

@@ -353,10 +353,10 @@ TEST_F(CacheTest, TooManyCombinationsIsAnErrorNotATruncation) {
   MapS1(0x800000);
   Enable();
   for (int i = 0; i < 12; ++i) {
-    W(0x400000, 0x401003 | (uint64_t{i} << 52));
-    W(0x401000, 0x402003 | (uint64_t{i} << 52));
-    W(0x402000, 0x403003 | (uint64_t{i} << 52));
-    W(0x403008, 0x800403 | (uint64_t{i} << 52));
+    W(0x400000, 0x401003 | (static_cast<uint64_t>(i) << 52));
+    W(0x401000, 0x402003 | (static_cast<uint64_t>(i) << 52));
+    W(0x402000, 0x403003 | (static_cast<uint64_t>(i) << 52));
+    W(0x403008, 0x800403 | (static_cast<uint64_t>(i) << 52));
   }
   spec::Txn t;
   t.sid = 3;
