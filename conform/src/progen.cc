@@ -40,6 +40,8 @@ struct Leaf {
   uint64_t desc_pa = 0;
   unsigned size_log2 = 12;
   bool s2 = false;
+  unsigned g = 12;       // granule of its table
+  int level = 3;
 };
 
 enum class Kind { kAbort, kInvalid, kBypass, kS1, kS2, kNested };
@@ -60,6 +62,8 @@ struct Dirty {
   enum class What { kConfig, kS1, kS2 } what;
   const Stream* s;
   uint64_t va;
+  unsigned g = 12;
+  int level = 3;
 };
 
 unsigned LevelShift(unsigned g, int level) { return g + static_cast<unsigned>(3 - level) * (g - 3); }
@@ -112,6 +116,21 @@ class Generator {
   void Remap();
   void RewriteConfig();
   void Invalidate();
+  // A range CMD_TLBI_NH_VA (IDR3.RIL) whose range holds the changed entry at a random position,
+  // with the TTL of its level [IHI0070 §4.4.1].
+  uint64_t RangeTlbiNhVa(const Dirty& d, uint64_t vmid) {
+    range_num_ = r_.Below(4);
+    range_scale_ = r_.Below(2);
+    const uint64_t pages = (range_num_ + 1) << range_scale_;
+    range_before_ = r_.Below(pages);
+    return 0x12 | (range_num_ << 12) | (range_scale_ << 20) | vmid | (uint64_t{d.s->asid} << 48);
+  }
+  uint64_t RangeAddress(const Dirty& d) const {
+    const uint64_t tg = d.g == 12 ? 1 : d.g == 14 ? 2 : 3;
+    const uint64_t base = (d.va >> d.g << d.g) - (range_before_ << d.g);
+    return (base & ~0xfffull) | (tg << 10) | (static_cast<uint64_t>(d.level) << 8);
+  }
+  uint64_t range_num_ = 0, range_scale_ = 0, range_before_ = 0;
 
   Random& r_;
   spec::Profile p_;
@@ -183,7 +202,7 @@ void Generator::MapS1(Stream& s, const Root& rt, bool nested) {
     if (r_.Chance(20)) spec::Set(&d, spec::desc_s1::PXN, 1);
     const uint64_t pa = LeafAddress(rt, va, level);
     W(pa, d);
-    s.leaves.push_back(Leaf{va, pa, size_log2, false});
+    s.leaves.push_back(Leaf{va, pa, size_log2, false, rt.g, level});
   }
   (void)nested;
 }
@@ -200,7 +219,7 @@ void Generator::MapS2(Stream& s, const Root& rt) {
     if (r_.Chance(20)) spec::Set(&d, spec::desc_s2::XN, r_.Below(4));
     const uint64_t pa = LeafAddress(rt, ipa, 3);
     W(pa, d);
-    s.leaves.push_back(Leaf{ipa, pa, size_log2, true});
+    s.leaves.push_back(Leaf{ipa, pa, size_log2, true, rt.g, 3});
   }
 }
 
@@ -343,7 +362,7 @@ void Generator::Remap() {
   }
   if ((Rd(l.desc_pa) & 1) == 0 && d == 0) return;
   W(l.desc_pa, d);
-  dirty_.push_back(Dirty{l.s2 ? Dirty::What::kS2 : Dirty::What::kS1, &s, l.va});
+  dirty_.push_back(Dirty{l.s2 ? Dirty::What::kS2 : Dirty::What::kS1, &s, l.va, l.g, l.level});
 }
 
 void Generator::RewriteConfig() {
@@ -381,7 +400,11 @@ void Generator::Invalidate() {
         Cmd(0x03 | sid, r_.Below(2));  // CFGI_STE (Leaf either way: linear or span unchanged)
         break;
       case Dirty::What::kS1:
-        if (r_.Chance(50)) Cmd(0x12 | vmid | (uint64_t{d.s->asid} << 48), d.va & ~0xfffull);
+        if (p_.ril && r_.Chance(40)) {
+          Cmd(RangeTlbiNhVa(d, vmid), RangeAddress(d));
+        } else if (r_.Chance(50)) {
+          Cmd(0x12 | vmid | (uint64_t{d.s->asid} << 48), d.va & ~0xfffull);
+        }
         else Cmd(p_.s2p || r_.Chance(50) ? 0x10 | vmid : 0x30, 0);
         // A remapped ASID (CD rewrite) may have cached entries under either ASID.
         Cmd(0x11 | vmid | (static_cast<uint64_t>(d.s->asid ^ 8) << 48), 0);
