@@ -74,7 +74,6 @@ class Generator {
   std::string Run(const GenOptions& o);
 
  private:
-  uint64_t Pick(std::initializer_list<uint64_t> v) { return *(v.begin() + r_.Below(v.size())); }
   void Line(const char* fmt, uint64_t a = 0, uint64_t b = 0) {
     char buf[160];
     std::snprintf(buf, sizeof buf, fmt, static_cast<unsigned long long>(a),
@@ -235,33 +234,9 @@ Root Generator::S2Identity() {
 }
 
 void Generator::BuildCd(Stream& s, uint16_t asid, Root* rt) {
-  static const unsigned kGranules[] = {12, 14, 16};
-  unsigned g = 0;
-  do g = kGranules[r_.Below(3)];
-  while ((g == 12 && !p_.gran4k) || (g == 14 && !p_.gran16k) || (g == 16 && !p_.gran64k));
-  // TxSZ per granule chosen to reach several start levels.
-  const unsigned t0sz = g == 12 ? Pick({16, 25, 34}) : g == 14 ? Pick({16, 20, 28}) : Pick({16, 25});
-  const unsigned ia = 64 - t0sz;
-  const unsigned stride = g - 3;
-  const int start = 4 - static_cast<int>((ia - g + stride - 1) / stride);
-  *rt = NewRoot(g, ia, start);
-  uint64_t* cd = s.cd;
-  std::fill(cd, cd + 8, 0);
-  spec::Set(cd, fc::T0SZ, t0sz);
-  spec::Set(cd, fc::TG0, g == 12 ? 0 : g == 16 ? 1 : 2);
-  spec::Set(cd, fc::EPD1, 1);
-  spec::Set(cd, fc::V, 1);
-  spec::Set(cd, fc::IPS, 5);
-  spec::Set(cd, fc::AA64, 1);
-  spec::Set(cd, fc::A, r_.Chance(90));
-  spec::Set(cd, fc::R, r_.Chance(90));
-  spec::Set(cd, fc::ASID, asid);
-  spec::Set(cd, fc::TBI0, r_.Chance(20));
-  spec::Set(cd, fc::PAN, r_.Chance(20));
-  spec::Set(cd, fc::WXN, r_.Chance(10));
-  spec::Set(cd, fc::AFFD, r_.Chance(20));
-  if (p_.had) spec::Set(cd, fc::HAD0, r_.Chance(10));
-  spec::Set(cd, fc::TTB0, rt->base >> 4);
+  const S1Shape shape = RandomS1Shape(r_, p_);
+  *rt = NewRoot(shape.granule_shift, shape.ia, shape.start_level);
+  RandomCd(r_, p_, shape, asid, rt->base, s.cd);
 }
 
 void Generator::WriteSte(Stream& s) {
@@ -469,6 +444,42 @@ std::string Generator::Run(const GenOptions& o) {
 }
 
 }  // namespace
+
+S1Shape RandomS1Shape(Random& r, const spec::Profile& p) {
+  static const unsigned kGranules[] = {12, 14, 16};
+  static const unsigned k4[] = {16, 25, 34}, k16[] = {16, 20, 28}, k64[] = {16, 25};
+  S1Shape s;
+  do s.granule_shift = kGranules[r.Below(3)];
+  while ((s.granule_shift == 12 && !p.gran4k) || (s.granule_shift == 14 && !p.gran16k) ||
+         (s.granule_shift == 16 && !p.gran64k));
+  const unsigned g = s.granule_shift;
+  s.t0sz = g == 12 ? k4[r.Below(3)] : g == 14 ? k16[r.Below(3)] : k64[r.Below(2)];
+  s.ia = 64 - s.t0sz;
+  const unsigned stride = g - 3;
+  s.start_level = 4 - static_cast<int>((s.ia - g + stride - 1) / stride);
+  return s;
+}
+
+void RandomCd(Random& r, const spec::Profile& p, const S1Shape& shape, uint16_t asid,
+              uint64_t ttb0, uint64_t cd[8]) {
+  const unsigned g = shape.granule_shift;
+  std::fill(cd, cd + 8, 0);
+  spec::Set(cd, fc::T0SZ, shape.t0sz);
+  spec::Set(cd, fc::TG0, g == 12 ? 0 : g == 16 ? 1 : 2);
+  spec::Set(cd, fc::EPD1, 1);
+  spec::Set(cd, fc::V, 1);
+  spec::Set(cd, fc::IPS, 5);
+  spec::Set(cd, fc::AA64, 1);
+  spec::Set(cd, fc::A, r.Chance(90));
+  spec::Set(cd, fc::R, r.Chance(90));
+  spec::Set(cd, fc::ASID, asid);
+  spec::Set(cd, fc::TBI0, r.Chance(20));
+  spec::Set(cd, fc::PAN, r.Chance(20));
+  spec::Set(cd, fc::WXN, r.Chance(10));
+  spec::Set(cd, fc::AFFD, r.Chance(20));
+  if (p.had) spec::Set(cd, fc::HAD0, r.Chance(10));
+  spec::Set(cd, fc::TTB0, ttb0 >> 4);
+}
 
 std::string GenerateProgram(Random& r, const GenOptions& o) {
   Generator g(r);

@@ -191,32 +191,9 @@ void MapS2(Stream& s, Program& out, conform::Random& r) {
 }
 
 void BuildCd(Stream& s, const spec::Profile& p, conform::Random& r) {
-  unsigned g = 0;
-  static const unsigned kGranules[] = {12, 14, 16};
-  do g = kGranules[r.Below(3)];
-  while ((g == 12 && !p.gran4k) || (g == 14 && !p.gran16k) || (g == 16 && !p.gran64k));
-  static const unsigned k4[] = {16, 25, 34}, k16[] = {16, 20, 28}, k64[] = {16, 25};
-  const unsigned t0sz = g == 12 ? k4[r.Below(3)] : g == 14 ? k16[r.Below(3)] : k64[r.Below(2)];
-  const unsigned ia = 64 - t0sz, stride = g - 3;
-  const int start = 4 - static_cast<int>((ia - g + stride - 1) / stride);
-  s.s1 = NewRoot(s, g, ia, start);
-  uint64_t* cd = s.cd;
-  std::fill(cd, cd + 8, 0);
-  spec::Set(cd, fc::T0SZ, t0sz);
-  spec::Set(cd, fc::TG0, g == 12 ? 0 : g == 16 ? 1 : 2);
-  spec::Set(cd, fc::EPD1, 1);
-  spec::Set(cd, fc::V, 1);
-  spec::Set(cd, fc::IPS, 5);
-  spec::Set(cd, fc::AA64, 1);
-  spec::Set(cd, fc::A, r.Chance(90));
-  spec::Set(cd, fc::R, r.Chance(90));
-  spec::Set(cd, fc::ASID, s.asid);
-  spec::Set(cd, fc::TBI0, r.Chance(20));
-  spec::Set(cd, fc::PAN, r.Chance(20));
-  spec::Set(cd, fc::WXN, r.Chance(10));
-  spec::Set(cd, fc::AFFD, r.Chance(20));
-  if (p.had) spec::Set(cd, fc::HAD0, r.Chance(10));
-  spec::Set(cd, fc::TTB0, s.s1.base >> 4);
+  const conform::S1Shape shape = conform::RandomS1Shape(r, p);
+  s.s1 = NewRoot(s, shape.granule_shift, shape.ia, shape.start_level);
+  conform::RandomCd(r, p, shape, s.asid, s.s1.base, s.cd);
 }
 
 void WriteS2Identity(Program& out) {

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "smmuref/spec/profile.h"
+
 namespace smmuref::conform {
 
 // The source of choices: seeded for campaigns, byte-driven for libFuzzer, RapidCheck's for
@@ -35,5 +37,20 @@ struct GenOptions {
 };
 
 std::string GenerateProgram(Random& r, const GenOptions& o = {});
+
+// Building blocks shared with the RapidCheck stateful test (tests/stateful/).
+// A random stage-1 regime: a granule the profile has, and a T0SZ chosen to reach several start
+// levels, with the start level it gives [DDI0487 D8.2].
+struct S1Shape {
+  unsigned granule_shift = 12;
+  unsigned t0sz = 16;
+  unsigned ia = 48;
+  int start_level = 0;
+};
+S1Shape RandomS1Shape(Random& r, const spec::Profile& p);
+// A valid VMSAv8-64 CD for `shape` with TTB0 and ASID, and random fault configuration (A, R) and
+// attributes (TBI0, PAN, WXN, AFFD, HAD0) [IHI0070 §5.4].
+void RandomCd(Random& r, const spec::Profile& p, const S1Shape& shape, uint16_t asid,
+              uint64_t ttb0, uint64_t cd[8]);
 
 }  // namespace smmuref::conform
