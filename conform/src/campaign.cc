@@ -58,7 +58,7 @@ CampaignReport RunCampaign(const CampaignOptions& o) {
   RunOptions ro;
   ro.dut = o.dut;
   for (uint64_t i = 0;; ++i) {
-    if (o.max_programs ? r.programs >= static_cast<uint64_t>(o.max_programs) : elapsed() >= o.seconds) break;
+    if (o.max_programs ? r.programs >= o.max_programs : elapsed() >= o.seconds) break;
     const uint64_t program_seed = o.seed * 1000003 + i;
     SeededRandom rnd(program_seed);
     const std::string program = GenerateProgram(rnd);

@@ -1,10 +1,9 @@
 // Profile files: parsing, built-in table, validation of what is modelled.
 #include "smmuref/spec/profile.h"
 
-#include <cerrno>
-#include <cstdlib>
-#include <fstream>
 #include <sstream>
+
+#include "smmuref/spec/input.h"
 
 namespace smmuref::spec {
 
@@ -69,15 +68,6 @@ const Key* FindKey(const std::string& name) {
   return nullptr;
 }
 
-bool ParseUnsigned(const std::string& s, uint64_t* out) {
-  if (s.empty() || s[0] == '-' || s[0] == '+') return false;
-  errno = 0;
-  char* end = nullptr;
-  unsigned long long v = std::strtoull(s.c_str(), &end, 0);
-  if (errno != 0 || end == s.c_str() || *end != '\0') return false;
-  *out = v;
-  return true;
-}
 
 std::string Trim(const std::string& s) {
   size_t b = s.find_first_not_of(" \t\r");
@@ -126,8 +116,10 @@ Result<bool> SetProfileKey(Profile& p, const std::string& key, const std::string
   const Key* k = FindKey(key);
   if (!k) return Error{"", "unknown profile key '" + key + "'"};
   uint64_t v = 0;
-  if (!ParseUnsigned(value, &v)) {
-    return Error{"", "profile key '" + key + "' needs a number, got '" + value + "'"};
+  std::string why;
+  if (!ParseU64(value, &v, &why)) {
+    return Error{"", "profile key '" + key + "' needs a number (0x.. or decimal), got '" + value +
+                         "' (" + why + ")"};
   }
   if (v > k->max) {
     return Error{"", "profile key '" + key + "' is at most " + std::to_string(k->max) + ", got " +
@@ -209,11 +201,9 @@ Result<Profile> LoadProfile(const std::string& name_or_path,
                         name_or_path.substr(name_or_path.size() - 8) == ".profile");
   Result<Profile> p = Error{};
   if (is_path) {
-    std::ifstream f(name_or_path);
-    if (!f) return Error{name_or_path, "cannot read profile file"};
-    std::stringstream ss;
-    ss << f.rdbuf();
-    p = ParseProfile(ss.str(), name_or_path);
+    auto text = ReadTextFile(name_or_path, kMaxProfileFileBytes, "profile file");
+    if (!text) return text.error();
+    p = ParseProfile(*text, name_or_path);
     if (p) p->name = name_or_path;
   } else {
     p = LoadBuiltin(name_or_path, 0);

@@ -15,7 +15,7 @@ struct CampaignOptions {
   std::string dut = "impl";
   std::string results_dir = "results";
   bool progress = true;   // a live line on stderr
-  int max_programs = 0;   // 0 = until the time is spent
+  uint64_t max_programs = 0;  // 0 = until the time is spent
   bool stop_at_first_mismatch = false;
 };
 
