@@ -76,7 +76,7 @@ CampaignReport RunCampaign(const CampaignOptions& o) {
     if (rep.error && rep.bound) {
       ++r.bounded;
       if (r.first_bound_reason.empty()) r.first_bound_reason = rep.error_message;
-    } else if (rep.error || rep.failed > 0) {
+    } else if (rep.error || rep.Failed()) {
       ++r.mismatches;
       if (r.mismatch_files.size() < CampaignReport::kMaxWritten) {
         r.mismatch_files.push_back(WriteMismatch(o, program_seed, rep, program));

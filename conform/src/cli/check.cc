@@ -33,7 +33,7 @@ std::vector<std::string> CorpusFiles(const std::string& corpus) {
 }
 
 // Phase 1: every shipped vector on the device (in lockstep with the model unless it is the model).
-conform::Totals RunCorpus(const CheckOptions& o, int* mismatches) {
+conform::Totals RunCorpus(const CheckOptions& o) {
   const std::string& dut = o.camp.dut;
   const auto files = CorpusFiles(o.corpus);
   std::printf("smmuref check: %zu vector files from %s on '%s'%s\n", files.size(),
@@ -44,17 +44,20 @@ conform::Totals RunCorpus(const CheckOptions& o, int* mismatches) {
   conform::Totals all;
   for (const auto& f : files) {
     conform::FileReport r = conform::RunVectorPath(f, opts);
-    if (r.error || r.failed) std::fputs(conform::TextFileReport(r, false).c_str(), stdout);
-    *mismatches += r.mismatches;
+    if (r.error || r.Failed()) std::fputs(conform::TextFileReport(r, false).c_str(), stdout);
     areas[fs::path(f).parent_path().filename()].Add(r);
     all.Add(r);
   }
-  std::printf("\n%-12s %6s %8s %7s\n", "area", "files", "passed", "failed");
+  // Expectations passed and failed; disagreements with the model and files with bad input apart.
+  std::printf("\n%-12s %6s %8s %7s %10s %10s\n", "area", "files", "passed", "failed",
+              "disagree", "bad input");
   for (const auto& [area, t] : areas) {
-    std::printf("%-12s %6d %8d %7d\n", area.c_str(), t.files, t.passed, t.failed + t.errors);
+    std::printf("%-12s %6d %8d %7d %10d %10d\n", area.c_str(), t.files, t.passed, t.failed,
+                t.mismatches, t.errors);
   }
-  std::printf("vectors: %d passed, %d failed (%d of them model/%s disagreements)\n", all.passed,
-              all.failed, *mismatches, dut.c_str());
+  std::printf("vectors: %d expectations passed, %d failed; %d disagreements between %s and the "
+              "model; %d files with bad input\n",
+              all.passed, all.failed, all.mismatches, dut.c_str(), all.errors);
   return all;
 }
 
@@ -96,8 +99,7 @@ conform::CampaignReport RunCampaignPhase(const conform::CampaignOptions& camp) {
 }
 
 int RunCheck(const CheckOptions& o) {
-  int mismatches = 0;
-  const conform::Totals all = RunCorpus(o, &mismatches);
+  const conform::Totals all = RunCorpus(o);
   const conform::CampaignReport rep = RunCampaignPhase(o.camp);
   std::printf("\nnot modelled: stall, ATS/PRI, HTTU, 52-bit addressing, VMSAv8-32, Secure state, "
               "per-doubleword tearing (spec/rules.md)\n");
@@ -105,7 +107,7 @@ int RunCheck(const CheckOptions& o) {
     std::printf("check: bad input in %d of %d vector files\n", all.errors, all.files);
     return kUsage;
   }
-  const bool failed = all.failed > 0 || rep.mismatches > 0;
+  const bool failed = all.failed > 0 || all.mismatches > 0 || rep.mismatches > 0;
   std::printf("%s\n", failed ? "check: FAILED" : "check: passed");
   return failed ? kFailed : kOk;
 }
