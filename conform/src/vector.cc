@@ -136,8 +136,10 @@ spec::Result<uint64_t> ParseNumberBits(const VectorLine& l, const std::string& t
   auto v = ParseNumber(l, token);
   if (!v) return v;
   if (bits < 64 && (*v >> bits) != 0) {
-    return spec::Error{l.Where(), what + " " + token + " exceeds " + std::to_string(bits) +
-                                      " bits (at most " + spec::Hex((uint64_t{1} << bits) - 1) + ")"};
+    const std::string named = what.empty() || what.back() == '=' ? what + token : what + " " + token;
+    return spec::Error{l.Where(), named + " exceeds " + std::to_string(bits) +
+                                      (bits == 1 ? " bit" : " bits") + " (at most " +
+                                      spec::Hex((uint64_t{1} << bits) - 1) + ")"};
   }
   return v;
 }

@@ -1,6 +1,10 @@
-// Profile files: parsing, built-in table, validation of what is modelled.
+// Profile files: reading (regular files up to kMaxProfileFileBytes, UTF-8 text, numbers in the
+// vector-file syntax), the built-in table, validation of what is modelled.
+// Tests: tests/spec/profile_test.cc, tests/badinput/badinput_test.cc.
 #include "smmuref/spec/profile.h"
 
+#include <algorithm>
+#include <set>
 #include <sstream>
 
 #include "smmuref/spec/input.h"
@@ -162,11 +166,18 @@ Result<Profile> LoadBuiltin(const std::string& name, int depth) {
 
 Result<Profile> ParseProfileDepth(const std::string& text, const std::string& where, int depth) {
   if (depth > 8) return Error{where, "profile 'inherit' nests too deeply"};
+  std::string why;
+  if (const size_t bad = FindBadByte(text, &why); bad != std::string::npos) {
+    const size_t line = 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + bad, '\n'));
+    return Error{where + ":" + std::to_string(line),
+                 why + "; expected UTF-8 text without control characters other than tab"};
+  }
   Profile p;
   std::istringstream in(text);
   std::string line;
   int n = 0;
   bool seen_setting = false;
+  std::set<std::string> keys_set;
   while (std::getline(in, line)) {
     ++n;
     const std::string at = where + ":" + std::to_string(n);
@@ -182,7 +193,9 @@ Result<Profile> ParseProfileDepth(const std::string& text, const std::string& wh
     }
     size_t eq = line.find('=');
     if (eq == std::string::npos) return Error{at, "expected 'key = value' or 'inherit NAME'"};
-    auto set = SetProfileKey(p, Trim(line.substr(0, eq)), Trim(line.substr(eq + 1)));
+    const std::string key = Trim(line.substr(0, eq));
+    if (!keys_set.insert(key).second) return Error{at, "profile key '" + key + "' is set twice"};
+    auto set = SetProfileKey(p, key, Trim(line.substr(eq + 1)));
     if (!set) return Error{at, set.error().message};
     seen_setting = true;
   }
