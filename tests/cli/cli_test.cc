@@ -109,3 +109,64 @@ TEST(Cli, PathsAreRelativeToTheCallersDirectory) {
   EXPECT_EQ(r.status, 0) << r.All();
   EXPECT_NE(r.out.find("PASS  a.vec"), std::string::npos) << r.out;
 }
+
+namespace {
+
+bool HasDevice(const std::string& name) {
+  const CliRun r = RunCli({"vectors", "run", "--dut", name, "--help"});
+  return r.status == 0;
+}
+
+std::string FirstLineWith(const std::string& text, const std::string& needle) {
+  const size_t at = text.find(needle);
+  if (at == std::string::npos) return "";
+  const size_t b = text.rfind('\n', at) + 1;
+  return text.substr(b, text.find('\n', at) - b);
+}
+
+}  // namespace
+
+TEST(CliCheck, ABadCorpusFileIsBadInputNotAPass) {
+  const std::string corpus = TempDir("bad-corpus");
+  std::ofstream(corpus + "/bad.vec") << "smmuref-vectors 1\nmem.write64 zz 0\n";
+  const CliRun r = RunCli({"check", "--corpus", corpus, "--dut", "model"});
+  EXPECT_EQ(r.status, 2) << r.All();
+  EXPECT_EQ(r.out.find("check: passed"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("bad.vec:2: expected a number"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("check: bad input in 1 of 1 vector files"), std::string::npos) << r.out;
+}
+
+TEST(CliCheck, AnUnwritableResultsFolderIsAUsageErrorBeforeAnythingRuns) {
+  const std::string dir = TempDir("unwritable");
+  std::ofstream(dir + "/file") << "x";  // a folder below a regular file cannot be created
+  const CliRun r = RunCli({"check", "--corpus", EmptyCorpus(), "--programs", "5", "--results",
+                           dir + "/file/results"});
+  EXPECT_EQ(r.status, 2) << r.All();
+  EXPECT_NE(r.err.find("--results: cannot create"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out.find("written to"), std::string::npos) << r.out;
+}
+
+TEST(CliCheck, ReproducersAreFiledByDeviceAndSeedAndCiteTheirOwnLines) {
+  if (!HasDevice("impl-mutant-11")) GTEST_SKIP() << "built without impl mutants";
+  const std::string results = TempDir("repro");
+  const CliRun r = RunCli({"check", "--corpus", EmptyCorpus(), "--dut", "impl-mutant-11",
+                           "--programs", "20", "--seed", "5", "--results", results});
+  ASSERT_EQ(r.status, 1) << r.All();
+  const std::string folder = results + "/check-impl-mutant-11-seed-5/";
+  const std::string written = FirstLineWith(r.out, "MISMATCH written to ");
+  ASSERT_NE(written.find(folder), std::string::npos) << r.out;
+  const std::string file = written.substr(written.find(folder));
+  // The cited line is the same when the reproducer is replayed.
+  const std::string cited = FirstLineWith(r.out, file + ":");
+  const CliRun replay = RunCli({"vectors", "run", "--dut", "impl-mutant-11", file});
+  EXPECT_EQ(replay.status, 1) << replay.All();
+  const std::string where = cited.substr(cited.find(file), cited.find(": MISMATCH") - cited.find(file));
+  EXPECT_NE(replay.out.find("  " + where + ": MISMATCH"), std::string::npos)
+      << "campaign cited " << where << ", replay says:\n" << replay.out;
+  // Another device's run does not reuse the folder.
+  const CliRun other = RunCli({"check", "--corpus", EmptyCorpus(), "--dut", "impl", "--programs",
+                               "5", "--seed", "5", "--results", results});
+  EXPECT_EQ(other.status, 0) << other.All();
+  const CliRun again = RunCli({"vectors", "run", "--dut", "impl-mutant-11", file});
+  EXPECT_EQ(again.status, 1) << "the reproducer is still there";
+}

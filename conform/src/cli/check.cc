@@ -1,6 +1,8 @@
 // `smmuref check`, the main job: every shipped vector on the device in lockstep with the model,
 // then the differential random campaign (conform/campaign.h).
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <map>
 
@@ -91,14 +93,35 @@ conform::CampaignReport RunCampaignPhase(const conform::CampaignOptions& camp) {
     std::printf("  MISMATCH written to %s\n    %s\n", rep.mismatch_files[i].c_str(),
                 i < rep.mismatch_summaries.size() ? rep.mismatch_summaries[i].c_str() : "");
   }
-  if (rep.mismatches > rep.mismatch_files.size()) {
+  for (const auto& e : rep.write_errors) std::printf("  MISMATCH NOT WRITTEN: %s\n", e.c_str());
+  const uint64_t reported = rep.mismatch_files.size() + rep.write_errors.size();
+  if (rep.mismatches > reported) {
     std::printf("  (%llu more mismatching programs not written)\n",
-                static_cast<unsigned long long>(rep.mismatches - rep.mismatch_files.size()));
+                static_cast<unsigned long long>(rep.mismatches - reported));
   }
   return rep;
 }
 
+// The campaign writes its reproducers under --results: a folder it cannot write is a usage
+// error before anything runs, never a report of files that do not exist.
+std::string ResultsProblem(const conform::CampaignOptions& camp) {
+  if (camp.dut == "model") return "";
+  const fs::path dir = conform::ResultsFolder(camp);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return "cannot create " + dir.string() + ": " + ec.message();
+  const fs::path probe = dir / ".smmuref-write-test";
+  std::FILE* f = std::fopen(probe.c_str(), "w");
+  if (!f || std::fclose(f) != 0) return "cannot write in " + dir.string() + ": " + std::strerror(errno);
+  fs::remove(probe, ec);
+  return "";
+}
+
 int RunCheck(const CheckOptions& o) {
+  if (const std::string problem = ResultsProblem(o.camp); !problem.empty()) {
+    std::fprintf(stderr, "smmuref check: --results: %s\n", problem.c_str());
+    return kUsage;
+  }
   const conform::Totals all = RunCorpus(o);
   const conform::CampaignReport rep = RunCampaignPhase(o.camp);
   std::printf("\nnot modelled: stall, ATS/PRI, HTTU, 52-bit addressing, VMSAv8-32, Secure state, "
@@ -108,6 +131,10 @@ int RunCheck(const CheckOptions& o) {
     return kUsage;
   }
   const bool failed = all.failed > 0 || all.mismatches > 0 || rep.mismatches > 0;
+  if (!rep.write_errors.empty()) {
+    std::printf("check: FAILED, and %zu reproducers could not be written\n", rep.write_errors.size());
+    return kUsage;
+  }
   std::printf("%s\n", failed ? "check: FAILED" : "check: passed");
   return failed ? kFailed : kOk;
 }
