@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
   cli::AddVectorsCommand(app, &status);
   cli::AddExplainCommand(app, &status);
   cli::AddProfilesCommand(app, &status);
+  cli::AddNotModelledCommand(app, &status);
   if (argc <= 1) {
     std::cerr << app.help();
     return cli::kUsage;
