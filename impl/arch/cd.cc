@@ -1,7 +1,7 @@
 // Context descriptors: CD table geometry (single, linear, 2-level), and decoding a CD once into
 // CdConfig after the ILLEGAL checklist that leads to C_BAD_CD, for VMSAv8-64 stage 1
 // [IHI0070 §5.2 S1Fmt/S1ContextPtr, §5.3, §5.4, §5.4.1, §5.4.2]. Rules R-CD-*.
-// Tests: tests/impl/arch/config_test.cc, corpus/vectors/cd/*.vec, corpus/vectors/layout/cd.vec
+// Tests: tests/conformance/device_test.cc, corpus/vectors/cd/*.vec, corpus/vectors/layout/cd.vec
 #include <algorithm>
 
 #include "smmuref/impl/arch/config.h"

@@ -2,7 +2,7 @@
 // C_BAD_STE, for a Non-secure STE with VMSAv8-64 stage 2 [IHI0070 §5.2, §5.2.1, §5.2.2].
 // Stage-2 start level consistency follows the VTCR_EL2 rules [DDI0487 AArch64.S2InvalidSL,
 // AArch64.S2InconsistentSL]. Rules R-STE-*.
-// Tests: tests/impl/arch/config_test.cc, corpus/vectors/ste/*.vec, corpus/vectors/layout/ste.vec
+// Tests: tests/conformance/device_test.cc, corpus/vectors/ste/*.vec, corpus/vectors/layout/ste.vec
 #include <algorithm>
 
 #include "smmuref/impl/arch/config.h"

@@ -1,5 +1,5 @@
 // Devices: probe onto an instance (group formation from shared StreamIDs and aliases, default
-// domain), removal, lookups. Tests: tests/model/api/device_test.cc, group_test.cc.
+// domain), removal, lookups. Tests: tests/model/api/group_test.cc, group_test.cc.
 #include "smmuref/model/api/device.h"
 
 #include <algorithm>

@@ -31,7 +31,7 @@ DomainId System::NewDomain(DomainType type) {
 }
 
 // R-DOM-011: a paging domain bound to an instance takes the instance's page-size bitmap, IAS and
-// OAS, and its aperture is [0, 2^IAS - 1] [V3 arm_smmu_domain_finalise; facts 1.6].
+// OAS, and its aperture is [0, 2^IAS - 1] [V3 arm_smmu_domain_finalise].
 void System::BindDomainToInstance(Domain& d, const Instance& inst) {
   d.instances = {inst.id};
   d.pgsize_bitmap = inst.caps.pgsize_bitmap;

@@ -1,5 +1,5 @@
 // IOMMU instances: registration with per-instance capabilities (seed 002), static domains of
-// their ops, unregistration. Tests: tests/model/api/instance_test.cc.
+// their ops, unregistration. Tests: tests/model/api/domain_test.cc.
 #include "smmuref/model/api/instance.h"
 
 #include <algorithm>

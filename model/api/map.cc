@@ -84,8 +84,8 @@ Errno System::Map(DomainId id, uint64_t iova, uint64_t pa, uint64_t size, uint32
   std::map<uint64_t, Leaf> fresh = DecomposeMap(d->pgsize_bitmap, iova, pa, size, prot);
   for (const auto& [va, leaf] : fresh) {
     // R-MAP-005: a page whose IOVA is beyond the aperture (2^IAS) or whose PA is beyond 2^OAS
-    // gives -ERANGE [PT map_pages; facts 3.4]. R-MAP-006: a page overlapping an existing leaf
-    // gives -EEXIST [PT; strict profile, facts 3.6]. The first failing page decides; partial
+    // gives -ERANGE [PT map_pages]. R-MAP-006: a page overlapping an existing leaf
+    // gives -EEXIST [PT; strict profile]. The first failing page decides; partial
     // progress is unwound, so nothing changes.
     if (va > d->aperture_end || (leaf.pa >> d->oas) != 0) return Errno::kERANGE;
     if (LeafAt(id, va) || LeafAt(id, va + leaf.size - 1)) return Errno::kEEXIST;

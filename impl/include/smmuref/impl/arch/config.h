@@ -2,7 +2,7 @@
 // kept in the configuration cache (config_cache.h). The translation path reads only these
 // structs. Decoders and ILLEGAL checklists: impl/arch/ste.cc, impl/arch/cd.cc
 // [IHI0070 §5.1-§5.4].
-// Tests: tests/impl/arch/config_test.cc
+// Tests: tests/conformance/device_test.cc
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,6 @@
 // IOMMU instances (one per SMMU): each registered with its own capabilities, several per system
 // (seed 002: per-instance ops instead of one ops per bus). Rules R-API-*. Tests:
-// tests/model/api/instance_test.cc.
+// tests/model/api/domain_test.cc.
 #pragma once
 
 #include <cstdint>

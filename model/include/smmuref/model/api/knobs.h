@@ -1,6 +1,6 @@
 // Policy knobs: the seed-era variants of the IOMMU API, each a named value with a default
 // (spec/api-knobs.md lists them with their rule ids). Knobs change only while no instance is
-// registered (R-API-003). Tests: tests/model/api/knobs_test.cc.
+// registered (R-API-003). Tests: tests/model/api/domain_test.cc.
 #pragma once
 
 #include <cstdint>
