@@ -22,6 +22,40 @@ std::string FieldNames() {
   return names;
 }
 
+// What a record can hold in each field [IHI0070 §7.3]: a value outside it can never match, so
+// naming it is a mistake in the file. `align`: ipa and fetch are recorded from bit 12 and bit 3.
+struct FieldRange {
+  const char* name;
+  unsigned bits;
+  uint64_t align;
+};
+constexpr FieldRange kFieldRanges[] = {
+    {"sid", 32, 1}, {"ssid", 20, 1}, {"ssv", 1, 1}, {"addr", 64, 1}, {"ipa", 56, 0x1000},
+    {"class", 2, 1}, {"s2", 1, 1},   {"rnw", 1, 1}, {"ind", 1, 1},   {"pnu", 1, 1},
+    {"fetch", 56, 8}, {"ttrnw", 1, 1}, {"stall", 1, 1}, {"stag", 16, 1}};
+
+spec::Result<uint64_t> FieldValue(const VectorLine& l, const std::string& name,
+                                  const std::string& value) {
+  if (name == "class" && (value == "CD" || value == "TT" || value == "IN")) {
+    return uint64_t{value == "CD" ? 0u : value == "TT" ? 1u : 2u};
+  }
+  for (const FieldRange& f : kFieldRanges) {
+    if (name != f.name) continue;
+    auto n = ParseNumberBits(l, value, f.bits, "event field " + name + "=");
+    if (!n) return n;
+    if (name == "class" && *n == 3) {
+      return Error{l.Where(), "class=3 is reserved; expected 0/CD, 1/TT or 2/IN"};
+    }
+    if (*n % f.align) {
+      return Error{l.Where(), name + "=" + value + " is recorded from bit " +
+                                  std::to_string(f.align == 8 ? 3 : 12) + "; expected a multiple of " +
+                                  Hex(f.align)};
+    }
+    return n;
+  }
+  return Error{l.Where(), "unknown event field '" + name + "'"};
+}
+
 spec::Result<Expectation> ParseOne(const VectorLine& l, const std::vector<std::string>& t) {
   Expectation e;
   if (t.empty()) return Error{l.Where(), "expected ok PA, abort, raz, fault EVENT or oneof"};
@@ -115,15 +149,11 @@ spec::Result<Expectation> ParseEventExpectation(const VectorLine& l, size_t star
     if (!spec::ParseEventFieldVectorName(name, &field)) {
       return Error{l.Where(), "unknown event field '" + name + "' (" + FieldNames() + ")"};
     }
-    uint64_t v = 0;
-    if (name == "class" && (value == "CD" || value == "TT" || value == "IN")) {
-      v = value == "CD" ? 0 : value == "TT" ? 1 : 2;
-    } else {
-      auto n = ParseNumber(l, value);
-      if (!n) return n.error();
-      v = *n;
+    auto v = FieldValue(l, name, value);
+    if (!v) return v.error();
+    if (!e.fields.emplace(name, *v).second) {
+      return Error{l.Where(), "event field '" + name + "' is given twice"};
     }
-    e.fields[name] = v;
   }
   return e;
 }

@@ -8,6 +8,7 @@
 #include "smmuref/impl/arch/kernels.h"
 
 namespace smmuref::impl::arch {
+SMMUREF_ENGINE_BUILD_BEGIN
 namespace {
 
 // CD field positions, as (doubleword, msb, lsb) [IHI0070 §5.4; fact sheet §4.2].
@@ -182,4 +183,5 @@ bool CdFromL1Cd(uint64_t l1cd, const SteConfig& ste, uint32_t index, uint64_t* c
   return true;
 }
 
+SMMUREF_ENGINE_BUILD_END
 }  // namespace smmuref::impl::arch

@@ -9,6 +9,7 @@
 #include "smmuref/impl/arch/kernels.h"
 
 namespace smmuref::impl::arch {
+SMMUREF_ENGINE_BUILD_BEGIN
 namespace {
 
 // STE field positions, as (doubleword, msb, lsb) [IHI0070 §5.2; fact sheet §3.1].
@@ -200,4 +201,5 @@ DecodeStatus DecodeSte(const uint64_t raw[8], const spec::Profile& p, bool e2h, 
   return DecodeStatus::kOk;
 }
 
+SMMUREF_ENGINE_BUILD_END
 }  // namespace smmuref::impl::arch

@@ -51,7 +51,7 @@ spec::EventRecord MakeEventRecord(const spec::Txn& txn, const Fault& fault) {
     if (fault.type == EventType::F_WALK_EABT) e.s2 = fault.s2;
   }
   // R-FAULT-009: the record carries only the fields its layout defines; every other named field
-  // is RES0 (spec/fields/event_defined.def, the one table every comparison uses).
+  // is RES0 (spec/include/smmuref/spec/event_defined.def, the one table every comparison uses).
   // C-EVT-001 / C-EVT-002: fields the architecture leaves UNKNOWN in this record (SubstreamID
   // with SSV=0, IPA of a stage-1 fault, TTRnW with CLASS!=TT, STAG with Stall=0) and the
   // IMPLEMENTATION DEFINED Reason are written as 0 here and never compared.

@@ -74,7 +74,7 @@ constexpr FieldWhen ALWAYS = FieldWhen::kAlways, IF_SSV = FieldWhen::kIfSsv,
 
 constexpr EventFieldRow kEventFieldRows[] = {
 #define EVENT_FIELD(EVENT, FIELD, WHEN) {EventType::EVENT, EventField::FIELD, when::WHEN},
-#include "spec/fields/event_defined.def"
+#include "smmuref/spec/event_defined.def"
 #undef EVENT_FIELD
 };
 

@@ -1,5 +1,5 @@
-// Which fields each event record defines (spec/fields/event_defined.def) and how records are
-// compared: defined fields by name, UNKNOWN and IMPLEMENTATION DEFINED fields never, RES0 fields
+// Which fields each event record defines (spec/include/smmuref/spec/event_defined.def) and how
+// records are compared: defined fields by name, UNKNOWN and IMPLEMENTATION DEFINED fields never, RES0 fields
 // against zero (R-FAULT-009, C-EVT-001, C-EVT-002, C-EVT-003).
 #include <gtest/gtest.h>
 

@@ -74,7 +74,8 @@ bool ParseEventFieldVectorName(const std::string& name, EventField* out);
 uint64_t EventFieldValue(const EventRecord& r, EventField f);
 void SetEventField(EventRecord& r, EventField f, uint64_t v);
 
-// When a record type defines a field (spec/fields/event_defined.def, one place for all users).
+// When a record type defines a field: the one table for all users,
+// spec/include/smmuref/spec/event_defined.def (names only, no bit positions).
 enum class FieldWhen : uint8_t { kAlways, kIfSsv, kIfS2, kIfTt, kIfStall, kImpDef, kShared };
 struct DefinedField {
   EventField field;

@@ -13,6 +13,9 @@
 
 namespace smmuref::spec {
 
+// The largest profile file read (spec/vector-format.md, "Limits").
+inline constexpr uint64_t kMaxProfileFileBytes = 65536;
+
 struct Profile {
   std::string name;
   // SMMU_AIDR

@@ -7,9 +7,11 @@
 
 #include <cstdint>
 
+#include "smmuref/impl/arch/mutant.h"
 #include "smmuref/spec/profile.h"
 
 namespace smmuref::impl::arch {
+SMMUREF_ENGINE_BUILD_BEGIN
 
 // StreamWorld [IHI0070 §5.2 STRW].
 enum class World : uint8_t { kEl1, kEl2, kEl2E2h };
@@ -80,4 +82,5 @@ CdLocation LocateCd(const SteConfig& ste, uint32_t index);
 // From an L1CD to the CD address; false when the L1CD is invalid or out of range (R-CD-022/023).
 bool CdFromL1Cd(uint64_t l1cd, const SteConfig& ste, uint32_t index, uint64_t* cd_addr);
 
+SMMUREF_ENGINE_BUILD_END
 }  // namespace smmuref::impl::arch

@@ -7,10 +7,12 @@
 #include <array>
 #include <cstdint>
 
+#include "smmuref/impl/arch/mutant.h"
 #include "smmuref/spec/observation.h"
 #include "smmuref/spec/profile.h"
 
 namespace smmuref::impl::arch {
+SMMUREF_ENGINE_BUILD_BEGIN
 
 namespace regbits {
 // CR0 / CR0ACK
@@ -65,4 +67,5 @@ class RegisterFile {
   std::array<uint64_t, static_cast<size_t>(spec::Reg::kCount)> v_{};
 };
 
+SMMUREF_ENGINE_BUILD_END
 }  // namespace smmuref::impl::arch

@@ -15,9 +15,11 @@
 #include <cstdint>
 #include <vector>
 
+#include "smmuref/impl/arch/mutant.h"
 #include "smmuref/impl/arch/set_assoc.h"
 
 namespace smmuref::impl::arch {
+SMMUREF_ENGINE_BUILD_BEGIN
 
 // Translation regime of an entry. Stage-2-only entries (kS2) cover IPA -> PA and serve the
 // stage-1-bypass path, CD fetches and stage-1 descriptor fetches of nested walks.
@@ -182,4 +184,5 @@ class MicroTlb {
   uint32_t gen_ = 1;
 };
 
+SMMUREF_ENGINE_BUILD_END
 }  // namespace smmuref::impl::arch
