@@ -47,6 +47,8 @@ spec::EventRecord MakeEventRecord(const spec::Txn& txn, const Fault& fault) {
   }
   if (IsFetchFault(fault.type)) {
     // R-FAULT-008: fetch faults record the PA of the failed access in FetchAddr[55:3].
+    // C-EVT-003: the calculated address is recorded whole; bits [51:OAS] are UNKNOWN in a
+    // device's record and compared below the OAS only.
     e.fetch_addr = fault.fetch_addr & ((uint64_t{1} << 56) - 1) & ~uint64_t{7};
     if (fault.type == EventType::F_WALK_EABT) e.s2 = fault.s2;
   }
