@@ -1,5 +1,5 @@
 // Devices: probe onto an instance (group formation from shared StreamIDs and aliases, default
-// domain), removal, lookups. Tests: tests/model/api/device_test.cc, group_test.cc.
+// domain), removal, lookups. Tests: tests/model/api/group_test.cc, group_test.cc.
 #include "smmuref/model/api/device.h"
 
 #include <algorithm>
@@ -21,9 +21,9 @@ bool SharesSid(const DeviceDesc& a, const DeviceDesc& b) {
 
 // R-API-010: probing needs a registered instance (-ENODEV) and at least one StreamID (-EINVAL);
 // a declared alias must name a live device of the same instance (-EINVAL) [iommu_init_device,
-// v6.8-v7.0; decision for the StreamID and alias checks: firmware never describes such devices].
+// v6.12-v7.0; decision for the StreamID and alias checks: firmware never describes such devices].
 // R-API-013: a StreamID already used by another live device of the instance fails the probe with
-// -EINVAL (the same ID twice in one device is allowed) [arm_smmu_insert_master, v5.13-v7.0].
+// -EINVAL (the same ID twice in one device is allowed) [arm_smmu_insert_master, v6.12-v7.0].
 Errno System::CheckProbe(const DeviceDesc& desc) const {
   if (FindInstance(desc.instance) == nullptr) return Errno::kENODEV;
   if (desc.sids.empty()) return Errno::kEINVAL;
@@ -48,7 +48,7 @@ Ret<DeviceId> System::ProbeDevice(const DeviceDesc& desc) {
   if (!desc.alias) {
     // R-GROUP-004: a new group gets its default domain (a DMA paging domain of the instance, or
     // the driver's identity domain) and starts attached to it; it has no blocking domain until
-    // its first DMA-ownership claim [iommu_setup_default_domain, v6.6-v7.0].
+    // its first DMA-ownership claim [iommu_setup_default_domain, v6.12-v7.0].
     Group g;
     g.id = next_id_++;
     g.instance = desc.instance;
@@ -66,13 +66,13 @@ Ret<DeviceId> System::ProbeDevice(const DeviceDesc& desc) {
   } else {
     // R-GROUP-002: a device declaring an alias (a PCI DMA alias, or a function without ACS
     // isolation) joins the aliased device's group; every other device gets a new group
-    // [pci_device_group, v4.x-v7.0; generic_device_group, v4.x-v7.0].
+    // [pci_device_group, v6.12-v7.0; generic_device_group, v6.12-v7.0].
     // R-GROUP-005: it translates through the group's current domain, and the group keeps the first
-    // device's default type [__iommu_probe_device, v6.6-v7.0; decision: the model has no
+    // device's default type [__iommu_probe_device, v6.12-v7.0; decision: the model has no
     // default-domain change on join].
     dev.group = FindDevice(*desc.alias)->group;
   }
-  // R-GROUP-001: every probed device is in exactly one group [iommu_init_device, v6.8-v7.0].
+  // R-GROUP-001: every probed device is in exactly one group [iommu_init_device, v6.12-v7.0].
   groups_[dev.group].devices.push_back(dev.id);
   devices_[dev.id] = dev;
   return {Errno::kOk, dev.id};
@@ -80,7 +80,7 @@ Ret<DeviceId> System::ProbeDevice(const DeviceDesc& desc) {
 
 // R-GROUP-017: removal always happens; it is WARN when it is the group's last device and the
 // group still has users (owner_cnt) or is off its default domain [__iommu_group_free_device,
-// v6.6-v7.0], or when the device still has SVA binds, aux domains or DMA mappings [decision: the
+// v6.12-v7.0], or when the device still has SVA binds, aux domains or DMA mappings [decision: the
 // kernel frees them under the caller (arm_smmu_release_device, v6.16+, WARNs only for IOPF
 // users); the model names the leak]. PASIDs left on the group vanish with it, without WARN.
 Errno System::RemoveDevice(DeviceId id) {
@@ -149,7 +149,7 @@ const Device* System::FindDevice(DeviceId id) const {
 // R-API-004: an id that names no object gives -ENOENT and changes nothing [decision: the kernel
 // API takes pointers; the model follows iommufd, where an unknown object id is -ENOENT].
 // R-API-005: an operation on a removed device gives -ENODEV and changes nothing
-// [iommu_attach_device, v6.2-v7.0: no group is -ENODEV; decision for the calls that return void
+// [iommu_attach_device, v6.12-v7.0: no group is -ENODEV; decision for the calls that return void
 // or 0 there].
 Errno System::LiveDevice(DeviceId id) const {
   const Device* dev = FindDevice(id);

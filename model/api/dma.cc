@@ -27,14 +27,14 @@ const char* CacheOpName(CacheOp op) {
 
 // R-DMA-010: on a non-coherent device, a sync for the device cleans the CPU cache over the range
 // (every direction); a sync for the CPU invalidates it unless the direction is to-device
-// [arch_sync_dma_for_device, arch_sync_dma_for_cpu, v5.0-v7.0, arm64].
+// [arch_sync_dma_for_device, arch_sync_dma_for_cpu, v6.12-v7.0, arm64].
 CacheOp SyncCacheOp(SyncFor f, DmaDir dir) {
   if (f == SyncFor::kDevice) return CacheOp::kClean;
   return dir == DmaDir::kToDevice ? CacheOp::kNone : CacheOp::kInvalidate;
 }
 
 // R-DMA-004: a streaming mapping's protection follows its direction: to-device READ, from-device
-// WRITE, bidirectional both; CACHE when the device is coherent [dma_info_to_prot, v5.0-v7.0].
+// WRITE, bidirectional both; CACHE when the device is coherent [dma_info_to_prot, v6.12-v7.0].
 uint32_t DmaProt(DmaDir dir, bool coherent) {
   uint32_t prot = coherent ? kProtCache : 0;
   if (dir != DmaDir::kFromDevice) prot |= kProtRead;
@@ -43,14 +43,14 @@ uint32_t DmaProt(DmaDir dir, bool coherent) {
 }
 
 // The DMA-API domain of a device: its group's default domain, whatever the group is attached to
-// now [iommu_get_dma_domain, v5.0-v7.0]; nullptr when that is not a DMA domain (dma-direct).
+// now [iommu_get_dma_domain, v6.12-v7.0]; nullptr when that is not a DMA domain (dma-direct).
 Domain* System::DmaDomain(DeviceId id) {
   Domain* d = FindDomainMut(GroupOfDevice(id)->default_domain);
   return d != nullptr && d->type == DomainType::kDma ? d : nullptr;
 }
 
 // R-DMA-008: a device on dma-iommu accepts any DMA mask, 0 included [dma_set_mask,
-// dma_supported, v6.2-v7.0: use_dma_iommu() is always supported]; a device whose default domain
+// dma_supported, v6.12-v7.0: use_dma_iommu() is always supported]; a device whose default domain
 // is an identity domain goes through dma-direct: NOTMODELLED (R-DMA-001).
 Errno System::DmaSetMask(DeviceId id, uint64_t mask, uint64_t coherent_mask) {
   if (Errno e = LiveDevice(id); e != Errno::kOk) return e;
@@ -63,7 +63,7 @@ Errno System::DmaSetMask(DeviceId id, uint64_t mask, uint64_t coherent_mask) {
 // R-DMA-002: a DMA IOVA allocation [base, base+alloc) is legal when base is a non-zero multiple
 // of the required alignment, at or above the aperture start, its last byte in the granule page
 // that holds min(mask, aperture end), and it overlaps no mapping of the domain
-// [iommu_dma_alloc_iova, v5.0-v7.0: limit_pfn is the mask's page, inclusive; base_pfn >= 1].
+// [iommu_dma_alloc_iova, v6.12-v7.0: limit_pfn is the mask's page, inclusive; base_pfn >= 1].
 Errno System::CheckIovaChoice(const Domain& d, uint64_t base, uint64_t alloc, uint64_t last,
                               uint64_t align) const {
   if (base == 0 || base % align != 0 || base < d.aperture_start) return Errno::kBadChoice;
@@ -95,10 +95,10 @@ uint64_t System::TopDownIova(const Domain& d, uint64_t alloc, uint64_t align, ui
 
 // R-DMA-003: the default IOVA is the highest legal allocation (top-down, size-aligned like the
 // kernel's allocator); a proposed dma address is adopted when it keeps the buffer's offset within
-// the granule and its allocation is legal (R-DMA-002), else BADCHOICE [alloc_iova_fast, v5.0-v7.0;
+// the granule and its allocation is legal (R-DMA-002), else BADCHOICE [alloc_iova_fast, v6.12-v7.0;
 // decision: any legal IOVA is a legal choice]. R-DMA-009: no legal allocation, or a length whose
 // granule-aligned size passes 2^64, gives -ENOMEM (DMA_MAPPING_ERROR) and changes nothing
-// [__iommu_dma_map, v5.0-v7.0; decision for the wrap: iova_align wraps there].
+// [__iommu_dma_map, v6.12-v7.0; decision for the wrap: iova_align wraps there].
 Ret<DmaMapping> System::DmaMapRange(Device& dev, Domain& d, const DmaRequest& r,
                                     std::optional<uint64_t> proposed) {
   const uint64_t granule = MinPageSize(d.pgsize_bitmap);
@@ -138,8 +138,8 @@ Ret<DmaMapping> System::DmaMapRange(Device& dev, Domain& d, const DmaRequest& r,
 }
 
 // R-DMA-001: the DMA API maps into the group's default domain when that is a DMA domain, even
-// while the group is attached elsewhere [iommu_dma_map_page, v5.0-v6.15; iommu_dma_map_phys,
-// v6.16-v7.0: iommu_get_dma_domain]; an identity default domain means dma-direct, not modelled
+// while the group is attached elsewhere [iommu_dma_map_page, v6.12; iommu_dma_map_phys,
+// v7.0: iommu_get_dma_domain]; an identity default domain means dma-direct, not modelled
 // (NOTMODELLED); a zero size is -EINVAL [decision: dma-iommu's arithmetic is undefined there].
 Ret<DmaMapping> System::DmaMap(DeviceId id, uint64_t phys, uint64_t size, DmaDir dir,
                                std::optional<uint64_t> proposed) {
@@ -159,7 +159,7 @@ Ret<DmaMapping> System::DmaMap(DeviceId id, uint64_t phys, uint64_t size, DmaDir
 
 // R-DMA-006: unmapping or freeing needs the exact dma address and size of a live mapping of the
 // device (streaming or coherent as asked); anything else is a contract violation and changes
-// nothing [iommu_dma_unmap_page, v5.0-v7.0: WARN on an unmapped IOVA; decision for size
+// nothing [iommu_dma_unmap_page, v6.12-v7.0: WARN on an unmapped IOVA; decision for size
 // mismatches, which dma-iommu unmaps at the wrong size]. Success removes the whole allocation.
 Errno System::DmaRelease(DeviceId id, uint64_t dma_addr, uint64_t size, bool coherent_alloc) {
   if (Errno e = LiveDevice(id); e != Errno::kOk) return e;
@@ -184,7 +184,7 @@ Errno System::DmaFreeCoherent(DeviceId id, uint64_t size, uint64_t dma_addr) {
 
 // R-DMA-007: a coherent allocation needs a granule-aligned buffer (-EINVAL), uses the coherent
 // mask, maps read-write, and its IOVA is aligned to the smallest power of two covering its size
-// [iommu_dma_alloc, v5.0-v7.0; decision for the buffer: the model is given its address].
+// [iommu_dma_alloc, v6.12-v7.0; decision for the buffer: the model is given its address].
 Ret<DmaMapping> System::DmaAllocCoherent(DeviceId id, uint64_t size, uint64_t phys,
                                          std::optional<uint64_t> proposed) {
   if (Errno e = LiveDevice(id); e != Errno::kOk) return {e};
@@ -201,8 +201,8 @@ Ret<DmaMapping> System::DmaAllocCoherent(DeviceId id, uint64_t size, uint64_t ph
 }
 
 // R-DMA-011: a sync must lie inside one live mapping of the device: a contract violation
-// otherwise [debug_dma_sync_single_for_cpu, v5.0-v7.0: dma-debug's check_sync]. R-DMA-012: a
-// coherent device needs no cache maintenance [iommu_dma_sync_single_for_cpu, v5.0-v7.0:
+// otherwise [debug_dma_sync_single_for_cpu, v6.12-v7.0: dma-debug's check_sync]. R-DMA-012: a
+// coherent device needs no cache maintenance [iommu_dma_sync_single_for_cpu, v6.12-v7.0:
 // dev_is_dma_coherent].
 Ret<CacheOp> System::DmaSync(DeviceId id, uint64_t addr, uint64_t size, DmaDir dir, SyncFor f) {
   if (Errno e = LiveDevice(id); e != Errno::kOk) return {e};

@@ -19,7 +19,7 @@ const char* FeatureName(Feature f) {
 
 // A master can take I/O page faults when its instance can (stall or PRI) and it has one
 // StreamID, the faults carrying no StreamID to tell several apart
-// [arm_smmu_master_iopf_supported, v5.13-v6.15].
+// [arm_smmu_master_iopf_supported, v6.12].
 bool System::IopfCapable(const Device& dev) const {
   return instances_.at(dev.desc.instance).caps.iopf && dev.desc.sids.size() == 1;
 }
@@ -29,8 +29,8 @@ bool System::IopfCapable(const Device& dev) const {
 // feature ops before v6.16 removed them (f984fb09e60e) [iommu_dev_enable_feature, v5.10-v6.15].
 // Otherwise, as arm-smmu-v3: IOPF needs an IOPF-capable master, SVA an instance with SVA and a
 // master with SubstreamIDs (-EINVAL); enabling twice is -EBUSY; SVA on an IOPF-capable master
-// needs IOPF enabled first (-EINVAL) [arm_smmu_dev_enable_feature, v5.13-v6.15;
-// arm_smmu_master_enable_sva, v5.13-v6.15]. AUX follows R-AUX-001.
+// needs IOPF enabled first (-EINVAL) [arm_smmu_dev_enable_feature, v6.12;
+// arm_smmu_master_enable_sva, v6.12]. AUX follows R-AUX-001.
 Errno System::EnableFeature(DeviceId id, Feature f) {
   if (Errno e = LiveDevice(id); e != Errno::kOk) return e;
   Device& dev = devices_[id];
@@ -39,7 +39,7 @@ Errno System::EnableFeature(DeviceId id, Feature f) {
   if (f == Feature::kAux) {
     // R-AUX-001: without aux domains there is no AUX feature: -ENODEV where no feature calls
     // exist, -EINVAL from arm-smmu-v3's feature op (its default case) [iommu_dev_enable_feature,
-    // v5.10-v6.15; arm_smmu_dev_enable_feature, v5.11-v6.15].
+    // v5.10-v6.15; arm_smmu_dev_enable_feature, v6.12].
     if (!knobs_.aux_domains) return no_calls ? Errno::kENODEV : Errno::kEINVAL;
     if (!caps.aux || DeviceMaxPasids(id) == 0) return Errno::kEINVAL;
     dev.feat_aux = true;  // enabling again is a no-op success [seed 003 variant]
@@ -60,8 +60,8 @@ Errno System::EnableFeature(DeviceId id, Feature f) {
 }
 
 // R-SVA-019: disabling a feature that is not enabled gives -EINVAL; IOPF while SVA is enabled
-// gives -EBUSY [arm_smmu_dev_disable_feature, v5.13-v6.15]; SVA while the device has binds gives
-// -EBUSY only under sva_init=feature [arm_smmu_master_disable_sva, v5.11-v6.9; v6.10-v6.15 no
+// gives -EBUSY [arm_smmu_dev_disable_feature, v6.12]; SVA while the device has binds gives
+// -EBUSY only under sva_init=feature [arm_smmu_master_disable_sva, v6.5-v6.9; v6.10-v6.15 no
 // longer look]; R-AUX-009: AUX while aux domains are attached gives -EBUSY [seed 003 variant].
 Errno System::DisableFeature(DeviceId id, Feature f) {
   if (Errno e = LiveDevice(id); e != Errno::kOk) return e;

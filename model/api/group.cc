@@ -7,7 +7,7 @@
 namespace smmuref::model::api {
 
 // R-GROUP-013: the core domain a group returns to is its blocking domain while it has a DMA
-// owner, else its default domain [__iommu_group_set_core_domain, v6.3-v7.0].
+// owner, else its default domain [__iommu_group_set_core_domain, v6.12-v7.0].
 DomainId System::CoreDomain(const Group& g) const {
   return g.owner != 0 ? g.blocking_domain : g.default_domain;
 }
@@ -22,7 +22,7 @@ bool System::GroupHasAux(const Group& g) const {
 // R-GROUP-011: a domain attaches only to devices of the instance it is bound to: the core
 // accepts any domain of the same driver, including the driver's static domains, and
 // arm-smmu-v3 refuses a paging domain of another SMMU with -EINVAL; SVA domains never attach to
-// a RID (-EINVAL) [domain_iommu_ops_compatible, v6.12-v7.0; arm_smmu_attach_dev, v6.8-v7.0].
+// a RID (-EINVAL) [domain_iommu_ops_compatible, v6.12-v7.0; arm_smmu_attach_dev, v6.12-v7.0].
 // Under domain_scope=legacy a device-less domain binds at first attach; under
 // legacy_cross_instance it may then extend to a further instance (R-DOM-005, R-DOM-006).
 Errno System::CheckDomainFor(const Domain& d, const Device& dev) const {
@@ -34,14 +34,14 @@ Errno System::CheckDomainFor(const Domain& d, const Device& dev) const {
   // R-DOM-006: extending a domain to another instance needs it to hold no mappings
   // [decision: live leaves were chosen for the old page sizes; re-cutting them is not an API
   // operation and upstream never implemented cross-instance domains; arm_smmu_attach_dev,
-  // v5.x-v6.12, refuses the other instance instead].
+  // v6.12, refuses the other instance instead].
   return d.leaves.empty() ? Errno::kOk : Errno::kEINVAL;
 }
 
 // R-GROUP-012: a group changes domain all-or-nothing: every device is checked first (a device
 // with direct-mapped regions cannot sit on a blocked domain: -EINVAL), and only when all pass
-// does the group move; otherwise nothing changes [__iommu_group_set_domain_internal, v6.5-v7.0;
-// __iommu_device_set_domain, v6.5-v7.0]. Setting the current domain again is a no-op success.
+// does the group move; otherwise nothing changes [__iommu_group_set_domain_internal, v6.12-v7.0;
+// __iommu_device_set_domain, v6.12-v7.0]. Setting the current domain again is a no-op success.
 Errno System::SetGroupDomain(Group& g, DomainId id) {
   if (g.domain == id) return Errno::kOk;
   Domain& d = domains_[id];
@@ -66,7 +66,7 @@ Errno System::SetGroupDomain(Group& g, DomainId id) {
 // R-GROUP-010: attach succeeds only from the group's default domain or its blocking domain,
 // which exists only once the group has been claimed: a group on any other domain (the same one,
 // or the static blocked domain of a group never claimed) gives -EBUSY [__iommu_attach_group,
-// v6.3-v7.0]. R-AUX-006: a group whose devices have aux domains refuses a RID attach with
+// v6.12-v7.0]. R-AUX-006: a group whose devices have aux domains refuses a RID attach with
 // -EBUSY [iommu_aux_attach_device, v5.1-v5.17: the core comment; decision for the code].
 Errno System::AttachGroupChecked(Domain& d, Group& g) {
   if (GroupHasAux(g)) return Errno::kEBUSY;
@@ -78,7 +78,7 @@ Errno System::AttachGroupChecked(Domain& d, Group& g) {
 }
 
 // R-GROUP-009: iommu_attach_device needs the device to be alone in its group (-EINVAL)
-// [iommu_attach_device, v6.2-v7.0].
+// [iommu_attach_device, v6.12-v7.0].
 Errno System::AttachDevice(DomainId id, DeviceId dev) {
   if (Errno e = LiveDevice(dev); e != Errno::kOk) return e;
   Domain* d = FindDomainMut(id);
@@ -97,7 +97,7 @@ Errno System::AttachGroup(DomainId id, DeviceId member) {
 
 // R-GROUP-014: detaching a domain the device's group is not on, or from a device that is not
 // alone in its group, is a contract violation (WARN) and changes nothing [iommu_detach_device,
-// v6.2-v7.0]. Otherwise the group returns to its core domain (R-GROUP-013).
+// v6.12-v7.0]. Otherwise the group returns to its core domain (R-GROUP-013).
 Errno System::DetachDevice(DomainId id, DeviceId dev) {
   if (Errno e = LiveDevice(dev); e != Errno::kOk) return e;
   if (FindDomainMut(id) == nullptr) return Errno::kENOENT;
@@ -108,7 +108,7 @@ Errno System::DetachDevice(DomainId id, DeviceId dev) {
 
 // R-GROUP-015: iommu_detach_group does not check its domain argument: the group returns to its
 // core domain either way, and a mismatching argument is reported as a contract violation
-// [iommu_detach_group, v6.3-v7.0; decision for the WARN].
+// [iommu_detach_group, v6.12-v7.0; decision for the WARN].
 Errno System::DetachGroup(DomainId id, DeviceId member) {
   if (Errno e = LiveDevice(member); e != Errno::kOk) return e;
   if (FindDomainMut(id) == nullptr) return Errno::kENOENT;
@@ -121,7 +121,7 @@ Errno System::DetachGroup(DomainId id, DeviceId member) {
 
 // R-GROUP-016: replace switches the group to the new domain from any current domain (no -EBUSY
 // for a non-core domain), all-or-nothing, with the driver's compatibility checks
-// [iommu_group_replace_domain, v6.3-v7.0].
+// [iommu_group_replace_domain, v6.12-v7.0].
 Errno System::ReplaceGroupDomain(DomainId id, DeviceId member) {
   if (Errno e = LiveDevice(member); e != Errno::kOk) return e;
   Domain* d = FindDomainMut(id);
@@ -136,8 +136,8 @@ Errno System::ReplaceGroupDomain(DomainId id, DeviceId member) {
 // refuses a different owner (-EPERM, kernel drivers on the default domain included) and stacks
 // the same one; a group off its default domain or with PASIDs attached gives -EBUSY; the first
 // claim gives the group its blocking domain (the driver's static blocked domain), which it
-// keeps, and moves the group onto it [iommu_device_claim_dma_owner, v6.3-v7.0;
-// __iommu_take_dma_ownership, v6.3-v7.0].
+// keeps, and moves the group onto it [iommu_device_claim_dma_owner, v6.12-v7.0;
+// __iommu_take_dma_ownership, v6.12-v7.0].
 Errno System::ClaimDmaOwner(DeviceId dev, uint64_t owner) {
   if (owner == 0) return Errno::kEINVAL;
   if (Errno e = LiveDevice(dev); e != Errno::kOk) return e;
@@ -158,7 +158,7 @@ Errno System::ClaimDmaOwner(DeviceId dev, uint64_t owner) {
 // R-GROUP-007: a release while the group has more than one user only drops the count, whoever
 // the users are; the last release is WARN and changes nothing when the group has no owner or
 // still has PASIDs attached, and otherwise returns the group to its default domain
-// [iommu_device_release_dma_owner, v6.3-v7.0; __iommu_release_dma_ownership, v6.3-v7.0].
+// [iommu_device_release_dma_owner, v6.12-v7.0; __iommu_release_dma_ownership, v6.12-v7.0].
 Errno System::ReleaseDmaOwner(DeviceId dev) {
   if (Errno e = LiveDevice(dev); e != Errno::kOk) return e;
   Group& g = *GroupOfDevice(dev);
@@ -178,7 +178,7 @@ Errno System::ReleaseDmaOwner(DeviceId dev) {
 // R-GROUP-008: a kernel driver using the default domain counts as a user; it is refused
 // (-EBUSY) when the group already has users and is off its default domain, owned, or has PASIDs
 // attached; an unbalanced or PASID-holding unuse is a contract violation and changes nothing
-// [iommu_device_use_default_domain, v5.19-v7.0; iommu_device_unuse_default_domain, v5.19-v7.0].
+// [iommu_device_use_default_domain, v6.12-v7.0; iommu_device_unuse_default_domain, v6.12-v7.0].
 Errno System::UseDefaultDomain(DeviceId dev) {
   if (Errno e = LiveDevice(dev); e != Errno::kOk) return e;
   Group& g = *GroupOfDevice(dev);

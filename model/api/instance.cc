@@ -15,14 +15,14 @@ uint64_t MinPageSize(uint64_t bitmap) {
 
 // R-API-012: a device's PASID count is the smaller of its capability and its instance's, where an
 // SMMU offers 2^SSIDSIZE (so 1, only PASID 0, without SubstreamIDs); a device without PASIDs
-// has 0 [dev_iommu_get_max_pasids, v6.3-v7.0; arm_smmu_device_hw_probe, v6.3-v7.0].
+// has 0 [dev_iommu_get_max_pasids, v6.12-v7.0; arm_smmu_device_hw_probe, v6.12-v7.0].
 uint64_t MaxPasids(uint32_t device_bits, uint32_t instance_bits) {
   if (device_bits == 0) return 0;
   return uint64_t{1} << std::min(device_bits, instance_bits);
 }
 
 // The SubstreamID bits a master of the instance gets: the smaller width, 0 without PASIDs on
-// either side [arm_smmu_probe_device, v5.x-v7.0: master->ssid_bits].
+// either side [arm_smmu_probe_device, v6.12-v7.0: master->ssid_bits].
 uint32_t SsidBits(uint32_t device_bits, uint32_t instance_bits) {
   return std::min(device_bits, instance_bits);
 }
@@ -37,7 +37,7 @@ Ret<InstanceId> System::RegisterInstance(const InstanceCaps& caps) {
   }
   // R-API-002: each instance keeps its own capabilities; every instance is an arm-smmu-v3
   // instance, so all share the driver's ops and its two static domains, made once [seed 002;
-  // iommu_device_register, v6.2-v7.0; arm_smmu_ops identity_domain/blocked_domain, v6.8-v7.0].
+  // iommu_device_register, v6.12-v7.0; arm_smmu_ops identity_domain/blocked_domain, v6.12-v7.0].
   if (blocked_domain_ == 0) {
     blocked_domain_ = NewDomain(DomainType::kBlocked);
     identity_domain_ = NewDomain(DomainType::kIdentity);
@@ -55,7 +55,7 @@ Ret<InstanceId> System::RegisterInstance(const InstanceCaps& caps) {
 
 // R-API-009: an instance with live devices cannot be unregistered (-EBUSY) [decision: upstream
 // releases the devices; the model asks callers to remove them first so every release is a
-// visible operation; iommu_device_unregister, v6.2-v7.0]; unknown id -ENOENT. The driver's
+// visible operation; iommu_device_unregister, v6.12-v7.0]; unknown id -ENOENT. The driver's
 // static domains outlive its instances.
 Errno System::UnregisterInstance(InstanceId id) {
   Instance* inst = FindInstance(id);
@@ -68,7 +68,8 @@ Errno System::UnregisterInstance(InstanceId id) {
 }
 
 // R-API-011: the lowest PASID an instance hands out is the larger of the min_pasid knob and the
-// instance's own floor (SMMUv3: CD 0 carries the non-PASID stream) [seed 001; S-RFC].
+// instance's own floor (SMMUv3: CD 0 carries the non-PASID stream) [seed 001;
+// iommu_alloc_global_pasid, v6.12-v7.0: IOMMU_FIRST_GLOBAL_PASID].
 uint32_t System::MinPasid(InstanceId id) const {
   const Instance* inst = FindInstance(id);
   uint32_t floor = inst == nullptr ? 0 : inst->caps.min_pasid;

@@ -24,7 +24,7 @@ std::optional<PasidOwner> PasidSpace::OwnerOf(uint32_t pasid) const {
 }
 
 // R-PASID-002: a device's PASIDs are [min_pasid, max_pasids - 1], min_pasid as in R-API-011
-// [iommu_alloc_global_pasid, v6.5-v7.0]; false for a device without PASIDs (max_pasids 0). The
+// [iommu_alloc_global_pasid, v6.12-v7.0]; false for a device without PASIDs (max_pasids 0). The
 // range may be empty: behind an SMMU without SubstreamIDs max_pasids is 1 (R-API-012).
 bool System::PasidRange(const Device& dev, uint32_t* lo, uint32_t* hi) const {
   const uint64_t max = DeviceMaxPasids(dev.id);
@@ -35,9 +35,9 @@ bool System::PasidRange(const Device& dev, uint32_t* lo, uint32_t* hi) const {
 }
 
 // R-PASID-001: PASIDs come from one system-wide space: an allocated PASID is unique across all
-// devices and instances until freed [iommu_alloc_global_pasid, v6.5-v7.0: one IDA]. R-PASID-004:
+// devices and instances until freed [iommu_alloc_global_pasid, v6.12-v7.0: one IDA]. R-PASID-004:
 // allocation for a device without PASIDs gives -EOPNOTSUPP, an empty or exhausted range -ENOSPC
-// [decision: iommu_alloc_global_pasid, v6.5-v7.0, returns IOMMU_PASID_INVALID for both; the
+// [decision: iommu_alloc_global_pasid, v6.12-v7.0, returns IOMMU_PASID_INVALID for both; the
 // model names the causes]. The default choice is the lowest free PASID; R-PASID-012: a proposed
 // PASID is adopted only if free and in the device's range, else BADCHOICE.
 Ret<uint32_t> System::AllocGlobalPasid(DeviceId id, std::optional<uint32_t> proposed) {
@@ -60,7 +60,7 @@ Ret<uint32_t> System::AllocGlobalPasid(DeviceId id, std::optional<uint32_t> prop
 }
 
 // R-PASID-005: freeing a PASID that is not allocated, or that belongs to an address space or an
-// aux domain, is a contract violation and changes nothing [iommu_free_global_pasid, v6.5-v7.0:
+// aux domain, is a contract violation and changes nothing [iommu_free_global_pasid, v6.12-v7.0:
 // WARN for IOMMU_PASID_INVALID; decision for unallocated PASIDs and foreign owners].
 Errno System::FreeGlobalPasid(uint32_t pasid) {
   auto owner = pasids_.OwnerOf(pasid);
@@ -71,9 +71,9 @@ Errno System::FreeGlobalPasid(uint32_t pasid) {
 
 // R-PASID-006: a PASID attach needs pasid != 0 and, for every device of the group that has
 // PASIDs, min_pasid <= pasid < max_pasids: -EINVAL otherwise [iommu_attach_device_pasid,
-// v6.2-v7.0; decision for the min_pasid floor: lower PASIDs name CD entries the instance keeps].
+// v6.12-v7.0; decision for the min_pasid floor: lower PASIDs name CD entries the instance keeps].
 // R-PASID-008: a device without PASIDs (max_pasids 0) does not bound the PASID, so a group with
-// none accepts the attach and programs nothing [iommu_attach_device_pasid, v6.16-v7.0 and 6.12.y
+// none accepts the attach and programs nothing [iommu_attach_device_pasid, v7.0 and 6.12.y
 // stable, b3f6fcd8404f; before it such a device made every PASID attach -EINVAL].
 Errno System::CheckPasidForGroup(const Group& g, uint32_t pasid) const {
   if (pasid == 0) return Errno::kEINVAL;
@@ -87,10 +87,10 @@ Errno System::CheckPasidForGroup(const Group& g, uint32_t pasid) const {
 
 // R-PASID-011: only domains whose ops can program a PASID go on one: arm-smmu-v3's identity
 // domain cannot (-EOPNOTSUPP); paging, SVA and (since after v6.12) the blocked domain can
-// [iommu_attach_device_pasid, v6.2-v7.0: no set_dev_pasid op; arm_smmu_identity_ops, v6.8-v7.0;
+// [iommu_attach_device_pasid, v6.12-v7.0: no set_dev_pasid op; arm_smmu_identity_ops, v6.12-v7.0;
 // arm_smmu_blocked_ops, v7.0 (v6.12: no set_dev_pasid either)]. A paging domain of another
 // instance is refused by the driver (-EINVAL), after the core's checks
-// [arm_smmu_s1_set_dev_pasid, v6.10-v7.0].
+// [arm_smmu_s1_set_dev_pasid, v6.12-v7.0].
 Errno System::CheckPasidDomain(const Domain& d, const Group& g) const {
   if (d.type == DomainType::kIdentity) return Errno::kEOPNOTSUPP;
   if (!d.is_static && !d.instances.empty() && d.instances.count(g.instance) == 0) {
@@ -106,7 +106,7 @@ void System::FillPasidSlot(Domain& d, Group& g, uint32_t pasid) {
 
 // R-PASID-007: attaching any domain to an occupied PASID slot gives -EBUSY, even the domain
 // already there (the iommufd layer's idempotent re-attach is not the core's)
-// [iommu_attach_device_pasid, v6.2-v7.0: xa_insert]. The checks run in the core's order: the
+// [iommu_attach_device_pasid, v6.12-v7.0: xa_insert]. The checks run in the core's order: the
 // domain's ops (R-PASID-011), pasid 0 and the range (R-PASID-006), the slot, then the driver.
 Errno System::AttachDevicePasid(DomainId id, DeviceId dev, uint32_t pasid) {
   if (Errno e = LiveDevice(dev); e != Errno::kOk) return e;
@@ -143,7 +143,7 @@ Errno System::ReplaceDevicePasid(DomainId id, DeviceId dev, uint32_t pasid) {
 
 // R-PASID-010: detaching an empty slot, or a slot held by SVA or aux, is a contract violation and
 // changes nothing; detaching with a domain that is not the slot's empties the slot anyway and
-// reports the violation [iommu_detach_device_pasid, v6.2-v7.0, which checks neither; decision
+// reports the violation [iommu_detach_device_pasid, v6.12-v7.0, which checks neither; decision
 // for the WARNs].
 Errno System::DetachDevicePasid(DomainId id, DeviceId dev, uint32_t pasid) {
   if (Errno e = LiveDevice(dev); e != Errno::kOk) return e;

@@ -51,12 +51,12 @@ Errno System::SvaDeviceShutdown(DeviceId id) {
 // R-SVA-004: an address space has one PASID for all devices: the first bind allocates it from
 // the device's range (lowest free, or a proposal checked as in R-PASID-012), later binds reuse
 // it, and the address space keeps it even when the bind then fails [iommu_alloc_mm_data,
-// v6.8-v7.0; iommu_sva_alloc_pasid, v6.5-v6.7]. R-SVA-005: a reused PASID at or above the
+// v6.12-v7.0; iommu_sva_alloc_pasid, v6.5-v6.7]. R-SVA-005: a reused PASID at or above the
 // device's max_pasids gives -EOVERFLOW, so a device without PASIDs gets -EOVERFLOW for an address
 // space that has one and -ENOSPC for a fresh one (no PASID can be allocated for it)
-// [iommu_alloc_mm_data, v6.8-v7.0]; a reused PASID below the device's floor gives -EINVAL
+// [iommu_alloc_mm_data, v6.12-v7.0]; a reused PASID below the device's floor gives -EINVAL
 // [decision: the min_pasid floor]; under rfc2018 a PASID outside the device's [min, max] gives
-// -ERANGE [S-RFC iommu_sva_bind_device, 2018]. A proposal other than the address space's PASID
+// -ERANGE [iommu_sva_bind_device, RFC 2018]. A proposal other than the address space's PASID
 // is BADCHOICE.
 Ret<uint32_t> System::SvaChoosePasid(const Device& dev, Mm& mm, std::optional<uint32_t> proposed) {
   const bool rfc = knobs_.sva_init == SvaInit::kRfc2018;
@@ -89,11 +89,11 @@ Ret<uint32_t> System::SvaChoosePasid(const Device& dev, Mm& mm, std::optional<ui
 
 // R-SVA-001: what a bind checks once the PASID is known and the slot is free, by sva_init:
 // modern (v6.16+) refuses an instance without SVA when it makes the SVA domain (-EOPNOTSUPP)
-// before attaching it [arm_smmu_sva_domain_alloc, v6.16-v7.0]; feature (v6.5-v6.9) needs
+// before attaching it [arm_smmu_sva_domain_alloc, v7.0]; feature (v6.5-v6.9) needs
 // IOMMU_DEV_FEAT_SVA enabled, checked by the driver when the PASID is set (-ENODEV)
-// [__arm_smmu_sva_bind, v6.2-v6.9]; feature_unchecked (v6.10-v6.15) checks neither
+// [__arm_smmu_sva_bind, v6.5-v6.9]; feature_unchecked (v6.10-v6.15) checks neither
 // [arm_smmu_sva_domain_alloc, v6.10-v6.15]; every form then attaches with the group's PASID
-// checks (R-PASID-006, -EINVAL) [iommu_attach_device_pasid, v6.2-v7.0].
+// checks (R-PASID-006, -EINVAL) [iommu_attach_device_pasid, v6.12-v7.0].
 Errno System::SvaAttachChecks(const Device& dev, const Group& g, uint32_t pasid) const {
   const bool sva = FindInstance(dev.desc.instance)->caps.sva;
   if (knobs_.sva_init == SvaInit::kModern && !sva) return Errno::kEOPNOTSUPP;
@@ -103,9 +103,9 @@ Errno System::SvaAttachChecks(const Device& dev, const Group& g, uint32_t pasid)
 }
 
 // R-SVA-001: bind first needs a live address space (-EINVAL after exit [decision: the caller
-// must hold mm_users]) and, under rfc2018, a prior sva_device_init (-EINVAL) [S-RFC
-// iommu_sva_bind_device, 2018]; then the PASID (R-SVA-004/005), the slot (R-SVA-006/007) and
-// SvaAttachChecks, in that order [iommu_sva_bind_device, v6.8-v7.0].
+// must hold mm_users]) and, under rfc2018, a prior sva_device_init (-EINVAL)
+// [iommu_sva_bind_device, RFC 2018]; then the PASID (R-SVA-004/005), the slot (R-SVA-006/007) and
+// SvaAttachChecks, in that order [iommu_sva_bind_device, v6.12-v7.0].
 Ret<SvaBinding> System::SvaBind(DeviceId id, MmId mm_id, std::optional<uint32_t> proposed) {
   if (Errno e = LiveDevice(id); e != Errno::kOk) return {e};
   if (mm_id == 0) return {Errno::kEINVAL};
@@ -122,12 +122,12 @@ Ret<SvaBinding> System::SvaBind(DeviceId id, MmId mm_id, std::optional<uint32_t>
     SvaHandle* h = slot->second.use == PasidUse::kSva ? &sva_handles_[slot->second.handle]
                                                       : nullptr;
     // R-SVA-007: the PASID slot held by anything other than this address space's SVA handle
-    // gives -EBUSY [iommu_attach_handle_get, v6.11-v7.0; iommu_attach_device_pasid: xa_insert].
+    // gives -EBUSY [iommu_attach_handle_get, v6.12-v7.0; iommu_attach_device_pasid: xa_insert].
     if (h == nullptr || h->mm != mm_id) return MaybeDropMmPasid(mm), Ret<SvaBinding>{Errno::kEBUSY};
     // R-SVA-006: binding the same address space again on the group returns the same handle with
-    // one more reference [iommu_sva_bind_device, v6.8-v7.0, 65d4418c5002; v6.5-v6.7 gave a new
+    // one more reference [iommu_sva_bind_device, v6.12-v7.0, 65d4418c5002; v6.5-v6.7 gave a new
     // handle per bind]; R-SVA-013: under rfc2018 it returns the same bond and PASID without a
-    // reference [S-RFC iommu_sva_bind_device, 2018].
+    // reference [iommu_sva_bind_device, RFC 2018].
     if (knobs_.sva_init != SvaInit::kRfc2018) ++h->refcount;
     return {Errno::kOk, SvaBinding{h->id, h->pasid}};
   }
@@ -136,8 +136,8 @@ Ret<SvaBinding> System::SvaBind(DeviceId id, MmId mm_id, std::optional<uint32_t>
     return {e};
   }
   // R-SVA-016: an address space has at most one SVA domain per instance, shared by every device
-  // of that instance bound to it [iommu_sva_bind_device, v6.8-v7.0: sva_domains;
-  // arm_smmu_set_pasid, v6.10-v7.0 refuses another instance's domain].
+  // of that instance bound to it [iommu_sva_bind_device, v6.12-v7.0: sva_domains;
+  // arm_smmu_set_pasid, v6.12-v7.0 refuses another instance's domain].
   const InstanceId inst = dev.desc.instance;
   DomainId dom = mm.sva_domains.count(inst) != 0 ? mm.sva_domains[inst] : 0;
   if (dom == 0) {
@@ -162,10 +162,10 @@ Ret<SvaBinding> System::SvaBind(DeviceId id, MmId mm_id, std::optional<uint32_t>
 
 // R-SVA-008: unbind drops one reference (modern) or the whole bond (rfc2018); at zero the PASID
 // slot is emptied and the SVA domain loses a user, freed at none [iommu_sva_unbind_device,
-// v6.8-v7.0].
+// v6.12-v7.0].
 // R-SVA-014: unbinding a released handle gives -ESRCH under rfc2018 [iommu_sva_unbind_device,
 // RFC 2018] and is a contract violation otherwise (refcount underflow [refcount_dec_and_test,
-// v6.8-v7.0]); an unknown handle gives -ENOENT.
+// v6.12-v7.0]); an unknown handle gives -ENOENT.
 Errno System::SvaUnbind(SvaHandleId id) {
   auto it = sva_handles_.find(id);
   if (it == sva_handles_.end()) return Errno::kENOENT;
@@ -200,7 +200,7 @@ void System::ReleaseSvaHandle(SvaHandle& h) {
 }
 
 // R-SVA-009: pasid_lifetime=mm_exit: an address space's PASID is freed once it has exited and
-// its last bind is gone [mm_pasid_drop, v6.8-v7.0]; last_unbind: once its last bind is gone,
+// its last bind is gone [mm_pasid_drop, v6.12-v7.0]; last_unbind: once its last bind is gone,
 // exit or not [io_mm_put, RFC 2018]. A freed PASID can be handed out again.
 void System::MaybeDropMmPasid(Mm& mm) {
   if (mm.pasid == 0) return;
@@ -215,7 +215,7 @@ void System::MaybeDropMmPasid(Mm& mm) {
 
 // R-SVA-010: address-space exit: under rfc2018 every bond of the address space is detached at
 // exit [iommu_notifier_release, RFC 2018]; in the other forms binds stay until unbound, the SVA
-// domain holding the mm [iommu_sva_bind_device, v6.8-v7.0]; either way the PASID then follows
+// domain holding the mm [iommu_sva_bind_device, v6.12-v7.0]; either way the PASID then follows
 // R-SVA-009. Exiting an unknown address space records the exit and succeeds.
 Errno System::MmExit(MmId mm_id) {
   if (mm_id == 0) return Errno::kEINVAL;
@@ -232,7 +232,7 @@ Errno System::MmExit(MmId mm_id) {
 }
 
 // R-SVA-017: a live handle's PASID is its address space's PASID; a released or unknown handle
-// gives -ENOENT [iommu_sva_get_pasid, v6.8-v7.0; decision for released handles].
+// gives -ENOENT [iommu_sva_get_pasid, v6.12-v7.0; decision for released handles].
 Ret<uint32_t> System::SvaGetPasid(SvaHandleId id) const {
   auto it = sva_handles_.find(id);
   if (it == sva_handles_.end() || it->second.refcount == 0) return {Errno::kENOENT};
