@@ -99,8 +99,15 @@ Errno System::CheckPasidDomain(const Domain& d, const Group& g) const {
   return Errno::kOk;
 }
 
+// Fills the slot. An unfinalized (legacy) domain is finalized by the driver's set_dev_pasid,
+// which runs only for devices with PASIDs: on a group without any it stays unfinalized
+// [arm_smmu_s1_set_dev_pasid, v6.12; __iommu_set_group_pasid, v6.12-v7.0].
 void System::FillPasidSlot(Domain& d, Group& g, uint32_t pasid) {
-  if (!d.is_static && d.instances.empty()) BindDomainToInstance(d, instances_[g.instance]);
+  bool programmed = false;
+  for (DeviceId id : g.devices) programmed = programmed || DeviceMaxPasids(id) != 0;
+  if (programmed && !d.is_static && d.instances.empty()) {
+    BindDomainToInstance(d, instances_[g.instance]);
+  }
   g.pasid_array[pasid] = PasidEntry{d.id, PasidUse::kDomain, 0};
 }
 
