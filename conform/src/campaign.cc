@@ -24,29 +24,46 @@ void Progress(const CampaignReport& r, double t, bool tty, bool final) {
   std::fflush(stderr);
 }
 
-std::string WriteMismatch(const CampaignOptions& o, uint64_t program_seed, const FileReport& rep,
-                          const std::string& program) {
+// Writes the program as a replayable vector, the findings as comments at its end, so that every
+// line number (in the findings and in the program's own provenance notes) is a line of this
+// file. Returns the path, or an Error when nothing could be written.
+spec::Result<std::string> WriteMismatch(const CampaignOptions& o, uint64_t program_seed,
+                                        const FileReport& rep, const std::string& program) {
   namespace fs = std::filesystem;
-  const fs::path dir = fs::path(o.results_dir) / ("check-seed-" + std::to_string(o.seed));
+  const fs::path dir = ResultsFolder(o);
   std::error_code ec;
   fs::create_directories(dir, ec);
   const fs::path file = dir / ("mismatch-" + std::to_string(program_seed) + ".vec");
   std::ofstream out(file);
-  // The header line must come first; the findings follow as comments.
-  const size_t eol = program.find('\n');
-  out << program.substr(0, eol + 1);
-  out << "# " << o.dut << " disagreed with the model (program seed " << program_seed
+  out << program;
+  if (!program.empty() && program.back() != '\n') out << "\n";
+  out << "# ---- " << o.dut << " disagreed with the model (program seed " << program_seed
       << "); replay: smmuref vectors run --dut " << o.dut << " " << file.string() << "\n";
-  for (const auto& f : rep.failures) {
-    std::string msg = f.where + ": " + f.message;
+  auto finding = [&](const std::string& where, const std::string& what) {
+    const size_t colon = where.rfind(':');
+    std::string msg = file.string() + (colon == std::string::npos ? "" : where.substr(colon)) +
+                      ": " + what;
     for (size_t p = 0; (p = msg.find('\n', p)) != std::string::npos; p += 3) msg.replace(p, 1, "\n# ");
     out << "# " << msg << "\n";
+  };
+  if (rep.error) {
+    const size_t sep = rep.error_message.find(": ");
+    if (sep == std::string::npos) finding("", rep.error_message);
+    else finding(rep.error_message.substr(0, sep), rep.error_message.substr(sep + 2));
   }
-  out << program.substr(eol + 1);
+  for (const auto& f : rep.failures) finding(f.where, f.message);
+  out.close();
+  if (!out) return spec::Error{file.string(), "could not write the reproducer"};
   return file.string();
 }
 
 }  // namespace
+
+// The folder of one run's reproducers: by device and seed, so runs do not overwrite each other.
+std::string ResultsFolder(const CampaignOptions& o) {
+  return (std::filesystem::path(o.results_dir) / ("check-" + o.dut + "-seed-" + std::to_string(o.seed)))
+      .string();
+}
 
 CampaignReport RunCampaign(const CampaignOptions& o) {
   using Clock = std::chrono::steady_clock;
@@ -58,7 +75,7 @@ CampaignReport RunCampaign(const CampaignOptions& o) {
   RunOptions ro;
   ro.dut = o.dut;
   for (uint64_t i = 0;; ++i) {
-    if (o.max_programs ? r.programs >= static_cast<uint64_t>(o.max_programs) : elapsed() >= o.seconds) break;
+    if (o.max_programs ? r.programs >= o.max_programs : elapsed() >= o.seconds) break;
     const uint64_t program_seed = o.seed * 1000003 + i;
     SeededRandom rnd(program_seed);
     const std::string program = GenerateProgram(rnd);
@@ -76,13 +93,26 @@ CampaignReport RunCampaign(const CampaignOptions& o) {
     if (rep.error && rep.bound) {
       ++r.bounded;
       if (r.first_bound_reason.empty()) r.first_bound_reason = rep.error_message;
-    } else if (rep.error || rep.failed > 0) {
+    } else if (rep.error || rep.Failed()) {
       ++r.mismatches;
-      if (r.mismatch_files.size() < CampaignReport::kMaxWritten) {
-        r.mismatch_files.push_back(WriteMismatch(o, program_seed, rep, program));
-        r.mismatch_summaries.push_back(
+      if (r.mismatch_files.size() + r.write_errors.size() < CampaignReport::kMaxWritten) {
+        const std::string summary =
             rep.error ? "generated program rejected: " + rep.error_message
-                      : rep.failures.front().where + ": " + rep.failures.front().message);
+                      : rep.failures.front().where + ": " + rep.failures.front().message;
+        auto written = WriteMismatch(o, program_seed, rep, program);
+        if (written) {
+          // Cite the line in the written file, not in the generator's name for the program.
+          const std::string name = file->path + ":";
+          std::string cited = summary;
+          for (size_t at; (at = cited.find(name)) != std::string::npos;) {
+            cited.replace(at, name.size(), *written + ":");
+          }
+          r.mismatch_files.push_back(*written);
+          r.mismatch_summaries.push_back(cited);
+        } else {
+          r.write_errors.push_back(written.error().ToString() + " (program seed " +
+                                   std::to_string(program_seed) + "): " + summary);
+        }
       }
       if (o.stop_at_first_mismatch) break;
     }

@@ -96,10 +96,20 @@ class Generator {
     next_ += size;
     return a;
   }
-  void Cmd(uint64_t dw0, uint64_t dw1) { Line("cmd 0x%llx 0x%llx", dw0, dw1); }
+  // The command queue holds 16 commands (CMDQ_BASE LOG2SIZE 4); a driver lets the SMMU consume
+  // them before the queue is full, and the runner rejects a `cmd` into a full queue.
+  void Cmd(uint64_t dw0, uint64_t dw1) {
+    if (queued_ == 16) Process();
+    Line("cmd 0x%llx 0x%llx", dw0, dw1);
+    ++queued_;
+  }
+  void Process() {
+    Line("process");
+    queued_ = 0;
+  }
   void Sync() {
     Cmd(0x46, 0);
-    Line("process");
+    Process();
   }
 
   void ChooseProfile();
@@ -136,6 +146,7 @@ class Generator {
   std::string out_;
   std::map<uint64_t, uint64_t> mem_;
   uint64_t next_ = 0x1000000;
+  int queued_ = 0;  // commands written since the last `process`
   std::vector<Stream> streams_;
   std::vector<Dirty> dirty_;
   Root s2_identity_;
@@ -390,7 +401,7 @@ void Generator::Invalidate() {
     }
   }
   if (proper || r_.Chance(50)) Sync();
-  else Line("process");
+  else Process();
   if (proper) {
     // Stage-1 entries combined with changed stage-2 entries go only with a later stage-1
     // invalidation (R-TLBI-011).

@@ -134,7 +134,8 @@ unsigned Engine::CheckCommand(const uint64_t cmd[2]) const {
     }
   }
   // R-CMDQ-010: with cmd_res0_ill, a non-zero reserved field is CERROR_ILL.
-  if (p.cmd_res0_ill && op != kPrefetchAddr) {
+  // An implementation picks one alternative; with `any` the engine ignores reserved fields.
+  if (p.Pick(spec::Choice::kCmdRes0Ill, 0) == 1 && op != kPrefetchAddr) {
     uint64_t used[2];
     UsedBits(op, p, used);
     if ((cmd[0] & ~used[0]) != 0 || (cmd[1] & ~used[1]) != 0) return kCerrorIll;

@@ -38,15 +38,16 @@ spec::EventRecord MakeRecord(const spec::Txn& txn, Engine::Access acc, const Eng
   spec::EventRecord e;
   e.type = f.type;
   e.sid = txn.sid;
-  e.input_addr = txn.addr;  // raw, top byte included
   if (f.type == EventType::C_BAD_SUBSTREAMID) {
     e.ssid = txn.ssid;  // no SSV: the SubstreamID is always valid
-  } else {
+  } else if (f.type != EventType::F_STREAM_DISABLED) {  // which has StreamID only
     e.ssv = txn.ssv;
     e.ssid = txn.ssv ? txn.ssid : 0;
   }
   const bool translation = IsTranslationFault(f.type);
   if (translation || f.type == EventType::F_WALK_EABT) {
+    // Only these records have InputAddr (raw, top byte included); in the others it is RES0.
+    e.input_addr = txn.addr;
     e.rnw = !acc.write;
     e.ind = acc.instr && !acc.write;
     e.pnu = acc.priv;

@@ -15,7 +15,7 @@ struct CampaignOptions {
   std::string dut = "impl";
   std::string results_dir = "results";
   bool progress = true;   // a live line on stderr
-  int max_programs = 0;   // 0 = until the time is spent
+  uint64_t max_programs = 0;  // 0 = until the time is spent
   bool stop_at_first_mismatch = false;
 };
 
@@ -28,11 +28,15 @@ struct CampaignReport {
   std::set<std::string> observations;
   uint64_t mismatches = 0;  // programs with a mismatch; the first kMaxWritten are written out
   static constexpr size_t kMaxWritten = 10;
-  std::vector<std::string> mismatch_files;
-  std::vector<std::string> mismatch_summaries;
+  std::vector<std::string> mismatch_files;      // reproducers written
+  std::vector<std::string> mismatch_summaries;  // one per written reproducer
+  std::vector<std::string> write_errors;        // mismatches whose reproducer could not be written
   double elapsed = 0;
 };
 
 CampaignReport RunCampaign(const CampaignOptions& o);
+
+// Where a run's reproducers go: results_dir/check-DUT-seed-SEED.
+std::string ResultsFolder(const CampaignOptions& o);
 
 }  // namespace smmuref::conform
