@@ -88,7 +88,7 @@ class Session {
     // A disagreement is not an expectation: it is counted apart from `failed`.
     for (auto& m : lockstep_->TakeMismatches()) {
       ++report_->mismatches;
-      report_->failures.push_back({l.Where(), "MISMATCH: " + m});
+      report_->failures.push_back({l.Where(), "MISMATCH: " + m, true});
     }
   }
 
@@ -273,27 +273,45 @@ class Session {
     const Pending p = std::move(*pending_);
     pending_.reset();
     const std::string want = l.text.substr(std::string("expect").size() + 1);
-    // Adopt the first allowed outcome that some alternative accepts, then check what the event
-    // queue shows.
+    // Adopt the first allowed outcome that some alternative accepts, its event record's fields
+    // included, then check what the event queue shows.
     for (const auto& o : p.outcomes) {
       for (const auto& alt : *alts) {
         if (!alt.MatchesOutcome(o)) continue;
+        std::string why;
+        const bool fault = alt.kind == Expectation::Kind::kFault;
+        if (fault && o.event && !alt.MatchesRecord(*o.event, &why, profile_.oas)) continue;
         const uint64_t prod_before = device_->RegRead(Reg::EVENTQ_PROD);
         device_->Commit(o);
-        std::string why;
-        if (CheckQueueAfter(alt, o, prod_before, &why)) Pass();
-        else Fail(l, "txn " + ToString(p.txn) + ": expected " + want + "; " + why);
+        if (CheckQueueAfter(alt, o, prod_before, &why)) {
+          Pass();
+        } else {
+          Fail(l, "txn " + ToString(p.txn) + ": expected " + want + "; " + why);
+          ConsumeEvents(*device_, profile_);
+        }
         return true;
       }
     }
     std::string observed;
     if (p.outcomes.size() == 1) {
       observed = ToString(p.outcomes.front());
+      // Name the field that differs when the event type is the expected one.
+      for (const auto& alt : *alts) {
+        std::string why;
+        const auto& ev = p.outcomes.front().event;
+        if (alt.kind == Expectation::Kind::kFault && ev && ev->type == alt.event &&
+            !alt.MatchesRecord(*ev, &why, profile_.oas)) {
+          observed += " (" + why + ")";
+          break;
+        }
+      }
     } else {
       observed = "one of " + std::to_string(p.outcomes.size()) + " allowed outcomes:";
       for (const auto& o : p.outcomes) observed += "\n      - " + ToString(o);
     }
     device_->Commit(p.outcomes.front());
+    // A record the failed transaction wrote is consumed, so the next expectation reads its own.
+    ConsumeEvents(*device_, profile_);
     Fail(l, "txn " + ToString(p.txn) + ": expected " + want + ", observed " + observed);
     return true;
   }
@@ -313,7 +331,7 @@ class Session {
       *why = "outcome " + ToString(o) + " but the event queue holds no new record";
       return false;
     }
-    return alt.MatchesRecord(*rec, why);
+    return alt.MatchesRecord(*rec, why, profile_.oas);
   }
 
   Result<bool> EventExpect(const VectorLine& l) {
@@ -322,8 +340,11 @@ class Session {
     auto rec = PopEvent(*device_, profile_);
     std::string why;
     if (!rec) Fail(l, "expected " + l.text.substr(13) + ", but the event queue holds no record");
-    else if (!e->MatchesRecord(*rec, &why)) Fail(l, "expected " + l.text.substr(13) + "; " + why);
-    else Pass();
+    else if (!e->MatchesRecord(*rec, &why, profile_.oas)) {
+      Fail(l, "expected " + l.text.substr(13) + "; " + why);
+    } else {
+      Pass();
+    }
     return true;
   }
 

@@ -62,7 +62,6 @@ constexpr Key kKeys[] = {
     {"ds", &Profile::ds, nullptr, 1, "ds=0 (52-bit LPA2 is not modelled)"},
     {"vax", nullptr, &Profile::vax, 2, "vax=0 (52-bit VA is not modelled)"},
     {"coherent_walk", &Profile::coherent_walk, nullptr, 1, nullptr},
-    {"cmd_res0_ill", &Profile::cmd_res0_ill, nullptr, 1, nullptr},
 };
 
 const Key* FindKey(const std::string& name) {
@@ -111,12 +110,16 @@ const std::vector<std::string>& ProfileKeys() {
   static const std::vector<std::string> keys = [] {
     std::vector<std::string> v;
     for (const auto& k : kKeys) v.push_back(k.name);
+    for (const auto& k : ChoiceKeys()) v.push_back(k.key);
     return v;
   }();
   return keys;
 }
 
 Result<bool> SetProfileKey(Profile& p, const std::string& key, const std::string& value) {
+  bool choice = false;  // a choice field (spec/src/choices.cc) takes a named alternative or any
+  auto set_choice = SetChoiceKey(p, key, value, &choice);
+  if (choice) return set_choice;
   const Key* k = FindKey(key);
   if (!k) return Error{"", "unknown profile key '" + key + "'"};
   uint64_t v = 0;

@@ -47,6 +47,33 @@ TEST(Runner, PassingExpectationsAreCounted) {
   EXPECT_EQ(r.failed, 0);
 }
 
+TEST(Runner, FailedFaultExpectationNamesTheFieldAndLeavesNoStaleRecord) {
+  // The first expectation names a wrong StreamID: the failure names the field, and the record
+  // is consumed so that the second expectation reads its own record (R-FAULT-009).
+  FileReport r = RunBody("txn 2 - 0 w\nexpect fault C_BAD_STE sid=9\n"
+                         "txn 3 - 0 w\nexpect fault C_BAD_STE sid=3\nevent.none\n");
+  ASSERT_EQ(r.failed, 1) << (r.failures.empty() ? "" : r.failures[0].message);
+  EXPECT_NE(r.failures[0].message.find("field StreamID (sid)"), std::string::npos)
+      << r.failures[0].message;
+  EXPECT_EQ(r.passed, 2);
+}
+
+TEST(Runner, FaultExpectationOfTheWrongKindConsumesTheRecord) {
+  // expect ok on a faulting transaction fails; its C_BAD_STE record does not stay in the queue.
+  FileReport r = RunBody("txn 2 - 0 w\nexpect ok 0\nevent.none\n");
+  EXPECT_EQ(r.failed, 1);
+  EXPECT_EQ(r.passed, 1);
+}
+
+TEST(Runner, Res0EventFieldsReadAsZero) {
+  // R-FAULT-009: C_BAD_STE has no InputAddr; naming it compares against the RES0 value 0.
+  FileReport r = RunBody("txn 2 - 0x1234 w\nexpect fault C_BAD_STE sid=2 addr=0x1234\n"
+                         "txn 2 - 0x1234 w\nexpect fault C_BAD_STE sid=2 addr=0\n");
+  ASSERT_EQ(r.failed, 1);
+  EXPECT_NE(r.failures[0].message.find("is RES0 in C_BAD_STE records"), std::string::npos)
+      << r.failures[0].message;
+}
+
 TEST(Runner, FailingExpectationSaysExpectedAndObservedWithLine) {
   FileReport r = RunBody("txn 1 - 0x1234 r\nexpect ok 0x9999\n");
   ASSERT_EQ(r.failed, 1);

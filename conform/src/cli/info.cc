@@ -42,6 +42,10 @@ int RunProfiles(const std::string& name) {
   for (const auto& [k, v] : spec::ProfileValues(*p)) {
     std::printf("%-14s %llu\n", k.c_str(), static_cast<unsigned long long>(v));
   }
+  // Choices fixed per implementation (spec/choices.md): an alternative, or any.
+  for (const auto& [k, v] : spec::ProfileChoiceValues(*p)) {
+    std::printf("%-14s %s\n", k.c_str(), v.c_str());
+  }
   return kOk;
 }
 
