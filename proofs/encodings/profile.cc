@@ -43,7 +43,8 @@ ProfileTerms ConstantProfile(const spec::Profile& p) {
   t.gran64k = p.gran64k;
   t.ds = p.ds;
   t.vax = p.vax;
-  t.cmd_res0_ill = p.cmd_res0_ill;
+  // C-CMDQ-001: a concrete encoding needs a pinned choice; `any` is encoded as the engine's 0.
+  t.cmd_res0_ill = static_cast<unsigned>(p.Pick(spec::Choice::kCmdRes0Ill, 0));
   return t;
 }
 
