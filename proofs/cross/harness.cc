@@ -78,7 +78,7 @@ spec::Profile RandomProfile(Rng& rng) {
   static const unsigned kOas[] = {32, 36, 40, 42, 44, 48, 52};
   p.oas = kOas[rng.Below(7)];
   p.gran4k = b(); p.gran16k = b(); p.gran64k = b(); p.ds = b();
-  p.vax = static_cast<unsigned>(rng.Below(4)); p.cmd_res0_ill = b();
+  p.vax = static_cast<unsigned>(rng.Below(4));
   return p;
 }
 
