@@ -1,5 +1,5 @@
 // Prove: one conjecture over Z3 terms, under assumptions that each carry the rule id (or scope
-// statement) they come from, with a verdict that is never a silent pass [DESIGN.md "Proofs and
+// statement) they come from, with a verdict that is never a silent pass [spec/design.md, "Proofs and
 // queries"]:
 //   Proved          the assumptions are satisfiable and no assignment satisfying them falsifies
 //                   the conjecture; `core` names the assumptions the proof needed (unsat core);
