@@ -37,7 +37,7 @@ constexpr std::pair<Errno, const char*> kNames[] = {
 // R-API-007: a value the implementation chose (PASID, IOVA) that the API does not allow gives
 // BADCHOICE and changes nothing; determined results (errors, unmap sizes, iova_to_phys) are exact.
 // R-API-008: operations are specified as linearizable: a concurrent implementation must behave as
-// some sequential order of them [decision: concurrency is outside the sequential model].
+// some sequential order of them.
 std::string ErrnoName(Errno e) {
   for (const auto& [v, n] : kNames) {
     if (v == e) return n;
