@@ -1,6 +1,6 @@
 // Command queue consumer of the engine [IHI0070 §4, §6.3.26-§6.3.27, §7.1]: wrap arithmetic,
 // CERROR_ILL / CERROR_ABT with CONS.ERR and GERROR.CMDQ_ERR, CMD_SYNC MSI, and the CFGI/TLBI
-// scopes of fact sheet §7.4 applied to the caches when the command is consumed (earlier than the
+// scopes [IHI0070 §4.3, §4.4] applied to the caches when the command is consumed (earlier than the
 // CMD_SYNC that guarantees them, which the architecture allows). Rules R-CMDQ-*.
 // Tests: tests/impl/arch/cache_test.cc, corpus/vectors/cmdq/*.vec
 #include <algorithm>
@@ -48,8 +48,8 @@ bool RangeCapable(uint64_t op) {
 
 constexpr uint64_t Bits(unsigned msb, unsigned lsb) { return layout::GenMask(msb, lsb); }
 
-// The bits each command may set on the Non-secure queue under the profile [IHI0070 §4.2-§4.7;
-// fact sheet §7.3]; VMID is RES0 without S2P, VMID/ASID[15:8] without VMID16/ASID16, the range
+// The bits each command may set on the Non-secure queue under the profile [IHI0070 §4.2-§4.7]; VMID
+// is RES0 without S2P, VMID/ASID[15:8] without VMID16/ASID16, the range
 // fields without RIL, IPA[55:52] in v3.1-v3.3.
 void UsedBits(uint64_t op, const spec::Profile& p, uint64_t used[2]) {
   const uint64_t ssec = Bits(10, 10), ssv = Bits(11, 11), ssid = Bits(31, 12), sid = Bits(63, 32);

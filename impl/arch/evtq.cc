@@ -1,5 +1,5 @@
 // Event queue producer of the engine [IHI0070 §7.1-§7.2, §6.3.29-§6.3.31] and the event record
-// layout [IHI0070 §7.3; fact sheet §6.3]. Rules R-EVTQ-*.
+// layout [IHI0070 §7.3]. Rules R-EVTQ-*.
 // Tests: tests/conformance/device_test.cc, corpus/vectors/evtq/*.vec
 #include <algorithm>
 
