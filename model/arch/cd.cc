@@ -192,6 +192,31 @@ bool CdAddressFromL1Cd(uint64_t l1cd, const SteConfig& ste, uint32_t index, uint
   return true;
 }
 
+bool SameTranslationContext(const CdConfig& a, const CdConfig& b) {
+  // R-CACHE-012: the CD fields permitted to be cached in a TLB entry [§5.4.1].
+  for (int h = 0; h < 2; ++h) {
+    const TtbConfig &x = a.ttb[h], &y = b.ttb[h];
+    if (x.enabled != y.enabled) return false;
+    if (x.enabled && (x.tsz != y.tsz || x.granule_shift != y.granule_shift || x.ttb != y.ttb ||
+                      x.tbi != y.tbi || x.had != y.had)) {
+      return false;
+    }
+  }
+  return a.ips_bits == b.ips_bits && a.affd == b.affd && a.wxn == b.wxn && a.pan == b.pan &&
+         a.aa64 == b.aa64 && a.ha == b.ha && a.hd == b.hd && a.mair == b.mair;
+}
+
+CdConfig WithTranslationContext(const CdConfig& current, const CdConfig& earlier) {
+  CdConfig c = earlier;
+  c.valid = current.valid;
+  c.asid = current.asid;
+  c.aset = current.aset;
+  c.a = current.a;
+  c.r = current.r;
+  c.s = current.s;
+  return c;
+}
+
 std::vector<Violation> CdIllegalReasons(const uint64_t cd[8], const spec::Profile& p,
                                         const CdContext& ctx) {
   std::vector<Violation> out;

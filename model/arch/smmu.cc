@@ -55,6 +55,7 @@ spec::Result<std::vector<spec::TxnOutcome>> Smmu::Translate(const spec::Txn& txn
                                  "(R-CACHE-009); invalidate before translating"};
     }
     spec::TxnOutcome o = TranslateTxn(ctx, txn, fetch);
+    if (fetch.dead()) continue;  // a combination that describes no possible walk
     o.provenance = fetch.provenance();
     bool seen = false;
     for (const auto& e : out) seen = seen || e.SameObservation(o);

@@ -115,6 +115,8 @@ Step<bool> FetchCdStructure(const TranslateContext& ctx, const spec::Txn& rec,
   tag.sid = rec.sid;
   tag.cd_index = index;
   tag.l1_shift = ste.s1fmt == 2 ? 10 : 6;
+  tag.world = static_cast<unsigned>(ste.world);
+  tag.vmid = ste.vmid;
   if (!fetch.Read(kind, tag, pa, dwords, out)) {
     // R-TXN-009: an external abort reading an L1CD or CD gives F_CD_FETCH with the PA read.
     Fault f = ConfigFault(EventType::F_CD_FETCH, "R-TXN-009");
@@ -181,6 +183,31 @@ Step<CdConfig> FetchCd(const TranslateContext& ctx, const spec::Txn& rec, const 
   return DecodeCd(cd, *ctx.p, cctx);
 }
 
+// A translation context (the TLB-cacheable fields of a CD) that may still have entries in the
+// TLB, and when it may have formed them.
+struct EarlierContext {
+  CdConfig cd;
+  uint64_t from = 0, to = 0;
+};
+
+std::vector<EarlierContext> EarlierContexts(const spec::Profile& p, const SteConfig& ste,
+                                            const CdConfig& current, Fetcher& fetch) {
+  std::vector<EarlierContext> out;
+  CdContext cctx;
+  cctx.world = ste.world;
+  cctx.s1stalld = ste.s1stalld;
+  cctx.s2 = ste.s2;
+  for (const HeldValue& v : fetch.EarlierCds(static_cast<unsigned>(ste.world), ste.vmid)) {
+    // Only a valid CD ever forms entries, and only one of the same address space (ASID; the
+    // NS-EL2 StreamWorld has none) is looked up with the current tags.
+    if (!CdIllegalReasons(v.dwords.data(), p, cctx).empty()) continue;
+    const CdConfig cd = DecodeCd(v.dwords.data(), p, cctx);
+    if (cd.asid != current.asid || SameTranslationContext(cd, current)) continue;
+    out.push_back({cd, v.from, v.to});
+  }
+  return out;
+}
+
 TxnOutcome TranslateWithSte(const TranslateContext& ctx, const spec::Txn& txn,
                             const SteConfig& ste, Fetcher& fetch) {
   spec::Txn rec;
@@ -208,13 +235,28 @@ TxnOutcome TranslateWithSte(const TranslateContext& ctx, const spec::Txn& txn,
   if (auto* f = std::get_if<Fault>(&cd)) {
     return MakeFaultOutcome(rec, *f, f->s2 ? S2FaultConfig(ste) : FaultConfig{true, true});
   }
-  const CdConfig& cdc = std::get<CdConfig>(cd);
+  const CdConfig& current = std::get<CdConfig>(cd);
   FetchTag tag;
   tag.sid = txn.sid;
   tag.cd_index = c.index;
-  tag.asid = cdc.asid;
+  tag.asid = current.asid;
   tag.vmid = ste.vmid;
   tag.el2 = ste.world != StreamWorld::kNsEl1;
+  tag.world = static_cast<unsigned>(ste.world);
+  // R-CACHE-012 / C-CACHE-005: the TLB may still hold entries formed through an earlier
+  // translation context of the same address space (a CD with the same tags whose TLB-cacheable
+  // fields differ, e.g. TTB0 changed with only CFGI_CD), until a TLBI covering them completes.
+  CdConfig cdc = current;
+  const std::vector<EarlierContext> earlier = EarlierContexts(*ctx.p, ste, current, fetch);
+  if (!earlier.empty()) {
+    const unsigned pick = fetch.Choose("C-CACHE-005", static_cast<unsigned>(earlier.size()) + 1);
+    if (pick > 0) {
+      const EarlierContext& e = earlier[pick - 1];
+      cdc = WithTranslationContext(current, e.cd);
+      tag.not_before = e.from;
+      tag.not_after = e.to;
+    }
+  }
   auto ipa = S1Translate(cdc, ste.world, txn.addr, access, ste.s2 ? &ste.s2cfg : nullptr, *ctx.p,
                          fetch, tag);
   if (auto* f = std::get_if<Fault>(&ipa)) {

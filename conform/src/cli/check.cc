@@ -125,7 +125,7 @@ int RunCheck(const CheckOptions& o) {
   const conform::Totals all = RunCorpus(o);
   const conform::CampaignReport rep = RunCampaignPhase(o.camp);
   std::printf("\nnot modelled: stall, ATS/PRI, HTTU, 52-bit addressing, VMSAv8-32, Secure state, "
-              "per-doubleword tearing (spec/rules.md)\n");
+              "earlier stage-2 contexts (spec/rules.md, spec/choices.md)\n");
   if (all.errors) {
     std::printf("check: bad input in %d of %d vector files\n", all.errors, all.files);
     return kUsage;

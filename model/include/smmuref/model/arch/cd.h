@@ -30,6 +30,14 @@ bool CdAddressFromL1Cd(uint64_t l1cd, const SteConfig& ste, uint32_t index, uint
 // other fields at defaults.
 CdConfig DecodeCd(const uint64_t cd[8], const spec::Profile& p, const CdContext& ctx);
 
+// Whether two decoded CDs agree in every field a TLB entry may cache (the translation context:
+// TTBx, TxSZ, TGx, EPDx, TBIx, HADx, IPS, AFFD, WXN, PAN, AA64, HA/HD, MAIR) [IHI0070 §5.4.1].
+bool SameTranslationContext(const CdConfig& a, const CdConfig& b);
+// `current` with the translation context of `earlier`: the fields a TLB entry carries come from
+// the context that formed it, the rest (validity, tags, fault configuration A/R/S) from the CD
+// in use now.
+CdConfig WithTranslationContext(const CdConfig& current, const CdConfig& earlier);
+
 // Every rule that makes the CD ILLEGAL (including V=0) under `p` and `ctx`; empty when legal.
 std::vector<Violation> CdIllegalReasons(const uint64_t cd[8], const spec::Profile& p,
                                         const CdContext& ctx);
