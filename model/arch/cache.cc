@@ -49,44 +49,65 @@ bool CoversConfig(const Invalidation& inv, FetchKind kind, const FetchTag& tag) 
   }
 }
 
+// The address a stage-1 TLB entry is held for: the top byte of a VA is not part of it (with TBI
+// the tag is ignored; without TBI a VA whose top bits differ from VA[55] faults and is never
+// cached), so it reads as the sign extension of VA[55]. Stage-2 entries hold the IPA.
+uint64_t EntryAddress(const FetchTag& tag, bool stage1) {
+  if (!stage1) return tag.va;
+  const uint64_t low = tag.va & ((uint64_t{1} << 56) - 1);
+  return ((tag.va >> 55) & 1) ? low | 0xff00000000000000ull : low;
+}
+
 // Whether a VA/IPA invalidation reaches the cached entry for tag.va at tag.level.
-bool AddressCovers(const Invalidation& inv, const FetchTag& tag, bool leaf_entry) {
+bool AddressCovers(const Invalidation& inv, const FetchTag& tag, bool leaf_entry, bool stage1) {
   // R-TLBI-004: Leaf=1 need only remove last-level (block/page) entries; walk-cache entries for
   // table descriptors survive it.
   if (inv.leaf && !leaf_entry) return false;
   const unsigned g = tag.granule_shift;
   const unsigned shift = g + static_cast<unsigned>(3 - tag.level) * (g - 3);
   const uint64_t mask = shift >= 64 ? ~uint64_t{0} : (uint64_t{1} << shift) - 1;
-  const uint64_t base = tag.va & ~mask;
+  const uint64_t base = EntryAddress(tag, stage1) & ~mask;
   if (inv.length == 0) {
     // R-TLBI-005: a non-range invalidation removes the entries that translate Addr, whatever
     // their size.
     return (inv.addr & ~mask) == base;
   }
   // R-TLBI-006: a range invalidation (TG != 0) removes entries of granule TG that intersect
-  // [Addr, Addr + (NUM+1) x 2^SCALE x granule); with TTL != 0 only leaf entries of level TTL.
+  // [Addr, Addr + (NUM+1) x 2^SCALE x granule). C-CACHE-014: with TTL != 0 only the leaf entries
+  // of level TTL and the table entries of the levels above it are required.
   if (inv.tg_shift != g) return false;
   if (inv.ttl != 0 && leaf_entry && static_cast<int>(inv.ttl) != tag.level) return false;
+  if (inv.ttl != 0 && !leaf_entry && tag.level >= static_cast<int>(inv.ttl)) return false;
+  // C-CACHE-013: a range from the TTB0 half is not required to reach into the TTB1 half.
+  if (stage1 && ((inv.addr >> 55) & 1) != ((base >> 55) & 1)) return false;
   const uint64_t last = inv.addr + inv.length - 1 < inv.addr ? ~uint64_t{0}
                                                               : inv.addr + inv.length - 1;
   return inv.addr <= base + mask && base <= last;
 }
 
 bool VmidMatches(const Invalidation& inv, const FetchTag& tag, const spec::Profile& p) {
-  // R-TLBI-007: with S2P=0 the VMID operand is RES0 and matches every entry.
-  return inv.vmid_any || !p.s2p || inv.vmid == tag.vmid;
+  // R-TLBI-007: with S2P=0 the VMID operand is RES0; a zero operand matches every entry (all
+  // have VMID 0), a non-zero one guarantees nothing (DecodeInvalidation, C-CACHE-009).
+  return !p.s2p || inv.vmid == tag.vmid;
 }
 
 // Stage-1 TLB and walk-cache entries [IHI0070 §4.4].
 bool CoversStage1(const Invalidation& inv, const FetchTag& tag, bool leaf, bool global,
                   const spec::Profile& p) {
   if (tag.el2) {
-    // R-TLBI-008: EL2 and EL2-E2H StreamWorld entries are reached only by TLBI_EL2_*.
+    // R-TLBI-008: EL2 and EL2-E2H StreamWorld entries are reached only by TLBI_EL2_*. C-CACHE-016:
+    // EL2_VA and EL2_VAA act on the StreamWorld CR2.E2H selected when they were consumed (the
+    // other EL2 world's entries are not required), EL2_ASID on NS-EL2-E2H entries only, and
+    // NS-EL2 entries have no ASID.
+    const bool e2h_world = tag.world == static_cast<unsigned>(StreamWorld::kNsEl2E2H);
+    const bool in_scope = inv.e2h == e2h_world;
     switch (inv.kind) {
       case Kind::kTlbiEl2All: return true;
-      case Kind::kTlbiEl2Asid: return !global && inv.asid == tag.asid;
-      case Kind::kTlbiEl2Va: return (global || inv.asid == tag.asid) && AddressCovers(inv, tag, leaf);
-      case Kind::kTlbiEl2Vaa: return AddressCovers(inv, tag, leaf);
+      case Kind::kTlbiEl2Asid: return e2h_world && !global && inv.asid == tag.asid;
+      case Kind::kTlbiEl2Va:
+        return in_scope && (!e2h_world || global || inv.asid == tag.asid) &&
+               AddressCovers(inv, tag, leaf, true);
+      case Kind::kTlbiEl2Vaa: return in_scope && AddressCovers(inv, tag, leaf, true);
       default: return false;
     }
   }
@@ -99,8 +120,8 @@ bool CoversStage1(const Invalidation& inv, const FetchTag& tag, bool leaf, bool 
     // R-TLBI-003: NH_VA removes the VA's entries of ASID and its global entries of any ASID;
     // NH_VAA those of every ASID.
     case Kind::kTlbiNhVa:
-      return vmid && (global || inv.asid == tag.asid) && AddressCovers(inv, tag, leaf);
-    case Kind::kTlbiNhVaa: return vmid && AddressCovers(inv, tag, leaf);
+      return vmid && (global || inv.asid == tag.asid) && AddressCovers(inv, tag, leaf, true);
+    case Kind::kTlbiNhVaa: return vmid && AddressCovers(inv, tag, leaf, true);
     // R-TLBI-009: S12_VMALL removes every entry of the VMID at both stages; NSNH_ALL every
     // Non-secure non-EL2 entry.
     case Kind::kTlbiS12Vmall: return vmid;
@@ -114,7 +135,7 @@ bool CoversStage2(const Invalidation& inv, const FetchTag& tag, bool leaf,
   const bool vmid = VmidMatches(inv, tag, p);
   switch (inv.kind) {
     // R-TLBI-010: S2_IPA removes the stage-2 entries of the VMID that translate the IPA.
-    case Kind::kTlbiS2Ipa: return vmid && AddressCovers(inv, tag, leaf);
+    case Kind::kTlbiS2Ipa: return vmid && AddressCovers(inv, tag, leaf, false);
     case Kind::kTlbiS12Vmall: return vmid;
     case Kind::kTlbiNsnhAll: return true;
     default: return false;
@@ -134,6 +155,10 @@ bool CoversCombined(const Invalidation& inv, const FetchTag& tag, const spec::Pr
 
 bool Covers(const Invalidation& inv, FetchKind kind, const FetchTag& tag, bool leaf_entry,
             bool global_entry, const spec::Profile& p) {
+  // C-CACHE-008..012, C-CACHE-016: an invalidation whose operands the architecture lets an
+  // implementation ignore or interpret in an UNPREDICTABLE way guarantees nothing.
+  // C-CACHE-007: only the required scope counts; over-invalidation is a device's freedom.
+  if (inv.none) return false;
   if (IsConfigKind(kind)) return CoversConfig(inv, kind, tag);
   if (kind == FetchKind::kS1Desc) return CoversStage1(inv, tag, leaf_entry, global_entry, p);
   if (kind == FetchKind::kS2Desc) return CoversStage2(inv, tag, leaf_entry, p);
@@ -163,6 +188,16 @@ bool CacheState::EnabledDuring(uint64_t from, uint64_t to) const {
   return false;
 }
 
+uint64_t CacheState::PublishedAt(uint32_t from, uint32_t pos, unsigned qs,
+                                 uint64_t fallback) const {
+  const uint32_t mask = (2u << qs) - 1;
+  const uint32_t want = (pos - from) & mask;  // how far past `from` the command is
+  for (const auto& [time, prod] : published_) {
+    if (((prod - from) & mask) > want) return time;
+  }
+  return fallback;
+}
+
 uint64_t CacheState::FirstEnabledIn(uint64_t from, uint64_t to) const {
   for (const auto& [start, end] : enabled_) {
     if (start < to && from < end) return std::max(start, from);
@@ -172,11 +207,12 @@ uint64_t CacheState::FirstEnabledIn(uint64_t from, uint64_t to) const {
 
 uint64_t CacheState::CoveredSince(FetchKind kind, const FetchTag& tag, bool leaf_entry,
                                   bool global_entry, const spec::Profile& p) const {
-  // R-SYNC-003: a completed invalidation removes what was cached before it took effect, which
-  // may be as early as its consumption; a value fetched after that survives it.
+  // R-SYNC-003 / C-CACHE-006: a completed invalidation removes what was cached before it took
+  // effect, which may be as early as its consumption; a value fetched after that survives it.
   uint64_t since = 0;
   if (kind == FetchKind::kS2Desc && tag.nested) {
-    // R-TLBI-011: S2_IPA need not remove combined stage-1+2 entries of a nested translation.
+    // R-TLBI-011 / C-CACHE-015: S2_IPA need not remove combined stage-1+2 entries of a nested
+    // translation.
     // A value survives in a stage-2 entry if held since the last stage-2 invalidation (s2), and
     // in a combined entry formed after the last stage-1 invalidation (s1) from a stage-2 entry
     // alive then, i.e. if held since the last stage-2 invalidation that completed before s1 was

@@ -271,7 +271,7 @@ TEST(CacheCovers, El2EntriesOnlyByEl2Invalidations) {
 }
 
 TEST(CacheCovers, NestedStageTwoNeedsAStageOneInvalidationAfterS2Ipa) {
-  // R-TLBI-010, R-TLBI-011
+  // R-TLBI-010, R-TLBI-011, C-CACHE-015
   const auto p = Load("full");
   CacheState c;
   FetchTag t;

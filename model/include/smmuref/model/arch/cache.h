@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "smmuref/model/arch/config.h"
 #include "smmuref/model/arch/memory.h"
 #include "smmuref/spec/error.h"
 #include "smmuref/spec/profile.h"
@@ -38,7 +39,11 @@ struct Invalidation {
   uint32_t ssid = 0;
   bool leaf = false;
   unsigned range = 0;         // CFGI_STE_RANGE: 2^(range+1) StreamIDs
-  bool vmid_any = false;      // VMID operand is RES0 (S2P=0): every VMID
+  // The operands let an implementation skip or misdirect it (an UNPREDICTABLE range, RES0
+  // ASID/VMID bits set, a non-canonical VA, an IPA beyond the IAS, EL2 forms with CR2.E2H
+  // UNKNOWN): it is not guaranteed to remove anything (C-CACHE-008..012, C-CACHE-016).
+  bool none = false;
+  bool e2h = false;           // TLBI_EL2_*: CR2.E2H when it was consumed
   uint16_t vmid = 0;
   uint16_t asid = 0;
   uint64_t addr = 0;          // VA or IPA
@@ -72,6 +77,14 @@ class CacheState {
   uint64_t FirstCoverAfter(FetchKind kind, const FetchTag& tag, uint64_t t,
                            const spec::Profile& p) const;
 
+  // C-CMDQ-002: commands may be consumed as soon as a CMDQ_PROD write publishes them (`process`
+  // is only the latest point). Each PROD write is noted; the consumer asks when the command at
+  // queue position `pos` (index and wrap, log2 size `qs`) was first published after `from`, the
+  // CONS value when its run of consumption started.
+  void NotePublished(uint64_t time, uint32_t prod) { published_.push_back({time, prod}); }
+  uint64_t PublishedAt(uint32_t from, uint32_t pos, unsigned qs, uint64_t fallback) const;
+  void ForgetPublished() { published_.clear(); }
+
   // The ledger of translation contexts (R-CACHE-012): where the CDs that translations read live,
   // with the tags (StreamWorld, VMID) of the stream that read them. Recorded as translations are
   // enumerated (it does not change what is allowed now, only what earlier contexts exist).
@@ -90,6 +103,7 @@ class CacheState {
   std::vector<Invalidation> completed_;
   std::vector<std::pair<uint64_t, uint64_t>> enabled_;  // [start, end); end = ~0 while enabled
   mutable std::vector<CdSource> cd_sources_;
+  std::vector<std::pair<uint64_t, uint32_t>> published_;  // (time, CMDQ_PROD) since consumed
 };
 
 inline bool IsConfigKind(FetchKind k) {
