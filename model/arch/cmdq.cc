@@ -279,7 +279,8 @@ void ExecuteSync(const uint64_t cmd[2], Registers& regs, Memory& mem, CacheState
   if (spec::Get(cmd, cf::CS) == 1 && p.msi) {
     // R-CMDQ-007: CMD_SYNC with CS=SIG_IRQ on an SMMU with MSI writes the 32-bit MSIData to
     // MSIAddr when MSIAddr is non-zero.
-    const uint64_t addr = spec::Get(cmd, cf::MSIAddr) << 2;
+    // R-CMDQ-012: the MSI address is truncated to the OAS too.
+    const uint64_t addr = (spec::Get(cmd, cf::MSIAddr) << 2) & ((uint64_t{1} << p.oas) - 1);
     if (addr != 0 && mem.Aborts(addr)) {
       // R-CMDQ-011: an aborted CMD_SYNC MSI write activates GERROR.MSI_CMDQ_ABT_ERR [§7.5].
       regs.ToggleGerror(static_cast<unsigned>(rf::GERROR_MSI_CMDQ_ABT_ERR.lsb));
@@ -328,8 +329,10 @@ void ProcessCommandQueue(Registers& regs, Memory& mem, CacheState& cache, const 
     const unsigned qs = std::min<unsigned>(
         static_cast<unsigned>(spec::Get(&base_reg, rf::CMDQ_BASE_LOG2SIZE)), p.cmdqs);
     const QueuePointer q{qs};
+    // R-CMDQ-012: a queue address at or above the OAS is truncated to it [§3.4.3 (6)].
     const uint64_t base = (spec::Get(&base_reg, rf::CMDQ_BASE_ADDR) << 5) &
-                          ~((uint64_t{1} << std::max(5u, qs + 4)) - 1);
+                          ~((uint64_t{1} << std::max(5u, qs + 4)) - 1) &
+                          ((uint64_t{1} << p.oas) - 1);
     const auto prod = static_cast<uint32_t>(regs.Read(Reg::CMDQ_PROD));
     uint64_t cons = regs.Read(Reg::CMDQ_CONS);
     if (q.Empty(prod, static_cast<uint32_t>(cons))) {

@@ -5,6 +5,9 @@
 // Tests: tests/model/arch/translate_test.cc, corpus/vectors/**/*.vec
 #include "smmuref/model/arch/translate.h"
 
+#include <algorithm>
+#include <string>
+
 #include "smmuref/model/arch/cd.h"
 #include "smmuref/model/arch/ste.h"
 #include "smmuref/model/arch/walk.h"
@@ -166,8 +169,13 @@ Step<CdConfig> FetchCd(const TranslateContext& ctx, const spec::Txn& rec, const 
                               fetch);
     if (auto* f = std::get_if<Fault>(&r)) return *f;
     // R-TXN-013: an L1CD with V=0 reached by a transaction is C_BAD_SUBSTREAMID.
-    if (!CdAddressFromL1Cd(l1cd, ste, index, &cd_addr)) {
-      return ConfigFault(EventType::C_BAD_SUBSTREAMID, "R-TXN-013");
+    bool out_of_range = false;
+    if (!CdAddressFromL1Cd(l1cd, ste, index, &cd_addr, &out_of_range)) {
+      // C-CD-002: an L2Ptr beyond the IAS with stage 2 enabled is C_BAD_SUBSTREAMID, or the
+      // untruncated IPA goes to stage 2 and faults there [§3.4.3 (4)].
+      if (!(out_of_range && ste.s2 && fetch.Choose("C-CD-002", 2) == 1)) {
+        return ConfigFault(EventType::C_BAD_SUBSTREAMID, out_of_range ? "R-CD-023" : "R-TXN-013");
+      }
     }
   }
   uint64_t cd[8] = {};
@@ -309,7 +317,12 @@ TxnOutcome TranslateTxn(const TranslateContext& ctx, const spec::Txn& txn, Fetch
     f.silent = true;
     return Terminate(txn, f);
   }
-  const auto violations = SteIllegalReasons(raw, *ctx.p);
+  auto violations = SteIllegalReasons(raw, *ctx.p);
+  // C-STE-002: with stage 2 enabled, an S1ContextPtr beyond the IAS makes the STE ILLEGAL, or
+  // the untruncated IPA goes to stage 2 and faults there [§3.4.3 (2)].
+  const auto ptr = std::find_if(violations.begin(), violations.end(),
+                                [](const Violation& v) { return std::string(v.rule) == "R-STE-011"; });
+  if (ptr != violations.end() && ste.s2 && fetch.Choose("C-STE-002", 2) == 1) violations.erase(ptr);
   if (!violations.empty()) {
     return Terminate(txn, ConfigFault(EventType::C_BAD_STE, violations.front().rule));
   }

@@ -24,7 +24,10 @@ CdPath LocateCd(const SteConfig& ste, uint32_t index);
 
 // Level-2 CD address from an L1CD; false if the L1CD is invalid (V=0, R-CD-022) or its L2Ptr is
 // out of range (R-CD-023), which the caller reports as C_BAD_SUBSTREAMID.
-bool CdAddressFromL1Cd(uint64_t l1cd, const SteConfig& ste, uint32_t index, uint64_t* cd_addr);
+// With `out_of_range`, a valid L1CD whose L2Ptr is beyond the range sets it and still gives the
+// calculated (untruncated) CD address in *cd_addr.
+bool CdAddressFromL1Cd(uint64_t l1cd, const SteConfig& ste, uint32_t index, uint64_t* cd_addr,
+                       bool* out_of_range = nullptr);
 
 // Decodes a CD for the STE context `ctx`. Disabled or absent halves have enabled=false and their
 // other fields at defaults.
