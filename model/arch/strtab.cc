@@ -2,6 +2,8 @@
 // Tests: tests/model/arch/strtab_test.cc, corpus/vectors/strtab/*.vec
 #include "smmuref/model/arch/strtab.h"
 
+#include "smmuref/model/arch/reserved.h"
+
 #include <algorithm>
 
 #include "smmuref/spec/tables.h"
@@ -87,6 +89,11 @@ Step<FetchedSte> LocateSte(const StrtabRegs& in, uint32_t sid, const spec::Profi
       // R-STRTAB-007: an external abort reading the L1STD or the STE gives F_STE_FETCH with the
       // PA of the failed read.
       return SteFetchAbort(l1_pa, "R-STRTAB-007");
+    }
+    // R-STRTAB-012 / C-STRTAB-002: an L1STD with a non-zero reserved field is invalid (its
+    // StreamIDs are C_BAD_STREAMID), or the field is ignored.
+    if ((l1std & L1StdReservedMask()) != 0 && TreatAsInvalid(p, fetch, "C-STRTAB-002")) {
+      return BadStreamId(regs.record_invalid_sid, "R-STRTAB-012");
     }
     const unsigned span = static_cast<unsigned>(spec::Get(&l1std, spec::l1std::Span));
     // R-STRTAB-008: Span 0, Span 12..31 (reserved) and Span > SPLIT+1 make every StreamID under

@@ -9,8 +9,10 @@
 #include <string>
 
 #include "smmuref/model/arch/cd.h"
+#include "smmuref/model/arch/reserved.h"
 #include "smmuref/model/arch/ste.h"
 #include "smmuref/model/arch/walk.h"
+#include "smmuref/spec/tables.h"
 
 namespace smmuref::model::arch {
 
@@ -168,6 +170,13 @@ Step<CdConfig> FetchCd(const TranslateContext& ctx, const spec::Txn& rec, const 
     auto r = FetchCdStructure(ctx, rec, ste, FetchKind::kL1Cd, index, path.l1cd_addr, 1, &l1cd,
                               fetch);
     if (auto* f = std::get_if<Fault>(&r)) return *f;
+    // R-CD-028 / C-CD-003: a valid L1CD with a non-zero reserved field (L2Ptr[15:12] with 64KB
+    // leaf tables included) is invalid, or the field is ignored.
+    const uint64_t l1_reserved = L1CdReservedMask(ste.s1fmt == 2);
+    if (spec::Get(&l1cd, spec::l1cd::V) && (l1cd & l1_reserved) != 0 &&
+        TreatAsInvalid(*ctx.p, fetch, "C-CD-003")) {
+      return ConfigFault(EventType::C_BAD_SUBSTREAMID, "R-CD-028");
+    }
     // R-TXN-013: an L1CD with V=0 reached by a transaction is C_BAD_SUBSTREAMID.
     bool out_of_range = false;
     if (!CdAddressFromL1Cd(l1cd, ste, index, &cd_addr, &out_of_range)) {
@@ -185,6 +194,13 @@ Step<CdConfig> FetchCd(const TranslateContext& ctx, const spec::Txn& rec, const 
   cctx.world = ste.world;
   cctx.s1stalld = ste.s1stalld;
   cctx.s2 = ste.s2;
+  uint64_t reserved[8];
+  CdReservedMask(*ctx.p, ste.world, reserved);
+  // R-CD-027 / C-CD-001: likewise for a valid CD (C_BAD_CD).
+  if (spec::Get(cd, spec::cd::V) && HasReservedBits(cd, reserved, 8) &&
+      TreatAsInvalid(*ctx.p, fetch, "C-CD-001")) {
+    return ConfigFault(EventType::C_BAD_CD, "R-CD-027");
+  }
   const auto violations = CdIllegalReasons(cd, *ctx.p, cctx);
   // R-TXN-014: a CD that is invalid or ILLEGAL gives C_BAD_CD.
   if (!violations.empty()) return ConfigFault(EventType::C_BAD_CD, violations.front().rule);
@@ -304,6 +320,14 @@ TxnOutcome TranslateTxn(const TranslateContext& ctx, const spec::Txn& txn, Fetch
   auto located = LocateSte(ctx.strtab, txn.sid, *ctx.p, fetch);
   if (auto* f = std::get_if<Fault>(&located)) return Terminate(txn, *f);
   const uint64_t* raw = std::get<FetchedSte>(located).ste;
+  uint64_t reserved[8];
+  SteReservedMask(*ctx.p, reserved);
+  // R-STE-028 / C-STE-001: a valid STE with a non-zero reserved field is invalid (C_BAD_STE) in
+  // an implementation that detects them, and has the field ignored in one that does not.
+  if (spec::Get(raw, spec::ste::V) && HasReservedBits(raw, reserved, 8) &&
+      TreatAsInvalid(*ctx.p, fetch, "C-STE-001")) {
+    return Terminate(txn, ConfigFault(EventType::C_BAD_STE, "R-STE-028"));
+  }
   SteConfig ste = DecodeSte(raw, *ctx.p, ctx.e2h);
   if (ctx.e2h_unknown && ste.world != StreamWorld::kNsEl1 && fetch.Choose("C-REG-001", 2) == 1) {
     // C-REG-001: CR2.E2H resets to UNKNOWN; an STE with STRW=0b10 is NS-EL2 or NS-EL2-E2H.
