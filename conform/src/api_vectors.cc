@@ -25,7 +25,8 @@ Result<uint32_t> ApiExecutor::Num32(const VectorLine& l, const std::string& tok,
   auto v = Num(l, tok);
   if (!v) return v.error();
   if (*v > 0xffffffffull) {
-    return Error{l.Where(), what + " " + tok + " exceeds 32 bits (at most 0xffffffff)"};
+    const std::string named = !what.empty() && what.back() == '=' ? what + tok : what + " " + tok;
+    return Error{l.Where(), named + " exceeds 32 bits (at most 0xffffffff)"};
   }
   return static_cast<uint32_t>(*v);
 }

@@ -13,6 +13,36 @@ const char kFooter[] =
     "exit status: 0 all passed, 1 a check failed, 2 bad input or usage\n"
     "Every command takes --help. Paths are relative to the current directory.\n";
 
+// The first arguments name a command and its subcommands (`vectors run`); a word that names none
+// is reported as an unknown command, an option before any command as an unknown option (CLI11
+// would only say that a subcommand is required).
+std::string UnknownCommand(const CLI::App& app, int argc, char** argv) {
+  const CLI::App* at = &app;
+  std::string path;
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    const auto subs = at->get_subcommands({});
+    if (subs.empty()) return "";
+    std::string known;
+    const CLI::App* next = nullptr;
+    for (const CLI::App* s : subs) {
+      if (s->get_name() == word) next = s;
+      known += (known.empty() ? "" : ", ") + (path.empty() ? "" : path + " ") + s->get_name();
+    }
+    if (next) {
+      at = next;
+      path += (path.empty() ? "" : " ") + word;
+      continue;
+    }
+    if (word == "--help" || word == "-h" || word == "--version") return "";
+    if (word[0] == '-') {
+      return at == &app ? "unknown option '" + word + "'; expected a command (" + known + ")" : "";
+    }
+    return "unknown command '" + (path.empty() ? "" : path + " ") + word + "' (commands: " + known + ")";
+  }
+  return "";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -27,21 +57,14 @@ int main(int argc, char** argv) {
   cli::AddVectorsCommand(app, &status);
   cli::AddExplainCommand(app, &status);
   cli::AddProfilesCommand(app, &status);
+  cli::AddNotModelledCommand(app, &status);
   if (argc <= 1) {
     std::cerr << app.help();
     return cli::kUsage;
   }
-  if (argv[1][0] != '-') {
-    std::string known;
-    bool found = false;
-    for (const CLI::App* sub : app.get_subcommands({})) {
-      found |= sub->get_name() == argv[1];
-      known += (known.empty() ? "" : ", ") + sub->get_name();
-    }
-    if (!found) {
-      std::cerr << "smmuref: unknown command '" << argv[1] << "' (commands: " << known << ")\n";
-      return cli::kUsage;
-    }
+  if (std::string problem = UnknownCommand(app, argc, argv); !problem.empty()) {
+    std::cerr << "smmuref: " << problem << "\n";
+    return cli::kUsage;
   }
   try {
     app.parse(argc, argv);

@@ -88,7 +88,7 @@ class Session {
     // A disagreement is not an expectation: it is counted apart from `failed`.
     for (auto& m : lockstep_->TakeMismatches()) {
       ++report_->mismatches;
-      report_->failures.push_back({l.Where(), "MISMATCH: " + m});
+      report_->failures.push_back({l.Where(), "MISMATCH: " + m, true});
     }
   }
 

@@ -1,5 +1,5 @@
 // Event queue [IHI0070 §7.1-§7.2, §6.3.29-§6.3.31]. Rules R-EVTQ-*.
-// Tests: tests/model/arch/evtq_test.cc, corpus/vectors/evtq/*.vec
+// Tests: tests/model/arch/smmu_test.cc, corpus/vectors/evtq/*.vec
 #include "smmuref/model/arch/evtq.h"
 
 #include <algorithm>

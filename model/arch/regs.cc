@@ -1,5 +1,5 @@
 // Registers [IHI0070 §6.2-§6.3]. Rules R-REG-*.
-// Tests: tests/model/arch/regs_test.cc, corpus/vectors/regs/*.vec
+// Tests: tests/model/arch/smmu_test.cc, corpus/vectors/regs/*.vec
 #include "smmuref/model/arch/regs.h"
 
 #include "smmuref/spec/tables.h"

@@ -1,5 +1,5 @@
 // Stream table lookup [IHI0070 §3.3.2, §5.1, §6.3.24-§6.3.25]. Rules R-STRTAB-*.
-// Tests: tests/model/arch/strtab_test.cc, corpus/vectors/strtab/*.vec
+// Tests: tests/model/arch/smmu_test.cc, corpus/vectors/strtab/*.vec
 #include "smmuref/model/arch/strtab.h"
 
 #include "smmuref/model/arch/reserved.h"

@@ -2,7 +2,7 @@
 // The order of the steps below is the configuration-phase fault priority: C_BAD_STREAMID,
 // F_STE_FETCH, C_BAD_STE, C_BAD_SUBSTREAMID, F_STREAM_DISABLED, stage-2 faults on CD fetch,
 // F_CD_FETCH, C_BAD_CD, then the walks (R-TXN-001).
-// Tests: tests/model/arch/translate_test.cc, corpus/vectors/**/*.vec
+// Tests: tests/model/arch/smmu_test.cc, corpus/vectors/**/*.vec
 #include "smmuref/model/arch/translate.h"
 
 #include <algorithm>

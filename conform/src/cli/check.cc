@@ -21,6 +21,7 @@ namespace fs = std::filesystem;
 struct CheckOptions {
   std::string corpus = std::string(SMMUREF_SOURCE_DIR) + "/corpus/vectors";
   conform::CampaignOptions camp;
+  ReportFiles reports;
 };
 
 std::vector<std::string> CorpusFiles(const std::string& corpus) {
@@ -35,7 +36,7 @@ std::vector<std::string> CorpusFiles(const std::string& corpus) {
 }
 
 // Phase 1: every shipped vector on the device (in lockstep with the model unless it is the model).
-conform::Totals RunCorpus(const CheckOptions& o) {
+conform::Totals RunCorpus(const CheckOptions& o, conform::RunSummary* run) {
   const std::string& dut = o.camp.dut;
   const auto files = CorpusFiles(o.corpus);
   std::printf("smmuref check: %zu vector files from %s on '%s'%s\n", files.size(),
@@ -47,8 +48,11 @@ conform::Totals RunCorpus(const CheckOptions& o) {
   for (const auto& f : files) {
     conform::FileReport r = conform::RunVectorPath(f, opts);
     if (r.error || r.Failed()) std::fputs(conform::TextFileReport(r, false).c_str(), stdout);
-    areas[fs::path(f).parent_path().filename()].Add(r);
+    const std::string area = fs::path(f).parent_path().filename();
+    areas[area].Add(r);
     all.Add(r);
+    run->areas.push_back(area);
+    run->files.push_back(std::move(r));
   }
   // Expectations passed and failed; disagreements with the model and files with bad input apart.
   std::printf("\n%-12s %6s %8s %7s %10s %10s\n", "area", "files", "passed", "failed",
@@ -122,21 +126,34 @@ int RunCheck(const CheckOptions& o) {
     std::fprintf(stderr, "smmuref check: --results: %s\n", problem.c_str());
     return kUsage;
   }
-  const conform::Totals all = RunCorpus(o);
-  const conform::CampaignReport rep = RunCampaignPhase(o.camp);
-  std::printf("\nnot modelled: stall, ATS/PRI, HTTU, 52-bit addressing, VMSAv8-32, Secure state, "
-              "earlier stage-2 contexts (spec/rules.md, spec/choices.md)\n");
+  if (const std::string problem = OpenReportFiles(o.reports); !problem.empty()) {
+    std::fprintf(stderr, "smmuref check: %s\n", problem.c_str());
+    return kUsage;
+  }
+  conform::RunSummary run;
+  run.command = "check";
+  run.dut = o.camp.dut;
+  run.campaign_options = o.camp;
+  run.not_modelled = NotModelledAreas();
+  const conform::Totals all = RunCorpus(o, &run);
+  run.campaign_run = o.camp.dut != "model";
+  run.campaign = RunCampaignPhase(o.camp);
+  const conform::CampaignReport& rep = run.campaign;
+  std::string areas;
+  for (const auto& a : run.not_modelled) areas += (areas.empty() ? "" : ", ") + a;
+  std::printf("\nnot modelled: %s (smmuref not-modelled)\n", areas.c_str());
+  const bool failed = all.failed > 0 || all.mismatches > 0 || rep.mismatches > 0;
   if (all.errors) {
     std::printf("check: bad input in %d of %d vector files\n", all.errors, all.files);
-    return kUsage;
-  }
-  const bool failed = all.failed > 0 || all.mismatches > 0 || rep.mismatches > 0;
-  if (!rep.write_errors.empty()) {
+    run.status = kUsage;
+  } else if (!rep.write_errors.empty()) {
     std::printf("check: FAILED, and %zu reproducers could not be written\n", rep.write_errors.size());
-    return kUsage;
+    run.status = kUsage;
+  } else {
+    std::printf("%s\n", failed ? "check: FAILED" : "check: passed");
+    run.status = failed ? kFailed : kOk;
   }
-  std::printf("%s\n", failed ? "check: FAILED" : "check: passed");
-  return failed ? kFailed : kOk;
+  return WriteReportFiles(o.reports, run) ? run.status : kUsage;
 }
 
 }  // namespace
@@ -162,9 +179,12 @@ void AddCheckCommand(CLI::App& app, int* status) {
       ->capture_default_str();
   check->add_option("--corpus", o->corpus, "folder of vector files to run first (all *.vec below it)")
       ->check(CLI::ExistingDirectory)
+      ->default_str("the repository's corpus/vectors");
+  check->add_option("--results", o->camp.results_dir,
+                    "folder for mismatch reproducers (DIR/check-DUT-seed-SEED/)")
+      ->type_name("DIR")
       ->capture_default_str();
-  check->add_option("--results", o->camp.results_dir, "folder for mismatch reproducers")
-      ->capture_default_str();
+  AddReportOptions(check, &o->reports);
   check->footer(
       "1) Runs every vector file under --corpus on the device in lockstep with the reference\n"
       "model: expectations must hold and every outcome must be one the model allows. 2) Runs a\n"

@@ -6,8 +6,11 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
+
+#include "smmuref/conform/report.h"
 
 namespace smmuref::cli {
 
@@ -21,6 +24,22 @@ void AddCheckCommand(CLI::App& app, int* status);
 void AddVectorsCommand(CLI::App& app, int* status);
 void AddExplainCommand(CLI::App& app, int* status);
 void AddProfilesCommand(CLI::App& app, int* status);
+void AddNotModelledCommand(CLI::App& app, int* status);
+
+// spec/not-modelled.md: its table (between the markers), and the table's first column.
+std::string NotModelledTable();
+std::vector<std::string> NotModelledAreas();
+
+// `--json FILE` and `--junit FILE` of `check` and `vectors run` (conform/report.h).
+struct ReportFiles {
+  std::string json, junit;
+};
+void AddReportOptions(CLI::App* command, ReportFiles* files);
+// Creates (truncates) the report files before a run, so that a path that cannot be written is a
+// usage error before anything runs. Returns an empty string or what went wrong, naming the option.
+std::string OpenReportFiles(const ReportFiles& files);
+// Writes the reports of a finished run; false (after a message on stderr) if one failed.
+bool WriteReportFiles(const ReportFiles& files, const conform::RunSummary& run);
 
 // Option values. Each validator rewrites what it accepts into a canonical decimal form, so the
 // value CLI11 stores is exactly the one validated (CLI11 itself would read "010" as octal).

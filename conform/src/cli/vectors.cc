@@ -11,19 +11,29 @@ struct VectorsOptions {
   std::string dut = "model";
   bool quiet = false;
   std::vector<std::string> files;
+  ReportFiles reports;
 };
 
 int RunVectors(const VectorsOptions& o) {
+  if (const std::string problem = OpenReportFiles(o.reports); !problem.empty()) {
+    std::fprintf(stderr, "smmuref vectors run: %s\n", problem.c_str());
+    return kUsage;
+  }
   conform::RunOptions opts;
   opts.dut = o.dut;
   conform::Totals t;
+  conform::RunSummary run;
+  run.command = "vectors run";
+  run.dut = o.dut;
   for (const auto& f : o.files) {
     conform::FileReport r = conform::RunVectorPath(f, opts);
     std::fputs(conform::TextFileReport(r, o.quiet).c_str(), stdout);
     t.Add(r);
+    run.files.push_back(std::move(r));
   }
   std::fputs(conform::TextTotals(t).c_str(), stdout);
-  return t.Status();
+  run.status = t.Status();
+  return WriteReportFiles(o.reports, run) ? run.status : kUsage;
 }
 
 }  // namespace
@@ -37,7 +47,9 @@ void AddVectorsCommand(CLI::App& app, int* status) {
       ->check(DeviceName())
       ->capture_default_str();
   run->add_flag("--quiet", o->quiet, "print only failures, errors and the summary line");
+  AddReportOptions(run, &o->reports);
   run->add_option("FILE", o->files, "vector files (paths relative to the current directory)")
+      ->type_name("FILE")
       ->required();
   run->footer(
       "Runs vector files (format: spec/vector-format.md) against a device and prints, per file,\n"

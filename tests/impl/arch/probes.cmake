@@ -19,3 +19,7 @@ endfunction()
 # impl never reads the field tables: tables.h is not on the engine's include path.
 smmuref_probe(impl_probe_field_tables includes_field_tables.cc smmuref_impl_arch
               "smmuref/spec/tables.h: No such file|'smmuref/spec/tables.h' file not found")
+
+# A kernel that branches on a U value does not compile with the stand-in symbolic type.
+smmuref_probe(impl_probe_branch_on_symbolic branch_on_symbolic.cc smmuref_impl_arch
+              "deleted function")

@@ -12,6 +12,7 @@ namespace smmuref::conform {
 struct Failure {
   std::string where;    // file:line
   std::string message;  // expected vs observed
+  bool mismatch = false;  // a disagreement with the model, not a failed expectation
 };
 
 struct FileReport {

@@ -2,11 +2,12 @@
 // kept in the configuration cache (config_cache.h). The translation path reads only these
 // structs. Decoders and ILLEGAL checklists: impl/arch/ste.cc, impl/arch/cd.cc
 // [IHI0070 §5.1-§5.4].
-// Tests: tests/impl/arch/config_test.cc
+// Tests: proofs/equiv/config.cc, corpus/vectors/ste/*.vec, corpus/vectors/cd/*.vec
 #pragma once
 
 #include <cstdint>
 
+#include "smmuref/impl/arch/config_kernels.h"
 #include "smmuref/impl/arch/mutant.h"
 #include "smmuref/spec/profile.h"
 
@@ -25,6 +26,7 @@ struct S2Params {
   uint8_t start_level = 0;
   uint8_t ps_bits = 48;  // MIN(S2PS, OAS)
   bool affd = false, ptw = false, record = false;
+  bool aa64 = true;  // S2AA64 (a CD over a VMSAv8-32 stage 2 is ILLEGAL, R-CD-007)
 };
 
 struct SteConfig {
@@ -61,6 +63,13 @@ struct CdConfig {
 };
 
 enum class DecodeStatus : uint8_t { kOk, kInvalid, kIllegal };
+
+// The profile as the decode kernels read it (config_kernels.h).
+ProfileWords<uint64_t> ProfileWordsOf(const spec::Profile& p);
+
+// The rule id of a bit of SteWords::illegal / CdWords::illegal (config_kernels.h).
+const char* SteRuleName(unsigned bit);
+const char* CdRuleName(unsigned bit);
 
 // MIN(size encoded by an IPS/S2PS field, OAS) in bits (R-CD-015, R-STE-024).
 unsigned EffectiveOutputBits(unsigned code, const spec::Profile& p);

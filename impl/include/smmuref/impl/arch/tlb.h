@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "smmuref/impl/arch/kernels.h"
 #include "smmuref/impl/arch/mutant.h"
 #include "smmuref/impl/arch/set_assoc.h"
 
@@ -73,10 +74,11 @@ class Iotlb {
       const TlbEntry* set = a_.Set(SetIndex(tag.vmid, page, shift));
       for (size_t w = 0; w < a_.ways(); ++w) {
         const TlbEntry& e = set[w];
-        if (e.valid && e.page == page && e.shift == shift && e.regime == tag.regime &&
-            e.vmid == tag.vmid && (e.global || e.asid == tag.asid || any_asid) &&
-            e.sig1 == tag.sig1 &&
-            e.sig2 == tag.sig2) {
+        if (e.valid && e.page == page && e.shift == shift &&
+            TlbTagMatches<uint64_t>(static_cast<uint64_t>(e.regime), e.vmid, e.asid,
+                                    e.global || any_asid, static_cast<uint64_t>(tag.regime),
+                                    tag.vmid, tag.asid) &&
+            e.sig1 == tag.sig1 && e.sig2 == tag.sig2) {
           return &e;
         }
       }

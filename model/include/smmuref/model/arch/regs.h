@@ -1,6 +1,6 @@
 // The SMMU register file: ID registers from the profile, control registers with their update and
 // guard rules, queue pointers, GERROR/GERRORN [IHI0070 §6.2-§6.3].
-// Tests: tests/model/arch/regs_test.cc, corpus/vectors/regs/*.vec
+// Tests: tests/model/arch/smmu_test.cc, corpus/vectors/regs/*.vec
 #pragma once
 
 #include <array>
