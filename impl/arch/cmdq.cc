@@ -258,7 +258,7 @@ void Engine::ExecuteCommand(const uint64_t cmd[2]) {
     case kSync:
       if (SyncCs(cmd) == 1 && profile_.msi) {
         // R-CMDQ-007: CMD_SYNC with CS=SIG_IRQ writes MSIData to a non-zero MSIAddr.
-        const uint64_t addr = cmd[1] & kSyncMSIAddr.mask;
+        const uint64_t addr = cmd[1] & kSyncMSIAddr.mask & LowMask<uint64_t>(profile_.oas);
         if (addr == 0) return;
         if (!mem_.Writable(addr, 1)) {
           regs_.RaiseGerror(regbits::kMsiCmdqAbtErr);  // the MSI write was aborted [§7.5]
@@ -282,7 +282,10 @@ void Engine::ProcessCommands() {
     const uint64_t base_reg = regs_.Read(Reg::CMDQ_BASE);
     // R-CMDQ-002: 2^MIN(LOG2SIZE, CMDQS) 16-byte slots from a base aligned to MAX(32, size).
     const uint64_t qs = std::min<uint64_t>(base_reg & regbits::kQueueLog2Mask, profile_.cmdqs);
-    const uint64_t base = base_reg & regbits::kQueueAddrMask & ~LowMask<uint64_t>(std::max<uint64_t>(5, qs + 4));
+    // R-CMDQ-012: truncated to the OAS.
+    const uint64_t base = base_reg & regbits::kQueueAddrMask &
+                          ~LowMask<uint64_t>(std::max<uint64_t>(5, qs + 4)) &
+                          LowMask<uint64_t>(profile_.oas);
     const uint64_t prod = regs_.Read(Reg::CMDQ_PROD) & regbits::kPtrMask;
     uint64_t cons = regs_.Read(Reg::CMDQ_CONS);
     if (QueueEmpty<uint64_t>(prod, cons & regbits::kPtrMask, qs)) return;

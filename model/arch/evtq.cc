@@ -46,8 +46,10 @@ void WriteEvent(Registers& regs, Memory& mem, const spec::Profile& p, const spec
   const unsigned qs = std::min<unsigned>(
       static_cast<unsigned>(spec::Get(&base_reg, rf::EVENTQ_BASE_LOG2SIZE)), p.eventqs);
   const QueuePointer q{qs};
+  // R-EVTQ-007: a queue address at or above the OAS is truncated to it [§3.4.3 (6)].
   const uint64_t base = (spec::Get(&base_reg, rf::EVENTQ_BASE_ADDR) << 5) &
-                        ~((uint64_t{1} << std::max(5u, qs + 5)) - 1);
+                        ~((uint64_t{1} << std::max(5u, qs + 5)) - 1) &
+                        ((uint64_t{1} << p.oas) - 1);
   uint64_t prod = regs.Read(Reg::EVENTQ_PROD);
   const uint64_t cons = regs.Read(Reg::EVENTQ_CONS);
   if (q.Full(static_cast<uint32_t>(prod), static_cast<uint32_t>(cons))) {

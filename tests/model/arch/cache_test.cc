@@ -1,5 +1,5 @@
-// Caching as allowed sets: invalidation scopes, CMD_SYNC completion, SMMUEN periods, the
-// non-coherent walker, and the enumeration bound (rules R-CACHE-*, R-CFGI-*, R-TLBI-*, R-SYNC-*).
+// Caching as allowed sets (C-CACHE-001, C-CACHE-002): invalidation scopes, CMD_SYNC completion,
+// SMMUEN periods, the non-coherent walker, and the enumeration bound (rules R-CACHE-*, R-CFGI-*, R-TLBI-*, R-SYNC-*).
 #include "smmuref/model/arch/cache.h"
 
 #include <gtest/gtest.h>
@@ -271,7 +271,7 @@ TEST(CacheCovers, El2EntriesOnlyByEl2Invalidations) {
 }
 
 TEST(CacheCovers, NestedStageTwoNeedsAStageOneInvalidationAfterS2Ipa) {
-  // R-TLBI-010, R-TLBI-011
+  // R-TLBI-010, R-TLBI-011, C-CACHE-015
   const auto p = Load("full");
   CacheState c;
   FetchTag t;
