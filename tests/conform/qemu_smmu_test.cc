@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include "smmuref/model/arch/regs.h"
+#include "smmuref/spec/profile.h"
+
 namespace smmuref::conform {
 namespace {
 
@@ -76,6 +79,22 @@ TEST_F(QemuLive, PresentsTheSmmuAndItsIdRegisters) {
   EXPECT_FALSE(q_->HasSid(0x18));
   EXPECT_FALSE(q_->Dma(0x18, 0x1000, false).ok()) << "no PCI function at StreamID 0x18";
   EXPECT_FALSE(q_->MemWrite64(0x100000, 1).ok()) << "flash, not RAM";
+}
+
+// spec/profiles/qemu-7-2.profile says what QEMU 7.2 presents: the model's ID registers for it
+// are QEMU's, read from the device.
+TEST_F(QemuLive, TheQemuProfilePresentsQemusIdRegisters) {
+  auto p = spec::LoadProfile("qemu-7-2");
+  ASSERT_TRUE(p.ok()) << p.error().ToString();
+  const std::pair<spec::Reg, uint64_t> regs[] = {
+      {spec::Reg::IDR0, 0x0}, {spec::Reg::IDR1, 0x4}, {spec::Reg::IDR2, 0x8},
+      {spec::Reg::IDR3, 0xc}, {spec::Reg::IDR4, 0x10}, {spec::Reg::IDR5, 0x14},
+      {spec::Reg::AIDR, 0x1c}};
+  for (auto [r, off] : regs) {
+    auto v = q_->RegRead(off, 4);
+    ASSERT_TRUE(v.ok()) << v.error().ToString();
+    EXPECT_EQ(model::arch::EncodeIdr(r, *p), *v) << "ID register at offset " << off;
+  }
 }
 
 TEST_F(QemuLive, BypassCompletesAtTheInputAddressAndAnInvalidSteRecordsCBadSte) {
