@@ -2,6 +2,7 @@
 // Tests: tests/model/arch/regs_test.cc, corpus/vectors/regs/*.vec
 #include "smmuref/model/arch/regs.h"
 
+#include "smmuref/spec/coverage.h"
 #include "smmuref/spec/tables.h"
 
 namespace smmuref::model::arch {
@@ -109,6 +110,7 @@ Registers::Registers(const spec::Profile& p) : p_(p) {
   // R-REG-002: every other register resets to zero; in particular GBPA.ABORT=0, so with
   // SMMUEN=0 traffic bypasses [decision: GBPA's reset value is IMPLEMENTATION DEFINED; zero is
   // the value a vector can rely on and override].
+  SMMUREF_RULE("R-REG-002");
 }
 
 uint32_t Registers::Read32(Reg r, bool high) const {
@@ -132,12 +134,16 @@ void Registers::Write(Reg r, uint64_t v) {
   v &= WritableMask(r);
   switch (r) {
     case Reg::IDR0: case Reg::IDR1: case Reg::IDR2: case Reg::IDR3: case Reg::IDR4:
-    case Reg::IDR5: case Reg::IIDR: case Reg::AIDR: case Reg::CR0ACK: case Reg::IRQ_CTRLACK:
-    case Reg::GERROR: case Reg::STATUSR:
-      return;  // R-REG-001, R-REG-003: read-only registers ignore writes
+    case Reg::IDR5: case Reg::IIDR: case Reg::AIDR:
+      SMMUREF_RULE("R-REG-001");
+      return;  // R-REG-001: the ID registers are read-only
+    case Reg::CR0ACK: case Reg::IRQ_CTRLACK: case Reg::GERROR: case Reg::STATUSR:
+      SMMUREF_RULE("R-REG-003");
+      return;  // R-REG-003: read-only registers ignore writes
     case Reg::CR0:
       // R-REG-003: CR0ACK reflects a CR0 write once the update completes; this model completes
       // every update at once (an allowed timing).
+      SMMUREF_RULE("R-REG-003");
       value_[Index(r)] = v;
       value_[Index(Reg::CR0ACK)] = v;
       return;
@@ -150,7 +156,7 @@ void Registers::Write(Reg r, uint64_t v) {
       // UPDATE reads as 0; the attribute fields (MemAttr, MTCFG, ALLOCCFG, SHCFG, NSCFG, PRIVCFG,
       // INSTCFG) keep what was written [§6.3.14; v3.1 leaves other writes CONSTRAINED
       // UNPREDICTABLE and this model ignores them as v3.2 requires].
-      if (spec::Get(&v, spec::reg::GBPA_UPDATE)) {
+      if (SMMUREF_RULE_IF("R-REG-004", spec::Get(&v, spec::reg::GBPA_UPDATE) != 0)) {
         spec::Set(&v, spec::reg::GBPA_UPDATE, 0);
         value_[Index(r)] = v;
       }
@@ -158,17 +164,17 @@ void Registers::Write(Reg r, uint64_t v) {
     case Reg::STRTAB_BASE:
     case Reg::STRTAB_BASE_CFG:
       // R-REG-005: stream table base registers ignore writes while SMMUEN or CR0ACK.SMMUEN is 1.
-      if (SmmuEnabled()) return;
+      if (SMMUREF_RULE_IF("R-REG-005", SmmuEnabled())) return;
       break;
     case Reg::CMDQ_BASE:
     case Reg::CMDQ_CONS:
       // R-REG-006: CMDQ_BASE and CMDQ_CONS ignore writes while CMDQEN is 1.
-      if (CmdqEnabled()) return;
+      if (SMMUREF_RULE_IF("R-REG-006", CmdqEnabled())) return;
       break;
     case Reg::EVENTQ_BASE:
     case Reg::EVENTQ_PROD:
       // R-REG-007: EVENTQ_BASE and EVENTQ_PROD ignore writes while EVENTQEN is 1.
-      if (EventqEnabled()) return;
+      if (SMMUREF_RULE_IF("R-REG-007", EventqEnabled())) return;
       break;
     default:
       break;
@@ -205,6 +211,7 @@ bool Registers::GerrorActive(unsigned bit) const {
 }
 void Registers::ToggleGerror(unsigned bit) {
   // R-REG-008: the SMMU toggles GERROR[x] only while x is inactive (GERROR[x] == GERRORN[x]).
+  SMMUREF_RULE("R-REG-008");
   if (GerrorActive(bit)) return;
   value_[Index(Reg::GERROR)] ^= uint64_t{1} << bit;
 }

@@ -8,6 +8,7 @@
 #include "smmuref/model/arch/cd.h"
 #include "smmuref/model/arch/ste.h"
 #include "smmuref/model/arch/walk.h"
+#include "smmuref/spec/coverage.h"
 
 namespace smmuref::model::arch {
 
@@ -34,6 +35,7 @@ TxnOutcome Ok(uint64_t pa) {
 }
 
 TxnOutcome Terminate(const spec::Txn& rec, const Fault& f) {
+  SMMUREF_RULE("R-TXN-001");  // a configuration-phase termination, found in priority order
   return MakeFaultOutcome(rec, f, FaultConfig{true, true});
 }
 
@@ -42,11 +44,11 @@ TxnOutcome Terminate(const spec::Txn& rec, const Fault& f) {
 Access EffectiveAccess(const spec::Txn& txn, const SteConfig& ste, spec::Txn* recorded) {
   Access a{txn.write, txn.instr && !txn.write, txn.priv};
   // R-TXN-002: (decoded only with ATTR_PERMS_OVR, R-STE-027) PRIVCFG 0b10 forces unprivileged and 0b11 privileged; 0b0x keeps the incoming value.
-  if (ste.privcfg == 2) a.priv = false;
-  if (ste.privcfg == 3) a.priv = true;
+  if (SMMUREF_RULE_IF("R-TXN-002", ste.privcfg == 2)) a.priv = false;
+  if (SMMUREF_RULE_IF("R-TXN-002", ste.privcfg == 3)) a.priv = true;
   // R-TXN-003: INSTCFG 0b10 forces data and 0b11 instruction, for reads only; writes are data.
-  if (!txn.write && ste.instcfg == 2) a.instr = false;
-  if (!txn.write && ste.instcfg == 3) a.instr = true;
+  if (SMMUREF_RULE_IF("R-TXN-003", !txn.write && ste.instcfg == 2)) a.instr = false;
+  if (SMMUREF_RULE_IF("R-TXN-003", !txn.write && ste.instcfg == 3)) a.instr = true;
   *recorded = txn;
   recorded->priv = a.priv;
   recorded->instr = a.instr;
@@ -75,6 +77,7 @@ TxnOutcome FinishStage2(const TranslateContext& ctx, const spec::Txn& rec, const
                         Access access, uint64_t ipa, Fetcher& fetch, S1Context s1 = {}) {
   if (!ste.s2) {
     // R-TXN-004: with stage 2 bypassed the IPA is presented as the PA, truncated to the OAS [§3.4].
+    SMMUREF_RULE("R-TXN-004");
     return Ok(Fits(ipa, ctx.p->oas) ? ipa : ipa & ((uint64_t{1} << ctx.p->oas) - 1));
   }
   FetchTag tag = S2Tag(rec, ste);
@@ -91,7 +94,7 @@ TxnOutcome Stage1Bypass(const TranslateContext& ctx, const spec::Txn& rec, const
                         Access access, Fetcher& fetch) {
   // R-TXN-005: with stage 1 bypassed, an input address at or above 2^IAS is a stage-1 Address
   // Size fault (S2=0, CLASS=IN) that always aborts and records [§3.4].
-  if (!Fits(rec.addr, ctx.p->ias())) {
+  if (SMMUREF_RULE_IF("R-TXN-005", !Fits(rec.addr, ctx.p->ias()))) {
     Fault f = ConfigFault(EventType::F_ADDR_SIZE, "R-TXN-005");
     return Terminate(rec, f);
   }
@@ -106,6 +109,7 @@ Step<bool> FetchCdStructure(const TranslateContext& ctx, const spec::Txn& rec,
   if (ste.s2) {
     // R-TXN-008: with stage 2 enabled, L1CD and CD addresses are IPAs translated by stage 2 as
     // reads; a fault there is a stage-2 fault with CLASS=CD and IPA = the structure address.
+    SMMUREF_RULE("R-TXN-008");
     auto r = S2Translate(ste.s2cfg, addr, Access{false, false, true}, FaultClass::CD, *ctx.p,
                          fetch, S2Tag(rec, ste));
     if (auto* f = std::get_if<Fault>(&r)) return *f;
@@ -117,6 +121,7 @@ Step<bool> FetchCdStructure(const TranslateContext& ctx, const spec::Txn& rec,
   tag.l1_shift = ste.s1fmt == 2 ? 10 : 6;
   if (!fetch.Read(kind, tag, pa, dwords, out)) {
     // R-TXN-009: an external abort reading an L1CD or CD gives F_CD_FETCH with the PA read.
+    SMMUREF_RULE("R-TXN-009");
     Fault f = ConfigFault(EventType::F_CD_FETCH, "R-TXN-009");
     f.fetch_addr = pa;
     return f;
@@ -134,11 +139,11 @@ Step<CdChoice> SelectCd(const spec::Txn& txn, const SteConfig& ste, const spec::
   if (txn.ssv) {
     // R-TXN-010: a transaction with a SubstreamID when substreams are off (SSIDSIZE=0 or
     // S1CDMax=0), or with SubstreamID >= 2^S1CDMax, is C_BAD_SUBSTREAMID.
-    if (!substreams || (uint64_t{txn.ssid} >> ste.s1cdmax) != 0) {
+    if (SMMUREF_RULE_IF("R-TXN-010", !substreams || (uint64_t{txn.ssid} >> ste.s1cdmax) != 0)) {
       return ConfigFault(EventType::C_BAD_SUBSTREAMID, "R-TXN-010");
     }
     // R-TXN-011: with S1DSS=0b10 (substream0), SubstreamID 0 itself is F_STREAM_DISABLED.
-    if (txn.ssid == 0 && ste.s1dss == 2) {
+    if (SMMUREF_RULE_IF("R-TXN-011", txn.ssid == 0 && ste.s1dss == 2)) {
       return ConfigFault(EventType::F_STREAM_DISABLED, "R-TXN-011");
     }
     return CdChoice{false, txn.ssid};
@@ -146,6 +151,7 @@ Step<CdChoice> SelectCd(const spec::Txn& txn, const SteConfig& ste, const spec::
   if (!substreams) return CdChoice{false, 0};
   // R-TXN-012: without a SubstreamID, S1DSS chooses: 0b00 F_STREAM_DISABLED, 0b01 bypass stage 1,
   // 0b10 use CD[0] (0b11 is decoded as 0b00 by DecodeSte).
+  SMMUREF_RULE("R-TXN-012");
   switch (ste.s1dss) {
     case 1: return CdChoice{true, 0};
     case 2: return CdChoice{false, 0};
@@ -164,7 +170,7 @@ Step<CdConfig> FetchCd(const TranslateContext& ctx, const spec::Txn& rec, const 
                               fetch);
     if (auto* f = std::get_if<Fault>(&r)) return *f;
     // R-TXN-013: an L1CD with V=0 reached by a transaction is C_BAD_SUBSTREAMID.
-    if (!CdAddressFromL1Cd(l1cd, ste, index, &cd_addr)) {
+    if (SMMUREF_RULE_IF("R-TXN-013", !CdAddressFromL1Cd(l1cd, ste, index, &cd_addr))) {
       return ConfigFault(EventType::C_BAD_SUBSTREAMID, "R-TXN-013");
     }
   }
@@ -177,7 +183,9 @@ Step<CdConfig> FetchCd(const TranslateContext& ctx, const spec::Txn& rec, const 
   cctx.s2 = ste.s2;
   const auto violations = CdIllegalReasons(cd, *ctx.p, cctx);
   // R-TXN-014: a CD that is invalid or ILLEGAL gives C_BAD_CD.
-  if (!violations.empty()) return ConfigFault(EventType::C_BAD_CD, violations.front().rule);
+  if (SMMUREF_RULE_IF("R-TXN-014", !violations.empty())) {
+    return ConfigFault(EventType::C_BAD_CD, violations.front().rule);
+  }
   return DecodeCd(cd, *ctx.p, cctx);
 }
 
@@ -188,11 +196,13 @@ TxnOutcome TranslateWithSte(const TranslateContext& ctx, const spec::Txn& txn,
   if (!ste.s1) {
     // R-TXN-006: a SubstreamID on an STE with stage 1 disabled (Config 0b1x0) is
     // C_BAD_SUBSTREAMID.
-    if (txn.ssv) return Terminate(rec, ConfigFault(EventType::C_BAD_SUBSTREAMID, "R-TXN-006"));
+    if (SMMUREF_RULE_IF("R-TXN-006", txn.ssv)) {
+      return Terminate(rec, ConfigFault(EventType::C_BAD_SUBSTREAMID, "R-TXN-006"));
+    }
     if (!ste.s2) {
       // R-TXN-007: Config 0b100 bypasses both stages; an input address at or above 2^OAS is a
       // stage-1 Address Size fault that aborts and records [§3.4].
-      if (!Fits(txn.addr, ctx.p->oas)) {
+      if (SMMUREF_RULE_IF("R-TXN-007", !Fits(txn.addr, ctx.p->oas))) {
         return Terminate(rec, ConfigFault(EventType::F_ADDR_SIZE, "R-TXN-007"));
       }
       return Ok(txn.addr);
@@ -220,6 +230,7 @@ TxnOutcome TranslateWithSte(const TranslateContext& ctx, const spec::Txn& txn,
   if (auto* f = std::get_if<Fault>(&ipa)) {
     // R-TXN-015: a stage-1 fault obeys CD.A and CD.R; a stage-2 fault met during the stage-1
     // walk obeys STE.S2R (A implied) [§5.5].
+    SMMUREF_RULE("R-TXN-015");
     const FaultConfig cfg = f->s2 ? S2FaultConfig(ste) : FaultConfig{cdc.a, cdc.r};
     return MakeFaultOutcome(rec, *f, cfg);
   }
@@ -233,7 +244,7 @@ TxnOutcome TranslateTxn(const TranslateContext& ctx, const spec::Txn& txn, Fetch
   if (!ctx.smmuen) {
     // R-TXN-016: with SMMUEN=0 a transaction aborts without an event if GBPA.ABORT=1; else it
     // bypasses, aborting without an event if its address does not fit the OAS [§3.4].
-    if (ctx.gbpa_abort || !Fits(txn.addr, ctx.p->oas)) {
+    if (SMMUREF_RULE_IF("R-TXN-016", ctx.gbpa_abort || !Fits(txn.addr, ctx.p->oas))) {
       Fault f = ConfigFault(EventType::F_UUT, "R-TXN-016");
       f.silent = true;
       return MakeFaultOutcome(txn, f, FaultConfig{});
@@ -246,14 +257,17 @@ TxnOutcome TranslateTxn(const TranslateContext& ctx, const spec::Txn& txn, Fetch
   const SteConfig ste = DecodeSte(raw, *ctx.p, ctx.e2h);
   // R-TXN-017: STE.V=0 gives C_BAD_STE; V=1 with Config 0b0xx aborts with no event; an ILLEGAL
   // STE gives C_BAD_STE (rules R-STE-*).
-  if (!ste.valid) return Terminate(txn, ConfigFault(EventType::C_BAD_STE, "R-STE-001"));
-  if (ste.abort) {
+  if (SMMUREF_RULE_IF("R-STE-001", !ste.valid)) {
+    SMMUREF_RULE("R-TXN-017");
+    return Terminate(txn, ConfigFault(EventType::C_BAD_STE, "R-STE-001"));
+  }
+  if (SMMUREF_RULE_IF("R-STE-002", ste.abort)) {
     Fault f = ConfigFault(EventType::C_BAD_STE, "R-STE-002");
     f.silent = true;
     return Terminate(txn, f);
   }
   const auto violations = SteIllegalReasons(raw, *ctx.p);
-  if (!violations.empty()) {
+  if (SMMUREF_RULE_IF("R-TXN-017", !violations.empty())) {
     return Terminate(txn, ConfigFault(EventType::C_BAD_STE, violations.front().rule));
   }
   return TranslateWithSte(ctx, txn, ste, fetch);
