@@ -70,7 +70,8 @@ void UsedMask(uint8_t o, const spec::Profile& p, uint64_t mask[2]) {
       if (!p.vmid16) width = 8;   // VMID[15:8] RES0 without VMID16
     }
     if (f.lsb == cf::ASID.lsb && f.msb == cf::ASID.msb && !p.asid16) width = 8;
-    if (f.lsb == cf::IPAddr.lsb) width = 52 - 12;  // IPA[55:52] RES0 in v3.1-v3.3
+    // IPA[55:52] is RES0 in v3.1-v3.3; the VA operand (same lsb) is VA[63:12] in full.
+    if (f.lsb == cf::IPAddr.lsb && f.msb == cf::IPAddr.msb) width = 52 - 12;
     AddField(mask, f, width);
   }
 }
