@@ -1,6 +1,8 @@
 // Vector file reading: header, lines, tokens, numbers (spec/vector-format.md).
 #include "smmuref/conform/vector.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <fstream>
@@ -11,17 +13,28 @@ namespace smmuref::conform {
 spec::Result<VectorFile> ParseVectorText(const std::string& text, const std::string& path) {
   VectorFile f;
   f.path = path;
-  std::istringstream in(text);
-  std::string raw;
   int n = 0;
   bool header = false;
-  while (std::getline(in, raw)) {
+  std::vector<std::string> t;
+  for (size_t pos = 0; pos < text.size();) {
+    size_t eol = text.find('\n', pos);
+    if (eol == std::string::npos) eol = text.size();
     ++n;
-    std::string line = raw.substr(0, raw.find('#'));
+    const size_t hash = static_cast<size_t>(
+        std::find(text.begin() + static_cast<std::ptrdiff_t>(pos),
+                  text.begin() + static_cast<std::ptrdiff_t>(eol), '#') - text.begin());
+    std::string line = text.substr(pos, hash - pos);
+    pos = eol + 1;
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    std::istringstream tok(line);
-    std::vector<std::string> t;
-    for (std::string s; tok >> s;) t.push_back(s);
+    // Tokens are separated by whitespace, as stream extraction would split them.
+    t.clear();
+    for (size_t i = 0; i < line.size();) {
+      while (i < line.size() && std::isspace(static_cast<unsigned char>(line[i]))) ++i;
+      size_t j = i;
+      while (j < line.size() && !std::isspace(static_cast<unsigned char>(line[j]))) ++j;
+      if (j > i) t.emplace_back(line, i, j - i);
+      i = j;
+    }
     if (t.empty()) continue;
     if (!header) {
       if (t.size() != 2 || t[0] != "smmuref-vectors") {
