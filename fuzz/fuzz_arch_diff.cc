@@ -78,7 +78,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   smmuref::conform::RunOptions ro;
   ro.dut = kDut;
   const FileReport rep = smmuref::conform::RunVectorFile(*file, ro);
-  if (rep.failed > 0) Report("the device under test disagrees with the model", rep, program);
+  if (rep.Failed()) Report("the device under test disagrees with the model", rep, program);
   if (rep.error && rep.bound) {
     static bool logged = false;  // once per process: bounded programs are expected, not findings
     if (!logged) {

@@ -15,13 +15,10 @@
 
 namespace smmuref::conform::apivec {
 
-using spec::Hex;
-
 using spec::Error;
+using spec::Hex;
 using spec::Result;
 namespace api = model::api;
-using spec::Error;
-using spec::Result;
 
 inline constexpr uint32_t kUnknownId = 0xFFFFFFF0u;  // what a `!name` handle stands for
 
@@ -43,7 +40,9 @@ struct Parsed {
   std::vector<std::pair<std::string, std::string>> expect_kv;
 };
 
-Parsed Split(const VectorLine& l);
+// api_vectors_args.cc: the line's grammar, then the options, outputs and result it names.
+Result<Parsed> Split(const VectorLine& l);
+Result<bool> CheckKeys(const VectorLine& l, const Parsed& p);
 Result<uint32_t> ParseProt(const VectorLine& l, const std::string& s);
 
 class ApiExecutor final : public LineExecutor {
@@ -57,6 +56,10 @@ class ApiExecutor final : public LineExecutor {
   // Argument access.
   Result<uint64_t> Num(const VectorLine& l, const std::string& tok);
   Result<std::optional<uint64_t>> OptNum(const VectorLine& l, const Parsed& p, const char* key);
+  // A number that the API takes as 32 bits (PASIDs, SIDs, widths): wider values are errors
+  // naming `what`, never truncated.
+  Result<uint32_t> Num32(const VectorLine& l, const std::string& tok, const std::string& what);
+  Result<std::optional<uint32_t>> OptNum32(const VectorLine& l, const Parsed& p, const char* key);
   Result<uint32_t> Id(const VectorLine& l, std::map<std::string, uint32_t>& table,
                       const std::string& name, const char* kind);
   Result<uint32_t> Dev(const VectorLine& l, const std::string& n) {

@@ -11,30 +11,6 @@
 namespace smmuref::conform {
 namespace apivec {
 
-Parsed Split(const VectorLine& l) {
-  Parsed p;
-  bool after = false;
-  for (const std::string& t : l.args) {
-    if (t == "->") {
-      after = p.has_expect = true;
-      continue;
-    }
-    const size_t eq = t.find('=');
-    if (after) {
-      if (p.expect_result.empty() && eq == std::string::npos) {
-        p.expect_result = t;
-      } else {
-        p.expect_kv.emplace_back(t.substr(0, eq), eq == std::string::npos ? "" : t.substr(eq + 1));
-      }
-    } else if (eq != std::string::npos && eq > 0) {
-      p.opt[t.substr(0, eq)] = t.substr(eq + 1);
-    } else {
-      p.pos.push_back(t);
-    }
-  }
-  return p;
-}
-
 Result<uint64_t> ApiExecutor::Num(const VectorLine& l, const std::string& tok) {
   if (!tok.empty() && tok[0] == '$') {
     auto it = vars_.find(tok.substr(1));
@@ -42,6 +18,26 @@ Result<uint64_t> ApiExecutor::Num(const VectorLine& l, const std::string& tok) {
     return it->second;
   }
   return ParseNumber(l, tok);
+}
+
+Result<uint32_t> ApiExecutor::Num32(const VectorLine& l, const std::string& tok,
+                                    const std::string& what) {
+  auto v = Num(l, tok);
+  if (!v) return v.error();
+  if (*v > 0xffffffffull) {
+    const std::string named = !what.empty() && what.back() == '=' ? what + tok : what + " " + tok;
+    return Error{l.Where(), named + " exceeds 32 bits (at most 0xffffffff)"};
+  }
+  return static_cast<uint32_t>(*v);
+}
+
+Result<std::optional<uint32_t>> ApiExecutor::OptNum32(const VectorLine& l, const Parsed& p,
+                                                      const char* key) {
+  auto it = p.opt.find(key);
+  if (it == p.opt.end()) return std::optional<uint32_t>{};
+  auto v = Num32(l, it->second, std::string(key) + "=");
+  if (!v) return v.error();
+  return std::optional<uint32_t>{*v};
 }
 
 Result<std::optional<uint64_t>> ApiExecutor::OptNum(const VectorLine& l, const Parsed& p,
@@ -117,7 +113,10 @@ Result<LineResult> ApiExecutor::Compare(const VectorLine& l, const Parsed& p, co
 Result<LineResult> ApiExecutor::Execute(const VectorLine& l) {
   auto op = ops_.find(l.op);
   if (op == ops_.end()) return Error{l.Where(), "unknown operation '" + l.op + "'"};
-  Parsed p = Split(l);
+  auto split = Split(l);
+  if (!split) return split.error();
+  const Parsed& p = *split;
+  if (auto keys = CheckKeys(l, p); !keys) return keys.error();
   const bool is_expect = l.op.rfind("api.expect.", 0) == 0;
   if (is_expect && p.has_expect) return Error{l.Where(), "api.expect.* lines take no '->'"};
   auto o = op->second(l, p);
@@ -137,24 +136,45 @@ ApiExecutor::ApiExecutor() {
   AddExpectOps();
 }
 
+Result<bool> ParseBool(const VectorLine& l, const std::string& key, const std::string& v) {
+  if (v == "0" || v == "1") return v == "1";
+  return Error{l.Where(), key + "=" + v + ": expected 0 or 1"};
+}
+
+// `features=sva+iopf+aux`: any of the three, each at most once, joined by '+'.
+Result<bool> ParseInstanceFeatures(const VectorLine& l, const std::string& v,
+                                   api::InstanceCaps* c) {
+  std::stringstream ss(v);
+  for (std::string f; std::getline(ss, f, '+');) {
+    bool* flag = f == "sva" ? &c->sva : f == "iopf" ? &c->iopf : f == "aux" ? &c->aux : nullptr;
+    if (!flag) return Error{l.Where(), "features=" + v + ": expected sva, iopf or aux joined by '+'"};
+    if (*flag) return Error{l.Where(), "features=" + v + ": '" + f + "' is given twice"};
+    *flag = true;
+  }
+  if (v.back() == '+') return Error{l.Where(), "features=" + v + ": expected sva, iopf or aux joined by '+'"};
+  return true;
+}
+
 Result<api::InstanceCaps> ParseCaps(const VectorLine& l, const Parsed& p) {
   api::InstanceCaps c;
   for (const auto& [k, v] : p.opt) {
     if (k == "features") {
-      c.sva = v.find("sva") != std::string::npos;
-      c.iopf = v.find("iopf") != std::string::npos;
-      c.aux = v.find("aux") != std::string::npos;
+      if (auto f = ParseInstanceFeatures(l, v, &c); !f) return f.error();
       continue;
     }
-    auto n = ParseNumber(l, v);
+    if (k == "coherent_walk") {
+      auto b = ParseBool(l, k, v);
+      if (!b) return b.error();
+      c.coherent_walk = *b;
+      continue;
+    }
+    auto n = ParseNumberBits(l, v, k == "pgsize" ? 64 : 32, k + "=");
     if (!n) return n.error();
     if (k == "pgsize") c.pgsize_bitmap = *n;
     else if (k == "ias") c.ias = static_cast<uint32_t>(*n);
     else if (k == "oas") c.oas = static_cast<uint32_t>(*n);
     else if (k == "pasid_bits") c.pasid_bits = static_cast<uint32_t>(*n);
     else if (k == "min_pasid") c.min_pasid = static_cast<uint32_t>(*n);
-    else if (k == "coherent_walk") c.coherent_walk = *n != 0;
-    else return Error{l.Where(), "unknown instance option '" + k + "'"};
   }
   return c;
 }
@@ -163,7 +183,14 @@ void ApiExecutor::AddSetupOps() {
   ops_["api.knob"] = [this](const VectorLine& l, const Parsed& p) -> Result<Observed> {
     if (p.opt.empty() || !p.pos.empty()) return Usage(l, "api.knob NAME=VALUE ...");
     api::Knobs k = sys_.knobs();
-    for (const auto& [name, value] : p.opt) {
+    for (const auto& [name, given] : p.opt) {
+      // A numeric knob value is read in the vector syntax (no octal) and passed on in decimal.
+      std::string value = given;
+      if (given[0] >= '0' && given[0] <= '9') {
+        auto n = ParseNumber(l, given);
+        if (!n) return n.error();
+        value = std::to_string(*n);
+      }
       if (api::Errno e = api::SetKnob(k, name, value); e != api::Errno::kOk) {
         return Error{l.Where(), "unknown knob or value '" + name + "=" + value + "'"};
       }
@@ -196,10 +223,11 @@ void ApiExecutor::AddSetupOps() {
       if (k == "sids") {
         std::stringstream ss(v);
         for (std::string s; std::getline(ss, s, ',');) {
-          auto n = ParseNumber(l, s);
+          auto n = ParseNumberBits(l, s, 32, "StreamID");
           if (!n) return n.error();
           d.sids.push_back(static_cast<uint32_t>(*n));
         }
+        if (v.back() == ',') return Error{l.Where(), "sids=" + v + ": expected SID[,SID...]"};
       } else if (k == "alias") {
         auto a = Dev(l, v);
         if (!a) return a.error();
@@ -208,15 +236,16 @@ void ApiExecutor::AddSetupOps() {
         if (v != "dma" && v != "identity") return Error{l.Where(), "default=dma|identity"};
         d.default_type = v == "dma" ? api::DefaultDomainType::kDma
                                     : api::DefaultDomainType::kIdentity;
+      } else if (k == "coherent" || k == "require_direct") {
+        auto b = ParseBool(l, k, v);
+        if (!b) return b.error();
+        (k == "coherent" ? d.coherent : d.require_direct) = *b;
       } else {
-        auto n = ParseNumber(l, v);
+        auto n = ParseNumberBits(l, v, k == "pasid_bits" ? 32 : 64, k + "=");
         if (!n) return n.error();
         if (k == "pasid_bits") d.pasid_bits = static_cast<uint32_t>(*n);
         else if (k == "dma_mask") d.dma_mask = *n;
-        else if (k == "coherent_dma_mask") d.coherent_dma_mask = *n;
-        else if (k == "coherent") d.coherent = *n != 0;
-        else if (k == "require_direct") d.require_direct = *n != 0;
-        else return Error{l.Where(), "unknown device option '" + k + "'"};
+        else d.coherent_dma_mask = *n;
       }
     }
     auto r = sys_.ProbeDevice(d);
@@ -315,7 +344,7 @@ void ApiExecutor::AddAttachOps() {
 Result<uint32_t> ParseProt(const VectorLine& l, const std::string& s) {
   if (s == "-") return 0u;
   if (!s.empty() && s[0] >= '0' && s[0] <= '9') {
-    auto n = ParseNumber(l, s);
+    auto n = ParseNumberBits(l, s, 32, "PROT");
     if (!n) return n.error();
     return static_cast<uint32_t>(*n);
   }

@@ -26,17 +26,15 @@ void ApiExecutor::AddPasidOps() {
     if (auto n = Need(l, p, 1, "api.pasid.alloc DEV [pasid=N]"); !n) return n.error();
     auto dev = Dev(l, p.pos[0]);
     if (!dev) return dev.error();
-    auto prop = OptNum(l, p, "pasid");
-    if (!prop) return prop.error();
-    std::optional<uint32_t> proposed;
-    if (*prop) proposed = static_cast<uint32_t>(**prop);
-    return pasid_result(sys_.AllocGlobalPasid(*dev, proposed));
+    auto proposed = OptNum32(l, p, "pasid");
+    if (!proposed) return proposed.error();
+    return pasid_result(sys_.AllocGlobalPasid(*dev, *proposed));
   };
   ops_["api.pasid.free"] = [this](const VectorLine& l, const Parsed& p) -> Result<Observed> {
     if (auto n = Need(l, p, 1, "api.pasid.free PASID"); !n) return n.error();
-    auto v = Num(l, p.pos[0]);
+    auto v = Num32(l, p.pos[0], "PASID");
     if (!v) return v.error();
-    return Of(sys_.FreeGlobalPasid(static_cast<uint32_t>(*v)));
+    return Of(sys_.FreeGlobalPasid(*v));
   };
   using PasidFn = api::Errno (api::System::*)(uint32_t, uint32_t, uint32_t);
   const std::pair<const char*, PasidFn> pasid_ops[] = {
@@ -52,9 +50,9 @@ void ApiExecutor::AddPasidOps() {
       if (!dom) return dom.error();
       auto dev = Dev(l, p.pos[1]);
       if (!dev) return dev.error();
-      auto pasid = Num(l, p.pos[2]);
+      auto pasid = Num32(l, p.pos[2], "PASID");
       if (!pasid) return pasid.error();
-      return Of((sys_.*fn)(*dom, *dev, static_cast<uint32_t>(*pasid)));
+      return Of((sys_.*fn)(*dom, *dev, *pasid));
     };
   }
 }
@@ -90,16 +88,16 @@ void ApiExecutor::AddSvaOps() {
     uint32_t features = 0;
     if (p.opt.count("features")) {
       const std::string& f = p.opt.at("features");
+      // `bogus` stands for a feature bit the 2018 API does not define (it answers -EINVAL).
       if (f == "iopf") features = 1;
       else if (f == "bogus") features = 0x80;
-      else if (f != "0") return Error{l.Where(), "features=0|iopf|bogus"};
+      else if (f != "0") return Error{l.Where(), "features=" + f + ": expected 0, iopf or bogus"};
     }
-    auto lo = OptNum(l, p, "min");
+    auto lo = OptNum32(l, p, "min");
     if (!lo) return lo.error();
-    auto hi = OptNum(l, p, "max");
+    auto hi = OptNum32(l, p, "max");
     if (!hi) return hi.error();
-    return Of(sys_.SvaDeviceInit(*dev, features, static_cast<uint32_t>(lo->value_or(0)),
-                                 static_cast<uint32_t>(hi->value_or(0))));
+    return Of(sys_.SvaDeviceInit(*dev, features, lo->value_or(0), hi->value_or(0)));
   };
   ops_["api.sva.shutdown"] = [this](const VectorLine& l, const Parsed& p) -> Result<Observed> {
     if (auto n = Need(l, p, 1, "api.sva.shutdown DEV"); !n) return n.error();
@@ -111,11 +109,9 @@ void ApiExecutor::AddSvaOps() {
     if (auto n = Need(l, p, 3, "api.sva.bind HANDLE DEV MM [pasid=N]"); !n) return n.error();
     auto dev = Dev(l, p.pos[1]);
     if (!dev) return dev.error();
-    auto prop = OptNum(l, p, "pasid");
-    if (!prop) return prop.error();
-    std::optional<uint32_t> proposed;
-    if (*prop) proposed = static_cast<uint32_t>(**prop);
-    auto r = sys_.SvaBind(*dev, Mm(p.pos[2]), proposed);
+    auto proposed = OptNum32(l, p, "pasid");
+    if (!proposed) return proposed.error();
+    auto r = sys_.SvaBind(*dev, Mm(p.pos[2]), *proposed);
     Observed o = Of(r.err);
     if (r.ok()) {
       const std::string first = HandleName(r.value.handle);
@@ -149,11 +145,9 @@ void ApiExecutor::AddSvaOps() {
     if (!dom) return dom.error();
     auto dev = Dev(l, p.pos[1]);
     if (!dev) return dev.error();
-    auto prop = OptNum(l, p, "pasid");
-    if (!prop) return prop.error();
-    std::optional<uint32_t> proposed;
-    if (*prop) proposed = static_cast<uint32_t>(**prop);
-    return pasid_result(sys_.AuxAttach(*dom, *dev, proposed));
+    auto proposed = OptNum32(l, p, "pasid");
+    if (!proposed) return proposed.error();
+    return pasid_result(sys_.AuxAttach(*dom, *dev, *proposed));
   };
   ops_["api.aux.pasid"] = [this, pasid_result](const VectorLine& l,
                                                const Parsed& p) -> Result<Observed> {
@@ -360,9 +354,9 @@ void ApiExecutor::AddStateExpectOps() {
     if (auto n = Need(l, p, 3, "api.expect.pasid DEV PASID DOM|none|any"); !n) return n.error();
     auto dev = Dev(l, p.pos[0]);
     if (!dev) return dev.error();
-    auto pasid = Num(l, p.pos[1]);
+    auto pasid = Num32(l, p.pos[1], "PASID");
     if (!pasid) return pasid.error();
-    auto r = sys_.DomainForPasid(*dev, static_cast<uint32_t>(*pasid));
+    auto r = sys_.DomainForPasid(*dev, *pasid);
     if (!r.ok()) return Verdict(false, api::ErrnoName(r.err));
     const std::string got = r.value == 0 ? "none" : "domain #" + std::to_string(r.value);
     if (p.pos[2] == "none") return Verdict(r.value == 0, got);
@@ -379,19 +373,19 @@ void ApiExecutor::AddStateExpectOps() {
   ops_["api.expect.pasid_allocated"] = [this, yes_no](const VectorLine& l,
                                                       const Parsed& p) -> Result<Observed> {
     if (auto n = Need(l, p, 2, "api.expect.pasid_allocated PASID yes|no"); !n) return n.error();
-    auto pasid = Num(l, p.pos[0]);
+    auto pasid = Num32(l, p.pos[0], "PASID");
     if (!pasid) return pasid.error();
     auto want = yes_no(l, p.pos[1]);
     if (!want) return want.error();
-    const bool got = sys_.PasidAllocated(static_cast<uint32_t>(*pasid));
+    const bool got = sys_.PasidAllocated(*pasid);
     return Verdict(got == *want, got ? "yes" : "no");
   };
   ops_["api.expect.mm_pasid"] = [this](const VectorLine& l, const Parsed& p) -> Result<Observed> {
     if (auto n = Need(l, p, 2, "api.expect.mm_pasid MM PASID|none"); !n) return n.error();
     const uint32_t got = sys_.MmPasid(Mm(p.pos[0])).value;
-    uint64_t want = 0;
+    uint32_t want = 0;
     if (p.pos[1] != "none") {
-      auto n = Num(l, p.pos[1]);
+      auto n = Num32(l, p.pos[1], "PASID");
       if (!n) return n.error();
       want = *n;
     }

@@ -20,6 +20,12 @@ namespace smmuref::conform {
 
 namespace cov = spec::coverage;
 
+std::string ResultsFolder(const CampaignOptions& o) {
+  return (std::filesystem::path(o.results_dir) /
+          ("check-" + o.dut + "-seed-" + std::to_string(o.seed)))
+      .string();
+}
+
 std::string ProgramId::ToString() const {
   return std::to_string(seed) + ":" + FocusName(focus);
 }
@@ -78,27 +84,38 @@ void Progress(const CampaignReport& r, double t, bool tty, bool final) {
   std::fflush(stderr);
 }
 
-std::string WriteMismatch(const CampaignOptions& o, const ProgramId& id, const FileReport& rep,
-                          const std::string& program) {
+// Writes the program as a replayable vector, the findings as comments at its end, so that every
+// line number (in the findings and in the program's own provenance notes) is a line of this
+// file. Returns the path, or an Error when nothing could be written.
+spec::Result<std::string> WriteMismatch(const CampaignOptions& o, const ProgramId& id,
+                                        const FileReport& rep, const std::string& program) {
   namespace fs = std::filesystem;
-  const fs::path dir = fs::path(o.results_dir) / ("check-seed-" + std::to_string(o.seed));
+  const fs::path dir = ResultsFolder(o);
   std::error_code ec;
   fs::create_directories(dir, ec);
   const fs::path file = dir / ("mismatch-" + std::to_string(id.seed) + "-" +
                                FocusName(id.focus) + ".vec");
   std::ofstream out(file);
-  // The header line must come first; the findings follow as comments.
-  const size_t eol = program.find('\n');
-  out << program.substr(0, eol + 1);
-  out << "# " << o.dut << " disagreed with the model (program " << id.ToString()
+  out << program;
+  if (!program.empty() && program.back() != '\n') out << "\n";
+  out << "# ---- " << o.dut << " disagreed with the model (program " << id.ToString()
       << "); replay: smmuref check --replay " << id.ToString() << " --dut " << o.dut
       << ", or smmuref vectors run --dut " << o.dut << " " << file.string() << "\n";
-  for (const auto& f : rep.failures) {
-    std::string msg = f.where + ": " + f.message;
+  auto finding = [&](const std::string& where, const std::string& what) {
+    const size_t colon = where.rfind(':');
+    std::string msg = file.string() + (colon == std::string::npos ? "" : where.substr(colon)) +
+                      ": " + what;
     for (size_t p = 0; (p = msg.find('\n', p)) != std::string::npos; p += 3) msg.replace(p, 1, "\n# ");
     out << "# " << msg << "\n";
+  };
+  if (rep.error) {
+    const size_t sep = rep.error_message.find(": ");
+    if (sep == std::string::npos) finding("", rep.error_message);
+    else finding(rep.error_message.substr(0, sep), rep.error_message.substr(sep + 2));
   }
-  out << program.substr(eol + 1);
+  for (const auto& f : rep.failures) finding(f.where, f.message);
+  out.close();
+  if (!out) return spec::Error{file.string(), "could not write the reproducer"};
   return file.string();
 }
 
@@ -174,7 +191,7 @@ void RunSlot(const std::string& dut, Slot* s) {
     cov::RuleSink sink(&s->hit);
     s->rep = RunVectorFile(*file, ro);
   }
-  if (!s->rep.error && s->rep.failed == 0) s->program.clear();
+  if (!s->rep.error && !s->rep.Failed()) s->program.clear();
 }
 
 // Adds one program's run to the report, in program order; false when the campaign must stop.
@@ -209,15 +226,27 @@ bool Merge(const CampaignOptions& o, Slot& s, CampaignReport& r) {
     }
     return true;
   }
-  if (!rep.error && rep.failed == 0) return true;
+  if (!rep.error && !rep.Failed()) return true;
   ++r.mismatches;
   first();
-  if (r.mismatch_files.size() < CampaignReport::kMaxWritten) {
-    r.mismatch_files.push_back(WriteMismatch(o, s.id, rep, s.program));
-    r.mismatch_summaries.push_back(
+  if (r.mismatch_files.size() + r.write_errors.size() < CampaignReport::kMaxWritten) {
+    const std::string summary =
         "program " + s.id.ToString() + ": " +
         (rep.error ? "generated program rejected: " + rep.error_message
-                   : rep.failures.front().where + ": " + rep.failures.front().message));
+                   : rep.failures.front().where + ": " + rep.failures.front().message);
+    auto written = WriteMismatch(o, s.id, rep, s.program);
+    if (written) {
+      // Cite the line in the written file, not in the generator's name for the program.
+      const std::string name = rep.path + ":";
+      std::string cited = summary;
+      for (size_t at; (at = cited.find(name)) != std::string::npos;) {
+        cited.replace(at, name.size(), *written + ":");
+      }
+      r.mismatch_files.push_back(*written);
+      r.mismatch_summaries.push_back(cited);
+    } else {
+      r.write_errors.push_back(written.error().ToString() + ": " + summary);
+    }
   }
   return !o.stop_at_first_mismatch;
 }

@@ -52,4 +52,12 @@ std::optional<spec::EventRecord> PopEvent(Device& d, const spec::Profile& p) {
   return rec;
 }
 
+void ConsumeEvents(Device& d, const spec::Profile& p) {
+  const QueueGeometry q = EventQueue(d, p);
+  const uint64_t prod = d.RegRead(Reg::EVENTQ_PROD), cons = d.RegRead(Reg::EVENTQ_CONS);
+  if (q.Value(prod) == q.Value(cons)) return;
+  const uint64_t mask = (uint64_t{2} << q.log2size) - 1;
+  d.RegWrite(Reg::EVENTQ_CONS, (cons & ~mask) | (prod & mask));
+}
+
 }  // namespace smmuref::conform

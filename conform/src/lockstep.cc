@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "smmuref/conform/evtq_reader.h"
+#include "smmuref/spec/tables.h"
 
 namespace smmuref::conform {
 
@@ -13,6 +14,19 @@ using spec::Hex;
 using spec::Reg;
 
 namespace {
+
+// OAS in bits from SMMU_IDR5.OAS [IHI0070 §6.3.6]; it bounds the compared FetchAddr bits.
+unsigned OasBits(uint64_t idr5) {
+  static const unsigned kBits[8] = {32, 36, 40, 42, 44, 48, 52, 56};
+  return kBits[spec::Get(&idr5, spec::reg::IDR5_OAS) & 7];
+}
+
+spec::EventRecord ReadRecord(Device& d, uint64_t slot) {
+  uint64_t rec[4];
+  for (int i = 0; i < 4; ++i) rec[i] = d.MemRead64(slot + 8 * i);
+  return spec::DecodeEvent(rec);
+}
+
 }  // namespace
 
 void LockstepDevice::MemWrite64(uint64_t pa, uint64_t value) {
@@ -65,9 +79,10 @@ spec::Result<std::vector<spec::TxnOutcome>> LockstepDevice::Translate(const spec
   allowed_ = std::move(*allowed);
   auto got = dut_->Translate(txn);
   if (!got) return got.error();
+  const unsigned oas = OasBits(oracle_->RegRead(Reg::IDR5));
   for (const auto& o : *got) {
     bool member = false;
-    for (const auto& a : allowed_) member = member || a.SameObservation(o);
+    for (const auto& a : allowed_) member = member || a.SameObservation(o, oas);
     if (!member) {
       std::string msg = "txn " + ToString(txn) + ": " + Name() + " gave " + ToString(o) +
                         ", which the model does not allow; the model allows:";
@@ -79,9 +94,10 @@ spec::Result<std::vector<spec::TxnOutcome>> LockstepDevice::Translate(const spec
 }
 
 void LockstepDevice::Commit(const spec::TxnOutcome& o) {
+  const unsigned oas = OasBits(oracle_->RegRead(Reg::IDR5));
   const spec::TxnOutcome* adopted = &allowed_.front();
   for (const auto& a : allowed_) {
-    if (a.SameObservation(o)) {
+    if (a.SameObservation(o, oas)) {
       adopted = &a;
       break;
     }
@@ -97,20 +113,26 @@ void LockstepDevice::Commit(const spec::TxnOutcome& o) {
   }
   observations_.insert(cls);
   const uint64_t prod_before = dut_->RegRead(Reg::EVENTQ_PROD);
+  const uint64_t oracle_prod_before = oracle_->RegRead(Reg::EVENTQ_PROD);
   dut_->Commit(o);
   oracle_->Commit(*adopted);
   CompareRegister(Reg::EVENTQ_PROD, "the transaction");
-  // The record each side wrote to its queue in memory must be the same bytes.
+  // The record each side wrote must agree in every field its layout defines; fields the
+  // architecture leaves UNKNOWN are not compared and RES0 fields must be zero
+  // (spec::CompareEventRecords). A mismatch names the field.
   const QueueGeometry q = EventQueue(*dut_, spec::Profile{});
-  if (q.Value(dut_->RegRead(Reg::EVENTQ_PROD)) != q.Value(prod_before)) {
-    const uint64_t slot = q.base + q.Index(prod_before) * 32;
-    for (int i = 0; i < 4; ++i) {
-      const uint64_t d = dut_->MemRead64(slot + 8 * i), m = oracle_->MemRead64(slot + 8 * i);
-      if (d != m) {
-        mismatches_.push_back("event record DW" + std::to_string(i) + " at " + Hex(slot + 8 * i) +
-                              ": " + Name() + " wrote " + Hex(d) + ", the model " + Hex(m));
-        break;
-      }
+  const QueueGeometry mq = EventQueue(*oracle_, spec::Profile{});
+  const bool dut_wrote = q.Value(dut_->RegRead(Reg::EVENTQ_PROD)) != q.Value(prod_before);
+  const bool model_wrote = mq.Value(oracle_->RegRead(Reg::EVENTQ_PROD)) != mq.Value(oracle_prod_before);
+  if (dut_wrote && model_wrote) {
+    const spec::EventRecord d = ReadRecord(*dut_, q.base + q.Index(prod_before) * 32);
+    const spec::EventRecord m = ReadRecord(*oracle_, mq.base + mq.Index(oracle_prod_before) * 32);
+    if (d.type != m.type) {
+      mismatches_.push_back(std::string("event record: ") + Name() + " wrote " +
+                            spec::EventTypeName(d.type) + ", the model " +
+                            spec::EventTypeName(m.type));
+    } else if (auto mm = spec::CompareEventRecords(d, m, oas)) {
+      mismatches_.push_back(mm->ToString(Name()));
     }
   }
   CompareRegister(Reg::GERROR, "the transaction");

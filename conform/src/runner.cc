@@ -86,9 +86,10 @@ class Session {
   // Lockstep disagreements found while executing `l` are failures of that line.
   void CollectMismatches(const VectorLine& l) {
     if (!lockstep_) return;
+    // A disagreement is not an expectation: it is counted apart from `failed`.
     for (auto& m : lockstep_->TakeMismatches()) {
       ++report_->mismatches;
-      Fail(l, "MISMATCH: " + m);
+      report_->failures.push_back({l.Where(), "MISMATCH: " + m, true});
     }
   }
 
@@ -119,10 +120,12 @@ class Session {
     auto d = MakeDevice(opts_.dut, *p);
     if (!d) return Error{l.Where(), d.error().message};
     device_ = std::move(*d);
+    model_ = device_.get();
     lockstep_ = nullptr;
     if (opts_.dut != "model") {
       // Every other device runs in lockstep with the model: its outcomes must be allowed.
       auto oracle = MakeDevice("model", *p);
+      model_ = oracle->get();
       auto ls = std::make_unique<LockstepDevice>(std::move(device_), std::move(*oracle));
       lockstep_ = ls.get();
       device_ = std::move(ls);
@@ -153,6 +156,10 @@ class Session {
     if (!pa) return pa.error();
     auto len = ParseNumber(l, l.args[1]);
     if (!len) return len.error();
+    if (*len != 0 && *len - 1 > ~uint64_t{0} - *pa) {
+      return Error{l.Where(), l.op + " range " + Hex(*pa) + " + " + Hex(*len) +
+                                  " ends past 2^64; expected PA + LEN <= 2^64"};
+    }
     if (l.op == "mem.clean") device_->MemClean(*pa, *len);
     else device_->MemAbort(*pa, *len);
     return true;
@@ -199,6 +206,7 @@ class Session {
     if (!d0) return d0.error();
     auto d1 = ParseNumber(l, l.args[1]);
     if (!d1) return d1.error();
+    if (auto full = CommandQueueFull(l); !full) return full;
     const QueueGeometry q = CommandQueue(*device_, profile_);
     const uint64_t prod = device_->RegRead(Reg::CMDQ_PROD);
     const uint64_t slot = q.base + q.Index(prod) * 16;
@@ -206,6 +214,19 @@ class Session {
     device_->MemWrite64(slot + 8, *d1);
     device_->RegWrite(Reg::CMDQ_PROD, q.Next(prod));
     return true;
+  }
+
+  // Same index, other wrap bit: every slot holds an unconsumed command, so a driver would wait
+  // and a further `cmd` would overwrite a command the SMMU has not read. That is a mistake in
+  // the file, judged by the model's registers: a device under test that fails to consume is a
+  // disagreement with the model (lockstep), not bad input.
+  Result<bool> CommandQueueFull(const VectorLine& l) {
+    const QueueGeometry q = CommandQueue(*model_, profile_);
+    const uint64_t prod = model_->RegRead(Reg::CMDQ_PROD), cons = model_->RegRead(Reg::CMDQ_CONS);
+    if ((q.Value(prod) ^ q.Value(cons)) != (uint64_t{1} << q.log2size)) return true;
+    return Error{l.Where(), "the command queue is full (" + std::to_string(uint64_t{1} << q.log2size) +
+                                " unconsumed commands: CMDQ_PROD " + Hex(prod) + ", CMDQ_CONS " +
+                                Hex(cons) + "); expected a 'process' line before more commands"};
   }
 
   Result<bool> Txn(const VectorLine& l) {
@@ -253,27 +274,45 @@ class Session {
     const Pending p = std::move(*pending_);
     pending_.reset();
     const std::string want = l.text.substr(std::string("expect").size() + 1);
-    // Adopt the first allowed outcome that some alternative accepts, then check what the event
-    // queue shows.
+    // Adopt the first allowed outcome that some alternative accepts, its event record's fields
+    // included, then check what the event queue shows.
     for (const auto& o : p.outcomes) {
       for (const auto& alt : *alts) {
         if (!alt.MatchesOutcome(o)) continue;
+        std::string why;
+        const bool fault = alt.kind == Expectation::Kind::kFault;
+        if (fault && o.event && !alt.MatchesRecord(*o.event, &why, profile_.oas)) continue;
         const uint64_t prod_before = device_->RegRead(Reg::EVENTQ_PROD);
         device_->Commit(o);
-        std::string why;
-        if (CheckQueueAfter(alt, o, prod_before, &why)) Pass();
-        else Fail(l, "txn " + ToString(p.txn) + ": expected " + want + "; " + why);
+        if (CheckQueueAfter(alt, o, prod_before, &why)) {
+          Pass();
+        } else {
+          Fail(l, "txn " + ToString(p.txn) + ": expected " + want + "; " + why);
+          ConsumeEvents(*device_, profile_);
+        }
         return true;
       }
     }
     std::string observed;
     if (p.outcomes.size() == 1) {
       observed = ToString(p.outcomes.front());
+      // Name the field that differs when the event type is the expected one.
+      for (const auto& alt : *alts) {
+        std::string why;
+        const auto& ev = p.outcomes.front().event;
+        if (alt.kind == Expectation::Kind::kFault && ev && ev->type == alt.event &&
+            !alt.MatchesRecord(*ev, &why, profile_.oas)) {
+          observed += " (" + why + ")";
+          break;
+        }
+      }
     } else {
       observed = "one of " + std::to_string(p.outcomes.size()) + " allowed outcomes:";
       for (const auto& o : p.outcomes) observed += "\n      - " + ToString(o);
     }
     device_->Commit(p.outcomes.front());
+    // A record the failed transaction wrote is consumed, so the next expectation reads its own.
+    ConsumeEvents(*device_, profile_);
     Fail(l, "txn " + ToString(p.txn) + ": expected " + want + ", observed " + observed);
     return true;
   }
@@ -293,7 +332,7 @@ class Session {
       *why = "outcome " + ToString(o) + " but the event queue holds no new record";
       return false;
     }
-    return alt.MatchesRecord(*rec, why);
+    return alt.MatchesRecord(*rec, why, profile_.oas);
   }
 
   Result<bool> EventExpect(const VectorLine& l) {
@@ -302,8 +341,11 @@ class Session {
     auto rec = PopEvent(*device_, profile_);
     std::string why;
     if (!rec) Fail(l, "expected " + l.text.substr(13) + ", but the event queue holds no record");
-    else if (!e->MatchesRecord(*rec, &why)) Fail(l, "expected " + l.text.substr(13) + "; " + why);
-    else Pass();
+    else if (!e->MatchesRecord(*rec, &why, profile_.oas)) {
+      Fail(l, "expected " + l.text.substr(13) + "; " + why);
+    } else {
+      Pass();
+    }
     return true;
   }
 
@@ -360,6 +402,7 @@ class Session {
   FileReport* report_;
   LockstepDevice* lockstep_ = nullptr;
   std::unique_ptr<Device> device_;
+  Device* model_ = nullptr;  // the reference model: device_ itself, or the lockstep oracle
   spec::Profile profile_;
   std::optional<Pending> pending_;
   int translations_ = 0;
@@ -373,6 +416,16 @@ class Session {
 FileReport RunVectorFile(const VectorFile& file, const RunOptions& opts) {
   FileReport report;
   report.path = file.path;
+  // The device is made at the first line that needs it; an unknown name is an error even for a
+  // file that never needs one (only `api.*` lines).
+  const auto names = DeviceNames();
+  if (std::find(names.begin(), names.end(), opts.dut) == names.end()) {
+    report.error = true;
+    std::string known;
+    for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
+    report.error_message = "unknown device '" + opts.dut + "' (built-in: " + known + ")";
+    return report;
+  }
   Session s(opts, &report);
   for (const auto& l : file.lines) {
     auto r = s.Execute(l);

@@ -1,56 +1,101 @@
-// Vector file reading: header, lines, tokens, numbers (spec/vector-format.md).
+// Vector file reading: limits, encoding, header, lines, tokens, numbers (spec/vector-format.md).
+// Tests: tests/conform/runner_test.cc, tests/badinput/badinput_test.cc,
+// fuzz/fuzz_vectors_parser.cc.
 #include "smmuref/conform/vector.h"
 
-#include <algorithm>
-#include <cctype>
-#include <cerrno>
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
+#include "smmuref/spec/format.h"
+#include "smmuref/spec/input.h"
 
 namespace smmuref::conform {
 
+namespace {
+
+spec::Error At(const std::string& path, size_t line, const std::string& what) {
+  return spec::Error{path + ":" + std::to_string(line), what};
+}
+
+// The 1-based line and column of byte `offset`.
+std::pair<size_t, size_t> LineColumn(const std::string& text, size_t offset) {
+  size_t line = 1, start = 0;
+  for (size_t i = 0; i < offset; ++i) {
+    if (text[i] == '\n') ++line, start = i + 1;
+  }
+  return {line, offset - start + 1};
+}
+
+std::vector<std::string> Tokens(const std::string& line) {
+  std::vector<std::string> t;
+  size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    const size_t b = i;
+    while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
+    if (i > b) t.push_back(line.substr(b, i - b));
+  }
+  return t;
+}
+
+// Checks what applies to the whole text: size and bytes.
+spec::Result<bool> CheckText(const std::string& text, const std::string& path) {
+  if (text.size() > kMaxVectorFileBytes) {
+    return spec::Error{path, "vector file is " + std::to_string(text.size()) +
+                                 " bytes; the limit is " + std::to_string(kMaxVectorFileBytes)};
+  }
+  std::string why;
+  const size_t bad = spec::FindBadByte(text, &why);
+  if (bad != std::string::npos) {
+    const auto [line, col] = LineColumn(text, bad);
+    return At(path, line, "column " + std::to_string(col) + ": " + why +
+                              "; expected UTF-8 text without control characters other than tab");
+  }
+  return true;
+}
+
+}  // namespace
+
 spec::Result<VectorFile> ParseVectorText(const std::string& text, const std::string& path) {
+  auto checked = CheckText(text, path);
+  if (!checked) return checked.error();
   VectorFile f;
   f.path = path;
-  int n = 0;
+  size_t n = 0;
   bool header = false;
-  std::vector<std::string> t;
   for (size_t pos = 0; pos < text.size();) {
     size_t eol = text.find('\n', pos);
     if (eol == std::string::npos) eol = text.size();
-    ++n;
-    const size_t hash = static_cast<size_t>(
-        std::find(text.begin() + static_cast<std::ptrdiff_t>(pos),
-                  text.begin() + static_cast<std::ptrdiff_t>(eol), '#') - text.begin());
-    std::string line = text.substr(pos, hash - pos);
+    std::string raw = text.substr(pos, eol - pos);
     pos = eol + 1;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    // Tokens are separated by whitespace, as stream extraction would split them.
-    t.clear();
-    for (size_t i = 0; i < line.size();) {
-      while (i < line.size() && std::isspace(static_cast<unsigned char>(line[i]))) ++i;
-      size_t j = i;
-      while (j < line.size() && !std::isspace(static_cast<unsigned char>(line[j]))) ++j;
-      if (j > i) t.emplace_back(line, i, j - i);
-      i = j;
+    if (++n > kMaxVectorLines) {
+      return At(path, n, "more than " + std::to_string(kMaxVectorLines) + " lines (the limit)");
     }
+    if (raw.size() > kMaxVectorLineBytes) {
+      return At(path, n, "line is " + std::to_string(raw.size()) + " bytes; the limit is " +
+                             std::to_string(kMaxVectorLineBytes));
+    }
+    if (!raw.empty() && raw.back() == '\r') raw.pop_back();  // CRLF line endings
+    if (raw.find('\r') != std::string::npos) {
+      return At(path, n, "a carriage return inside the line; expected LF or CRLF line endings");
+    }
+    const std::string line = raw.substr(0, raw.find('#'));
+    const std::vector<std::string> t = Tokens(line);
     if (t.empty()) continue;
+    for (const auto& tok : t) {
+      if (tok.size() > kMaxVectorTokenBytes) {
+        return At(path, n, "a token of " + std::to_string(tok.size()) + " bytes; the limit is " +
+                               std::to_string(kMaxVectorTokenBytes));
+      }
+    }
     if (!header) {
       if (t.size() != 2 || t[0] != "smmuref-vectors") {
-        return spec::Error{path + ":" + std::to_string(n),
-                           "expected the header 'smmuref-vectors 1' as the first line"};
+        return At(path, n, "expected the header 'smmuref-vectors 1' as the first line");
       }
-      if (t[1] != "1") {
-        return spec::Error{path + ":" + std::to_string(n),
-                           "unsupported vector format version '" + t[1] + "' (this is v1)"};
-      }
+      if (t[1] != "1") return At(path, n, "unsupported vector format version '" + t[1] + "' (this is v1)");
       header = true;
       continue;
     }
     VectorLine l;
     l.file = path;
-    l.line = n;
+    l.line = static_cast<int>(n);
     l.op = t[0];
     l.args.assign(t.begin() + 1, t.end());
     const size_t b = line.find_first_not_of(" \t");
@@ -58,7 +103,7 @@ spec::Result<VectorFile> ParseVectorText(const std::string& text, const std::str
     l.text = line.substr(b, e - b + 1);
     f.lines.push_back(std::move(l));
   }
-  if (!header) return spec::Error{path + ":1", "empty file: expected 'smmuref-vectors 1'"};
+  if (!header) return At(path, 1, "empty file: expected 'smmuref-vectors 1'");
   return f;
 }
 
@@ -73,28 +118,30 @@ std::string PrintVectorFile(const VectorFile& file) {
 }
 
 spec::Result<VectorFile> ReadVectorFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return spec::Error{path, "cannot read vector file"};
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ParseVectorText(ss.str(), path);
+  auto text = spec::ReadTextFile(path, kMaxVectorFileBytes, "vector file");
+  if (!text) return text.error();
+  return ParseVectorText(*text, path);
 }
 
 spec::Result<uint64_t> ParseNumber(const VectorLine& l, const std::string& token) {
-  const char* s = token.c_str();
-  if (token.empty() || token[0] == '-' || token[0] == '+') {
-    return spec::Error{l.Where(), "expected a number (0x.. or decimal), got '" + token + "'"};
+  uint64_t v = 0;
+  std::string why;
+  if (spec::ParseU64(token, &v, &why)) return v;
+  if (why == "exceeds 64 bits") return spec::Error{l.Where(), "number '" + token + "' exceeds 64 bits"};
+  return spec::Error{l.Where(), "expected a number (0x.. or decimal), got '" + token + "' (" + why + ")"};
+}
+
+spec::Result<uint64_t> ParseNumberBits(const VectorLine& l, const std::string& token,
+                                       unsigned bits, const std::string& what) {
+  auto v = ParseNumber(l, token);
+  if (!v) return v;
+  if (bits < 64 && (*v >> bits) != 0) {
+    const std::string named = what.empty() || what.back() == '=' ? what + token : what + " " + token;
+    return spec::Error{l.Where(), named + " exceeds " + std::to_string(bits) +
+                                      (bits == 1 ? " bit" : " bits") + " (at most " +
+                                      spec::Hex((uint64_t{1} << bits) - 1) + ")"};
   }
-  errno = 0;
-  char* end = nullptr;
-  const int base = (token.size() > 1 && token[0] == '0' && (token[1] == 'x' || token[1] == 'X'))
-                       ? 16 : 10;
-  unsigned long long v = std::strtoull(s, &end, base);
-  if (errno == ERANGE) return spec::Error{l.Where(), "number '" + token + "' exceeds 64 bits"};
-  if (end == s || *end != '\0') {
-    return spec::Error{l.Where(), "expected a number (0x.. or decimal), got '" + token + "'"};
-  }
-  return static_cast<uint64_t>(v);
+  return v;
 }
 
 }  // namespace smmuref::conform

@@ -15,27 +15,18 @@ using spec::Reg;
 
 namespace {
 
-// Opcodes [IHI0070 §4.1.1].
-enum : uint8_t {
-  kPrefetchConfig = 0x01, kPrefetchAddr = 0x02, kCfgiSte = 0x03, kCfgiSteRange = 0x04,
-  kCfgiCd = 0x05, kCfgiCdAll = 0x06, kCfgiVmsPidm = 0x07,
-  kTlbiNhAll = 0x10, kTlbiNhAsid = 0x11, kTlbiNhVa = 0x12, kTlbiNhVaa = 0x13,
-  kTlbiEl3All = 0x18, kTlbiEl3Va = 0x1a,
-  kTlbiEl2All = 0x20, kTlbiEl2Asid = 0x21, kTlbiEl2Va = 0x22, kTlbiEl2Vaa = 0x23,
-  kTlbiS12Vmall = 0x28, kTlbiS2Ipa = 0x2a, kTlbiNsnhAll = 0x30,
-  kAtcInv = 0x40, kPriResp = 0x41, kResume = 0x44, kStallTerm = 0x45, kSync = 0x46,
-};
+using namespace layout::cmd;  // opcodes and command fields
 
 constexpr unsigned kCerrorNone = 0, kCerrorIll = 1, kCerrorAbt = 2;
 
-// Command fields [fact sheet §7.3].
-uint64_t Opcode(const uint64_t* c) { return c[0] & 0xff; }
-bool SSec(const uint64_t* c) { return (c[0] >> 10) & 1; }
-uint32_t Ssid(const uint64_t* c) { return static_cast<uint32_t>((c[0] >> 12) & 0xfffff); }
-uint32_t Sid(const uint64_t* c) { return static_cast<uint32_t>(c[0] >> 32); }
-uint16_t Vmid(const uint64_t* c) { return static_cast<uint16_t>(c[0] >> 32); }
-uint16_t Asid(const uint64_t* c) { return static_cast<uint16_t>(c[0] >> 48); }
-unsigned SyncCs(const uint64_t* c) { return (c[0] >> 12) & 3; }
+// Command fields (layout.h).
+uint64_t Opcode(const uint64_t* c) { return Get<uint64_t>(c, kOpcode); }
+bool SSec(const uint64_t* c) { return Get<uint64_t>(c, kSSec) != 0; }
+uint32_t Ssid(const uint64_t* c) { return static_cast<uint32_t>(Get<uint64_t>(c, kSubstreamID)); }
+uint32_t Sid(const uint64_t* c) { return static_cast<uint32_t>(Get<uint64_t>(c, kStreamID)); }
+uint16_t Vmid(const uint64_t* c) { return static_cast<uint16_t>(Get<uint64_t>(c, kVMID)); }
+uint16_t Asid(const uint64_t* c) { return static_cast<uint16_t>(Get<uint64_t>(c, kASID)); }
+unsigned SyncCs(const uint64_t* c) { return static_cast<unsigned>(Get<uint64_t>(c, kSyncCS)); }
 
 bool Known(uint64_t op) {
   switch (op) {
@@ -55,10 +46,7 @@ bool RangeCapable(uint64_t op) {
          op == kTlbiS2Ipa;
 }
 
-uint64_t Bits(unsigned msb, unsigned lsb) {
-  const uint64_t top = msb >= 63 ? ~uint64_t{0} : (uint64_t{1} << (msb + 1)) - 1;
-  return top & ~((uint64_t{1} << lsb) - 1);
-}
+constexpr uint64_t Bits(unsigned msb, unsigned lsb) { return layout::GenMask(msb, lsb); }
 
 // The bits each command may set on the Non-secure queue under the profile [IHI0070 §4.2-§4.7;
 // fact sheet §7.3]; VMID is RES0 without S2P, VMID/ASID[15:8] without VMID16/ASID16, the range
@@ -135,15 +123,19 @@ unsigned Engine::CheckCommand(const uint64_t cmd[2]) const {
     default:
       break;
   }
-  if (RangeCapable(op) && p.ril && ((cmd[1] >> 10) & 3) != 0) {
+  const uint64_t tg = Get<uint64_t>(cmd, kTG);
+  if (RangeCapable(op) && p.ril && tg != kTgNone) {
     // R-TLBI-012: a range with NUM=SCALE=TTL=0 is reserved; TG=16KB with TTL=1 counts as TTL=0
     // without DS.
-    uint64_t ttl = (cmd[1] >> 8) & 3;
-    if (((cmd[1] >> 10) & 3) == 2 && ttl == 1 && !p.ds) ttl = 0;
-    if (((cmd[0] >> 12) & 31) == 0 && ((cmd[0] >> 20) & 31) == 0 && ttl == 0) return kCerrorIll;
+    uint64_t ttl = Get<uint64_t>(cmd, kTTL);
+    if (tg == kTg16K && ttl == 1 && !p.ds) ttl = 0;
+    if (Get<uint64_t>(cmd, kNUM) == 0 && Get<uint64_t>(cmd, kSCALE) == 0 && ttl == 0) {
+      return kCerrorIll;
+    }
   }
   // R-CMDQ-010: with cmd_res0_ill, a non-zero reserved field is CERROR_ILL.
-  if (p.cmd_res0_ill && op != kPrefetchAddr) {
+  // An implementation picks one alternative; with `any` the engine ignores reserved fields.
+  if (p.Pick(spec::Choice::kCmdRes0Ill, 0) == 1 && op != kPrefetchAddr) {
     uint64_t used[2];
     UsedBits(op, p, used);
     if ((cmd[0] & ~used[0]) != 0 || (cmd[1] & ~used[1]) != 0) return kCerrorIll;
@@ -185,22 +177,16 @@ void Engine::Invalidate(const Scope& tlb_scope, const Scope& walk_scope) {
 
 namespace {
 
-// The address operand of a TLBI by VA or IPA: one address (inside the entry) or, with
-// IDR3.RIL and TG != 0, the range (NUM+1) x 2^SCALE x granule from Addr [§4.4.1.1].
+// The address operand of a TLBI by VA or IPA (kernels.h TlbiAddressRange) as a scope.
 // `mutant_` is the engine's (mutant.h).
 void AddressRange(const uint64_t* cmd, uint64_t addr_mask, bool ril, int mutant_, Scope* s) {
+  const TlbiRange<uint64_t> r = TlbiAddressRange<uint64_t>(cmd[0], cmd[1], addr_mask, ril);
   s->match_addr = true;
-  s->addr = cmd[1] & addr_mask;
-  s->size = 1;
-  const unsigned tg = (cmd[1] >> 10) & 3;
-  if (!ril || tg == 0) return;
-  const unsigned granule = tg == 1 ? 12 : tg == 2 ? 14 : 16;
-  const uint64_t num = (cmd[0] >> 12) & 31, scale = (cmd[0] >> 20) & 31;
-  const unsigned log2 = static_cast<unsigned>(scale) + granule;
-  s->size = log2 >= 56 ? ~uint64_t{0} >> 8 : (num + 1) << log2;
-  if (SMMUREF_MUTANT(2)) {
+  s->addr = r.addr;
+  s->size = r.size;
+  if (SMMUREF_MUTANT(2) && ril && Get<uint64_t>(cmd, kTG) != kTgNone) {
     // Mutant 2: range invalidation one page short (the last page of the range survives).
-    s->size -= uint64_t{1} << granule;
+    s->size -= uint64_t{1} << (10 + 2 * Get<uint64_t>(cmd, kTG));
   }
 }
 
@@ -218,8 +204,8 @@ void Engine::ExecuteCommand(const uint64_t cmd[2]) {
     // low, from bits [55:40], so entries of the given ASID survive).
     s.asid = static_cast<uint16_t>(cmd[0] >> 40);
   }
-  const uint64_t va_mask = ~uint64_t{0xfff};
-  const uint64_t ipa_mask = ((uint64_t{1} << 56) - 1) & ~uint64_t{0xfff};
+  const uint64_t va_mask = kAddr.mask;
+  const uint64_t ipa_mask = kIPAFull.mask;
   if (op != kSync && op != kPrefetchConfig && op != kPrefetchAddr) micro_.Flush();
   switch (op) {
     case kCfgiSte:
@@ -232,7 +218,7 @@ void Engine::ExecuteCommand(const uint64_t cmd[2]) {
       return;
     case kCfgiSteRange: {
       // CFGI_ALL is Range=31; Range r covers 2^(r+1) aligned StreamIDs.
-      const unsigned range = cmd[1] & 31;
+      const unsigned range = static_cast<unsigned>(Get<uint64_t>(cmd, kRange));
       const uint64_t span = uint64_t{2} << range;
       const uint64_t first = Sid(cmd) & ~(span - 1);
       cfg_.InvalidateSteRange(static_cast<uint32_t>(first),
@@ -299,7 +285,7 @@ void Engine::ExecuteCommand(const uint64_t cmd[2]) {
     case kSync:
       if (SyncCs(cmd) == 1 && profile_.msi) {
         // R-CMDQ-007: CMD_SYNC with CS=SIG_IRQ writes MSIData to a non-zero MSIAddr.
-        const uint64_t addr = cmd[1] & ((uint64_t{1} << 56) - 1) & ~uint64_t{3};
+        const uint64_t addr = cmd[1] & kSyncMSIAddr.mask;
         if (addr == 0) return;
         if (!mem_.Writable(addr, 1)) {
           regs_.RaiseGerror(regbits::kMsiCmdqAbtErr);  // the MSI write was aborted [§7.5]
@@ -307,7 +293,8 @@ void Engine::ExecuteCommand(const uint64_t cmd[2]) {
         }
         const unsigned shift = (addr & 4) ? 32 : 0;
         const uint64_t word = mem_.Peek64(addr);
-        mem_.Write64(addr, (word & ~(0xffffffffull << shift)) | (cmd[0] >> 32) << shift);
+        mem_.Write64(addr, (word & ~(0xffffffffull << shift)) |
+                               Get<uint64_t>(cmd, kSyncMSIData) << shift);
       }
       return;
     default:

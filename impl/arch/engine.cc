@@ -1,6 +1,8 @@
 // Engine construction: profile, register file, and cache geometry from Options.
-// Tests: tests/impl/arch/engine_test.cc
+// Tests: tests/impl/arch/cache_test.cc, tests/conformance/device_test.cc
 #include "smmuref/impl/arch/engine.h"
+
+#include "smmuref/spec/error.h"
 
 namespace smmuref::impl::arch {
 
@@ -10,6 +12,10 @@ Engine::Engine(const spec::Profile& p, const Options& o)
   tlb_.Configure(o.tlb_entries, o.tlb_ways);
   walks_.Configure(o.walk_entries, o.walk_ways);
   micro_.Configure(o.micro_entries);
+#if !SMMUREF_MUTANTS
+  // The shipping build has no mutation points (mutant.h): asking it for a mutant is a bug.
+  if (o.mutant != 0) SMMUREF_UNREACHABLE("a mutant needs the smmuref_impl_arch_mutants build");
+#endif
 }
 
 }  // namespace smmuref::impl::arch

@@ -13,19 +13,26 @@ using spec::Reg;
 
 namespace {
 
-// Record layout: DW0 EventID[7:0] SSV[11] SubstreamID[31:12] StreamID[63:32]; DW1 STAG[15:0]
-// Stall[31] PnU[33] InD[34] RnW[35] S2[39] CLASS[41:40] TTRnW[44]; DW2 InputAddr; DW3
-// FetchAddr[55:3] for fetch aborts, else IPA[55:12].
+// The record's four doublewords (layout.h event fields): FetchAddr for fetch aborts, else the
+// IPA of stage-2 faults.
 void Encode(const spec::EventRecord& e, uint64_t out[4]) {
-  auto b = [](bool v) { return uint64_t{v ? 1u : 0u}; };
-  out[0] = uint64_t{static_cast<uint8_t>(e.type)} | b(e.ssv) << 11 |
-           uint64_t{e.ssid & 0xfffff} << 12 | uint64_t{e.sid} << 32;
-  out[1] = uint64_t{e.stag} | b(e.stall) << 31 | b(e.pnu) << 33 | b(e.ind) << 34 |
-           b(e.rnw) << 35 | b(e.s2) << 39 | uint64_t{static_cast<uint8_t>(e.cls) & 3u} << 40 |
-           b(e.ttrnw) << 44;
-  out[2] = e.input_addr;
-  const uint64_t low56 = (uint64_t{1} << 56) - 1;
-  out[3] = e.fetch_addr ? e.fetch_addr & low56 & ~uint64_t{7} : e.ipa & low56 & ~uint64_t{0xfff};
+  namespace f = layout::event;
+  auto put = [&](layout::Field fd, uint64_t v) { out[fd.dw] |= FieldPrep<uint64_t>(fd.mask, v); };
+  out[0] = out[1] = out[2] = out[3] = 0;
+  put(f::kEventId, static_cast<uint8_t>(e.type));
+  put(f::kSSV, e.ssv);
+  put(f::kSubstreamID, e.ssid);
+  put(f::kStreamID, e.sid);
+  put(f::kSTAG, e.stag);
+  put(f::kStall, e.stall);
+  put(f::kPnU, e.pnu);
+  put(f::kInD, e.ind);
+  put(f::kRnW, e.rnw);
+  put(f::kS2, e.s2);
+  put(f::kCLASS, static_cast<uint8_t>(e.cls));
+  put(f::kTTRnW, e.ttrnw);
+  put(f::kInputAddr, e.input_addr);
+  out[3] = e.fetch_addr ? e.fetch_addr & f::kFetchAddr.mask : e.ipa & f::kIPA.mask;
 }
 
 }  // namespace
@@ -59,7 +66,7 @@ void Engine::RecordEvent(const spec::EventRecord& e) {
   Encode(e, rec);
   if (SMMUREF_MUTANT(10)) {
     // Mutant 10: event records report RnW inverted.
-    rec[1] ^= uint64_t{1} << 35;
+    rec[1] ^= layout::event::kRnW.mask;
   }
   for (unsigned i = 0; i < 4; ++i) mem_.Write64(slot + 8 * i, rec[i]);
   // R-EVTQ-004: PROD moves past the record; the increment carries into the wrap bit.

@@ -3,6 +3,7 @@
 #include "smmuref/impl/arch/mutant.h"
 
 namespace smmuref::impl::arch {
+SMMUREF_ENGINE_BUILD_BEGIN
 
 namespace {
 constexpr MutantInfo kMutants[] = {
@@ -28,4 +29,5 @@ const MutantInfo* Mutants(int* count) {
   return kMutants;
 }
 
+SMMUREF_ENGINE_BUILD_END
 }  // namespace smmuref::impl::arch

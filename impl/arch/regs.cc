@@ -3,6 +3,7 @@
 // Tests: tests/impl/arch/engine_test.cc, corpus/vectors/regs/*.vec
 #include "smmuref/impl/arch/regs.h"
 
+#include "smmuref/impl/arch/kernels.h"
 #include "smmuref/spec/error.h"
 
 namespace smmuref::impl::arch {
@@ -11,7 +12,9 @@ using spec::Reg;
 
 namespace {
 
-uint64_t B(bool b) { return b ? 1 : 0; }
+namespace r = layout::regs;
+
+uint64_t Put(uint64_t mask, uint64_t v) { return FieldPrep<uint64_t>(mask, v); }
 
 uint64_t OasCode(unsigned bits) {
   switch (bits) {
@@ -26,33 +29,34 @@ uint64_t OasCode(unsigned bits) {
 }
 
 uint64_t Idr0(const spec::Profile& p) {
-  return B(p.s2p) | B(p.s1p) << 1 | uint64_t{p.ttf & 3} << 2 | B(p.cohacc) << 4 | B(p.btm) << 5 |
-         uint64_t{p.httu & 3} << 6 | B(p.hyp) << 9 | B(p.ats) << 10 | B(p.asid16) << 12 |
-         B(p.msi) << 13 | B(p.sev) << 14 | B(p.pri) << 16 | B(p.vmid16) << 18 | B(p.cd2l) << 19 |
-         uint64_t{p.ttendian & 3} << 21 | uint64_t{p.stall_model & 3} << 24 |
-         B(p.term_model) << 26 | uint64_t{p.st_level & 3} << 27;
+  return Put(r::kIdr0S2p, p.s2p) | Put(r::kIdr0S1p, p.s1p) | Put(r::kIdr0Ttf, p.ttf) |
+         Put(r::kIdr0Cohacc, p.cohacc) | Put(r::kIdr0Btm, p.btm) | Put(r::kIdr0Httu, p.httu) |
+         Put(r::kIdr0Hyp, p.hyp) | Put(r::kIdr0Ats, p.ats) | Put(r::kIdr0Asid16, p.asid16) |
+         Put(r::kIdr0Msi, p.msi) | Put(r::kIdr0Sev, p.sev) | Put(r::kIdr0Pri, p.pri) |
+         Put(r::kIdr0Vmid16, p.vmid16) | Put(r::kIdr0Cd2l, p.cd2l) |
+         Put(r::kIdr0TtEndian, p.ttendian) | Put(r::kIdr0StallModel, p.stall_model) |
+         Put(r::kIdr0TermModel, p.term_model) | Put(r::kIdr0StLevel, p.st_level);
 }
 
 uint64_t Idr1(const spec::Profile& p) {
-  return uint64_t{p.sidsize & 63} | uint64_t{p.ssidsize & 31} << 6 | uint64_t{p.priqs & 31} << 11 |
-         uint64_t{p.eventqs & 31} << 16 | uint64_t{p.cmdqs & 31} << 21 |
-         B(p.attr_perms_ovr) << 26 | B(p.attr_types_ovr) << 27;
+  return Put(r::kIdr1SidSize, p.sidsize) | Put(r::kIdr1SsidSize, p.ssidsize) |
+         Put(r::kIdr1PriqS, p.priqs) | Put(r::kIdr1EventqS, p.eventqs) |
+         Put(r::kIdr1CmdqS, p.cmdqs) | Put(r::kIdr1AttrPermsOvr, p.attr_perms_ovr) |
+         Put(r::kIdr1AttrTypesOvr, p.attr_types_ovr);
 }
 
 uint64_t Idr3(const spec::Profile& p) {
-  return B(p.had) << 2 | B(p.xnx) << 4 | B(p.stt) << 9 | B(p.ril) << 10 |
-         uint64_t{p.bbml & 3} << 11;
+  return Put(r::kIdr3Had, p.had) | Put(r::kIdr3Xnx, p.xnx) | Put(r::kIdr3Stt, p.stt) |
+         Put(r::kIdr3Ril, p.ril) | Put(r::kIdr3Bbml, p.bbml);
 }
 
 uint64_t Idr5(const spec::Profile& p) {
-  return OasCode(p.oas) | B(p.gran4k) << 4 | B(p.gran16k) << 5 | B(p.gran64k) << 6 |
-         B(p.ds) << 7 | uint64_t{p.vax & 3} << 10;
+  return Put(r::kIdr5Oas, OasCode(p.oas)) | Put(r::kIdr5Gran4K, p.gran4k) |
+         Put(r::kIdr5Gran16K, p.gran16k) | Put(r::kIdr5Gran64K, p.gran64k) |
+         Put(r::kIdr5Ds, p.ds) | Put(r::kIdr5Vax, p.vax);
 }
 
-uint64_t Bits(unsigned msb, unsigned lsb) {
-  const uint64_t top = msb >= 63 ? ~uint64_t{0} : (uint64_t{1} << (msb + 1)) - 1;
-  return top & ~((uint64_t{1} << lsb) - 1);
-}
+uint64_t Bits(unsigned msb, unsigned lsb) { return layout::GenMask(msb, lsb); }
 
 // Bits software can set, per register; registers not listed keep every written bit of their
 // width [IHI0070 §6.3].
@@ -81,7 +85,7 @@ RegisterFile::RegisterFile(const spec::Profile& p) {
   v_[Index(Reg::IDR1)] = Idr1(p);
   v_[Index(Reg::IDR3)] = Idr3(p);
   v_[Index(Reg::IDR5)] = Idr5(p);
-  v_[Index(Reg::AIDR)] = p.arch_minor & 15;
+  v_[Index(Reg::AIDR)] = Put(r::kAidrArchMinor, p.arch_minor);
   // R-REG-002: everything else resets to zero.
 }
 

@@ -2,28 +2,21 @@
 // §7.4, §8.1]. Tests: tests/impl/arch/cache_test.cc
 #include "smmuref/impl/arch/tlb.h"
 
+#include "smmuref/impl/arch/kernels.h"
+
 namespace smmuref::impl::arch {
 
 namespace {
 
 // Does an entry with these tags fall inside `s`? `lo`/`bytes` give the input range it covers.
+// The compares are the kernels ScopeTagMatches and RangesOverlap (kernels.h).
 bool InScope(const Scope& s, Regime regime, uint16_t vmid, uint16_t asid, bool global,
              uint64_t lo, uint64_t bytes) {
-  if (!(s.regimes & RegimeBit(regime))) return false;
-  if (s.match_vmid && vmid != s.vmid) return false;
-  if (s.match_asid) {
-    if (global) {
-      if (s.keep_global) return false;
-    } else if (asid != s.asid) {
-      return false;
-    }
+  if (!ScopeTagMatches<uint64_t>(static_cast<uint64_t>(regime), vmid, asid, global, s.regimes,
+                                 s.match_vmid, s.vmid, s.match_asid, s.keep_global, s.asid)) {
+    return false;
   }
-  if (s.match_addr) {
-    const uint64_t hi = lo + bytes;  // exclusive
-    const uint64_t a = s.addr & Iotlb::kInputMask;
-    if (!(a < hi && lo < a + s.size)) return false;
-  }
-  return true;
+  return !s.match_addr || RangesOverlap<uint64_t>(lo, bytes, s.addr & Iotlb::kInputMask, s.size);
 }
 
 }  // namespace

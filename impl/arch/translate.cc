@@ -19,9 +19,9 @@ using spec::TxnOutcome;
 
 namespace {
 
-constexpr uint64_t kIpaRecordMask = ((uint64_t{1} << 56) - 1) & ~uint64_t{0xfff};
-constexpr uint64_t kFetchRecordMask = ((uint64_t{1} << 56) - 1) & ~uint64_t{7};
-constexpr uint64_t kStrtabAddrMask = ((uint64_t{1} << 56) - 1) & ~uint64_t{63};
+constexpr uint64_t kIpaRecordMask = layout::event::kIPA.mask;
+constexpr uint64_t kFetchRecordMask = layout::event::kFetchAddr.mask;
+constexpr uint64_t kStrtabAddrMask = layout::regs::kStrtabAddr;
 
 bool IsTranslationFault(EventType t) {
   return t == EventType::F_TRANSLATION || t == EventType::F_ADDR_SIZE ||
@@ -38,15 +38,16 @@ spec::EventRecord MakeRecord(const spec::Txn& txn, Engine::Access acc, const Eng
   spec::EventRecord e;
   e.type = f.type;
   e.sid = txn.sid;
-  e.input_addr = txn.addr;  // raw, top byte included
   if (f.type == EventType::C_BAD_SUBSTREAMID) {
     e.ssid = txn.ssid;  // no SSV: the SubstreamID is always valid
-  } else {
+  } else if (f.type != EventType::F_STREAM_DISABLED) {  // which has StreamID only
     e.ssv = txn.ssv;
     e.ssid = txn.ssv ? txn.ssid : 0;
   }
   const bool translation = IsTranslationFault(f.type);
   if (translation || f.type == EventType::F_WALK_EABT) {
+    // Only these records have InputAddr (raw, top byte included); in the others it is RES0.
+    e.input_addr = txn.addr;
     e.rnw = !acc.write;
     e.ind = acc.instr && !acc.write;
     e.pnu = acc.priv;
@@ -216,9 +217,8 @@ TxnOutcome Engine::TranslateStage1(const spec::Txn& txn, const SteConfig& ste, A
   }
   // R-WALK-002: VA[AddrTop:IA] must equal the half's sign; AddrTop is 55 with TBI.
   // Mutant 5: TBI ignored: the top byte takes part in the input range check.
-  const uint64_t width = (h.tbi && !SMMUREF_MUTANT(5) ? 56u : 64u) - h.ia_bits;
-  const uint64_t upper = (va >> h.ia_bits) & LowMask<uint64_t>(width);
-  if (upper != (which ? LowMask<uint64_t>(width) : 0)) {
+  const uint64_t tbi = h.tbi && !SMMUREF_MUTANT(5);
+  if (!InputInRange<uint64_t>(va, h.ia_bits, tbi, which)) {
     s1.rule = "R-WALK-002";
     return FaultOutcome(txn, acc, s1, cd->a, cd->r);
   }
@@ -302,7 +302,7 @@ TxnOutcome Engine::CheckEntry(const spec::Txn& txn, const SteConfig& ste, const 
 bool Engine::LocateSte(uint32_t sid, uint64_t* ste_pa, Fault* fault) {
   const uint64_t base = regs_.Read(Reg::STRTAB_BASE) & kStrtabAddrMask;
   const uint64_t cfg = regs_.Read(Reg::STRTAB_BASE_CFG);
-  const unsigned log2size = cfg & 63;
+  const unsigned log2size = static_cast<unsigned>(cfg & layout::regs::kStrtabLog2Size);
   // Mutant 14: C_BAD_STREAMID recorded even with CR2.RECINVSID=0.
   const bool record = (regs_.Read(Reg::CR2) & regbits::kRecInvSid) != 0 || SMMUREF_MUTANT(14);
   // R-STRTAB-001: StreamIDs beyond 2^MIN(LOG2SIZE, SIDSIZE).
@@ -312,12 +312,13 @@ bool Engine::LocateSte(uint32_t sid, uint64_t* ste_pa, Fault* fault) {
     return false;
   }
   // R-STRTAB-003: anything but FMT=0b01 on a 2-level-capable SMMU is linear.
-  if (profile_.st_level == 0 || ((cfg >> 16) & 3) != 1) {
+  if (profile_.st_level == 0 ||
+      FieldGet<uint64_t>(cfg, layout::regs::kStrtabFmt) != layout::regs::kStrtabFmt2Lvl) {
     // R-STRTAB-004: aligned to the literal table size.
     *ste_pa = (base & ~LowMask<uint64_t>(std::min(log2size + 6u, 64u))) + uint64_t{sid} * 64;
     return true;
   }
-  unsigned split = (cfg >> 6) & 31;
+  unsigned split = static_cast<unsigned>(FieldGet<uint64_t>(cfg, layout::regs::kStrtabSplit));
   if (split != 6 && split != 8 && split != 10) split = 6;  // R-STRTAB-005
   // R-STRTAB-006: L1 array aligned to MAX(64, its size).
   const unsigned l1_log2 = std::max(6u, (log2size > split ? log2size - split : 0) + 3);
@@ -328,7 +329,7 @@ bool Engine::LocateSte(uint32_t sid, uint64_t* ste_pa, Fault* fault) {
     *fault = FetchAbort(EventType::F_STE_FETCH, l1_pa, "R-STRTAB-007");
     return false;
   }
-  const unsigned span = l1 & 31;
+  const unsigned span = static_cast<unsigned>(l1 & layout::l1std::kSpan);
   // R-STRTAB-008 / R-STRTAB-009: invalid span, or a StreamID beyond the level-2 array.
   if (span == 0 || span > 11 || span > split + 1) {
     *fault = BadStreamId(record, "R-STRTAB-008");
@@ -340,7 +341,7 @@ bool Engine::LocateSte(uint32_t sid, uint64_t* ste_pa, Fault* fault) {
     return false;
   }
   // R-STRTAB-010: L2Ptr aligned to the level-2 array.
-  *ste_pa = (l1 & kStrtabAddrMask & ~LowMask<uint64_t>(span + 5)) + low * 64;
+  *ste_pa = (l1 & layout::l1std::kL2Ptr & ~LowMask<uint64_t>(span + 5)) + low * 64;
   return true;
 }
 

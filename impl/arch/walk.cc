@@ -17,37 +17,26 @@ using spec::FaultClass;
 
 namespace {
 
-// Descriptor bits [DDI0487 D8.3; fact sheet §5.2].
-constexpr uint64_t kValid = 1u << 0;
-constexpr uint64_t kTableOrPage = 1u << 1;
-constexpr uint64_t kAf = 1u << 10;
-constexpr uint64_t kNg = 1u << 11;
-constexpr uint64_t kAddr = ((uint64_t{1} << 48) - 1) & ~uint64_t{0xfff};  // OA / NLTA [47:12]
+namespace d = layout::desc;
 
-// Stage-1 table attributes collected in WalkEntry::attrs: APTable[1:0] (bits 62:61) in bits
-// [1:0], UXNTable/XNTable (60) in bit 2, PXNTable (59) in bit 3.
+// Stage-1 table attributes collected in WalkEntry::attrs: APTable[1:0] in bits [1:0],
+// UXNTable/XNTable in bit 2, PXNTable in bit 3.
 unsigned TableAttrs(uint64_t desc) {
-  return static_cast<unsigned>(((desc >> 61) & 3) | ((desc >> 60) & 1) << 2 |
-                               ((desc >> 59) & 1) << 3);
+  return static_cast<unsigned>(FieldGet<uint64_t>(desc, d::kApTable) |
+                               FieldGet<uint64_t>(desc, d::kUxnTable) << 2 |
+                               FieldGet<uint64_t>(desc, d::kPxnTable) << 3);
 }
 
-// R-WALK-009: blocks at levels 1 and 2 with 4KB, at level 2 with 16KB and 64KB.
+// R-WALK-008 / R-WALK-009: kDescInvalid, kDescTable or kDescLeaf (kernels.h).
 // `mutant_` is the engine's (mutant.h).
-bool BlockAllowed(uint64_t g, uint64_t level, int mutant_) {
+uint64_t Classify(uint64_t desc, uint64_t level, uint64_t g, int mutant_) {
+  bool block_ok = BlockAllowed<uint64_t>(g, level);
   if (SMMUREF_MUTANT(3)) {
     // Mutant 3: a block descriptor at an illegal level is accepted (the 4KB rule, blocks at
     // levels 1 and 2, applied to every granule, and level 0 taken as well).
-    return level <= 2;
+    block_ok = level <= 2;
   }
-  return g == 12 ? (level == 1 || level == 2) : level == 2;
-}
-
-// R-WALK-008 / R-WALK-009: 0 invalid, 1 table, 2 leaf (block or page).
-int Classify(uint64_t desc, uint64_t level, uint64_t g, int mutant) {
-  if (!(desc & kValid)) return 0;
-  if (level == 3) return (desc & kTableOrPage) ? 2 : 0;
-  if (desc & kTableOrPage) return 1;
-  return BlockAllowed(g, level, mutant) ? 2 : 0;
+  return ClassifyDescriptor<uint64_t>(desc, level, block_ok);
 }
 
 Engine::Fault S1Fault(EventType type, const char* rule) {
@@ -118,15 +107,15 @@ bool Engine::WalkS1(const SteConfig& ste, const CdConfig& cd, unsigned half, uin
       *fault = WalkAbort(false, FaultClass::TT, pa);
       return false;
     }
-    const int kind = Classify(desc, level, g, mutant_);
-    if (kind == 0) {
+    const uint64_t kind = Classify(desc, level, g, mutant_);
+    if (kind == kDescInvalid) {
       *fault = S1Fault(EventType::F_TRANSLATION, "R-WALK-008");
       return false;
     }
     const uint64_t shift = LevelShift<uint64_t>(level, g);
-    if (kind == 1) {
+    if (kind == kDescTable) {
       // R-WALK-010 / R-WALK-011: next table address and its size check.
-      const uint64_t next = desc & kAddr & ~LowMask<uint64_t>(g);
+      const uint64_t next = desc & d::kAddr & ~LowMask<uint64_t>(g);
       // Mutant 7: address-size check skipped on table descriptors.
       if (!SMMUREF_MUTANT(7) && ExceedsBits<uint64_t>(next, cd.ips_bits)) {
         *fault = S1Fault(EventType::F_ADDR_SIZE, "R-WALK-011");
@@ -150,12 +139,13 @@ bool Engine::WalkS1(const SteConfig& ste, const CdConfig& cd, unsigned half, uin
       continue;
     }
     // R-WALK-012 / R-WALK-011: output address and its size check.
-    const uint64_t out = OutputAddress<uint64_t>(desc & kAddr, in, shift);
+    const uint64_t out = OutputAddress<uint64_t>(desc & d::kAddr, in, shift);
     if (ExceedsBits<uint64_t>(out, cd.ips_bits)) {
       *fault = S1Fault(EventType::F_ADDR_SIZE, "R-WALK-011");
       return false;
     }
-    const uint64_t ap = (desc >> 6) & 3, pxn = (desc >> 53) & 1, uxn = (desc >> 54) & 1;
+    const uint64_t ap = FieldGet<uint64_t>(desc, d::kAp), pxn = FieldGet<uint64_t>(desc, d::kPxn),
+                   uxn = FieldGet<uint64_t>(desc, d::kUxn);
     const uint64_t aptable = attrs & 3, uxntable = (attrs >> 2) & 1, pxntable = (attrs >> 3) & 1;
     // Mutant 8: PAN ignored.
     const uint64_t pan = SMMUREF_MUTANT(8) ? 0 : cd.pan;
@@ -166,7 +156,7 @@ bool Engine::WalkS1(const SteConfig& ste, const CdConfig& cd, unsigned half, uin
             ? S1PermsEl2<uint64_t>(ap, uxn, aptable, uxntable, cd.wxn)
             : S1PermsEl1<uint64_t>(ap, uxn, pxn, aptable, uxntable, pxntable, cd.wxn, pan));
     // R-PERM-010: access flag.
-    if (!(desc & kAf) && !cd.affd) {
+    if (!(desc & d::kAf) && !cd.affd) {
       *fault = S1Fault(EventType::F_ACCESS, "R-PERM-010");
       return false;
     }
@@ -179,7 +169,7 @@ bool Engine::WalkS1(const SteConfig& ste, const CdConfig& cd, unsigned half, uin
     leaf->vmid = ste.vmid;
     leaf->asid = cd.asid;
     // NS-EL2 has no ASIDs: its entries match like global ones.
-    leaf->global = ste.world == World::kEl2 || !(desc & kNg);
+    leaf->global = ste.world == World::kEl2 || !(desc & d::kNg);
     leaf->sig1 = h.sig;
     leaf->sig2 = 0;
     return true;
@@ -248,14 +238,14 @@ bool Engine::WalkS2(const SteConfig& ste, uint64_t ipa, FaultClass cls, TlbEntry
       *fault = WalkAbort(true, cls, pa);
       return false;
     }
-    const int kind = Classify(desc, level, g, mutant_);
-    if (kind == 0) {
+    const uint64_t kind = Classify(desc, level, g, mutant_);
+    if (kind == kDescInvalid) {
       *fault = S2Fault(EventType::F_TRANSLATION, cls, ipa, "R-WALK-008");
       return false;
     }
     const uint64_t shift = LevelShift<uint64_t>(level, g);
-    if (kind == 1) {
-      const uint64_t next = desc & kAddr & ~LowMask<uint64_t>(g);
+    if (kind == kDescTable) {
+      const uint64_t next = desc & d::kAddr & ~LowMask<uint64_t>(g);
       if (ExceedsBits<uint64_t>(next, s2.ps_bits)) {
         *fault = S2Fault(EventType::F_ADDR_SIZE, cls, ipa, "R-WALK-011");
         return false;
@@ -273,12 +263,12 @@ bool Engine::WalkS2(const SteConfig& ste, uint64_t ipa, FaultClass cls, TlbEntry
       table = next;
       continue;
     }
-    const uint64_t out = OutputAddress<uint64_t>(desc & kAddr, ipa, shift);
+    const uint64_t out = OutputAddress<uint64_t>(desc & d::kAddr, ipa, shift);
     if (ExceedsBits<uint64_t>(out, s2.ps_bits)) {
       *fault = S2Fault(EventType::F_ADDR_SIZE, cls, ipa, "R-WALK-011");
       return false;
     }
-    if (!(desc & kAf) && !s2.affd) {
+    if (!(desc & d::kAf) && !s2.affd) {
       *fault = S2Fault(EventType::F_ACCESS, cls, ipa, "R-PERM-010");
       return false;
     }
@@ -289,12 +279,11 @@ bool Engine::WalkS2(const SteConfig& ste, uint64_t ipa, FaultClass cls, TlbEntry
     leaf->ipa = ipa & ~LowMask<uint64_t>(shift);
     leaf->out = out & ~LowMask<uint64_t>(shift);
     leaf->s1_perms = 0x3f;
-    // S2AP [7:6], XN [54:53]; MemAttr[3:2] (bits [5:4]) = 0b00 is Device.
     // Mutant 13: stage-2 write permission (S2AP[1]) ignored.
-    const uint64_t s2ap = ((desc >> 6) & 3) | (SMMUREF_MUTANT(13) ? 2 : 0);
+    const uint64_t s2ap = FieldGet<uint64_t>(desc, d::kS2Ap) | (SMMUREF_MUTANT(13) ? 2 : 0);
     leaf->s2_perms = static_cast<uint8_t>(
-        S2Perms<uint64_t>(s2ap, (desc >> 53) & 3, profile_.xnx ? 1 : 0));
-    leaf->s2_device = ((desc >> 4) & 3) == 0;
+        S2Perms<uint64_t>(s2ap, FieldGet<uint64_t>(desc, d::kS2Xn), profile_.xnx ? 1 : 0));
+    leaf->s2_device = (desc & d::kS2MemAttrDevice) == 0;
     leaf->vmid = ste.vmid;
     leaf->asid = 0;
     leaf->global = true;

@@ -39,6 +39,7 @@ void System::BindDomainToInstance(Domain& d, const Instance& inst) {
   d.oas = inst.caps.oas;
   d.aperture_start = 0;
   d.aperture_end = (uint64_t{1} << d.ias) - 1;
+  d.levels = PageTableLevels(d.pgsize_bitmap, d.ias);
 }
 
 // R-DOM-005: under domain_scope=legacy_cross_instance a domain attached to a further instance
@@ -53,6 +54,8 @@ Errno System::ExtendDomainTo(Domain& d, const Instance& inst) {
   d.ias = std::min(d.ias, inst.caps.ias);
   d.oas = std::min(d.oas, inst.caps.oas);
   d.aperture_end = (uint64_t{1} << d.ias) - 1;
+  d.levels = PageTableLevels(d.pgsize_bitmap, d.ias);
+  d.tables.clear();  // no leaves (R-DOM-006): only empty tables, rebuilt for the new sizes
   d.instances.insert(inst.id);
   return Errno::kOk;
 }
@@ -64,7 +67,7 @@ Errno System::ExtendDomainTo(Domain& d, const Instance& inst) {
 // a device without an IOMMU]; under legacy_cross_instance it gives an unfinalized domain (R-DOM-003).
 Ret<DomainId> System::AllocPagingDomain(std::optional<DeviceId> dev) {
   if (!dev) {
-    if (knobs_.domain_scope != DomainScope::kLegacyCrossInstance) return {Errno::kENODEV};
+    if (knobs_.domain_scope == DomainScope::kPerDevice) return {Errno::kENODEV};
     DomainId id = NewDomain(DomainType::kUnmanaged);
     domains_[id].device_less = true;
     return {Errno::kOk, id};

@@ -25,6 +25,7 @@ constexpr std::pair<Errno, const char*> kNames[] = {
     {Errno::kEOPNOTSUPP, "-EOPNOTSUPP"},
     {Errno::kContractViolation, "WARN"},
     {Errno::kBadChoice, "BADCHOICE"},
+    {Errno::kNotModelled, "NOTMODELLED"},
 };
 
 }  // namespace

@@ -8,45 +8,52 @@
 
 namespace smmuref::model::api {
 
+namespace {
+
+// One spelling of one knob value and what it sets.
+struct KnobValue {
+  const char* name;
+  const char* value;
+  void (*set)(Knobs&);
+};
+
+constexpr KnobValue kValues[] = {
+    {"sva_init", "modern", [](Knobs& k) { k.sva_init = SvaInit::kModern; }},
+    {"sva_init", "feature_unchecked", [](Knobs& k) { k.sva_init = SvaInit::kFeatureUnchecked; }},
+    {"sva_init", "feature", [](Knobs& k) { k.sva_init = SvaInit::kFeature; }},
+    {"sva_init", "rfc2018", [](Knobs& k) { k.sva_init = SvaInit::kRfc2018; }},
+    {"domain_scope", "per_device", [](Knobs& k) { k.domain_scope = DomainScope::kPerDevice; }},
+    {"domain_scope", "legacy", [](Knobs& k) { k.domain_scope = DomainScope::kLegacy; }},
+    {"domain_scope", "legacy_cross_instance",
+     [](Knobs& k) { k.domain_scope = DomainScope::kLegacyCrossInstance; }},
+    {"partial_unmap", "reject", [](Knobs& k) { k.partial_unmap = PartialUnmap::kReject; }},
+    {"partial_unmap", "split", [](Knobs& k) { k.partial_unmap = PartialUnmap::kSplit; }},
+    {"partial_unmap", "whole", [](Knobs& k) { k.partial_unmap = PartialUnmap::kWhole; }},
+    {"map_overlap", "replace_tables",
+     [](Knobs& k) { k.map_overlap = MapOverlap::kReplaceTables; }},
+    {"map_overlap", "strict", [](Knobs& k) { k.map_overlap = MapOverlap::kStrict; }},
+    {"pasid_lifetime", "mm_exit", [](Knobs& k) { k.pasid_lifetime = PasidLifetime::kMmExit; }},
+    {"pasid_lifetime", "last_unbind",
+     [](Knobs& k) { k.pasid_lifetime = PasidLifetime::kLastUnbind; }},
+    {"aux_domains", "on", [](Knobs& k) { k.aux_domains = true; }},
+    {"aux_domains", "off", [](Knobs& k) { k.aux_domains = false; }},
+};
+
+}  // namespace
+
 Errno SetKnob(Knobs& k, const std::string& name, const std::string& v) {
   if (name == "min_pasid") {
     char* end = nullptr;
     unsigned long n = std::strtoul(v.c_str(), &end, 0);
-    if (v.empty() || *end != '\0' || n >= (1ul << 20)) return Errno::kEINVAL;
+    if (v.empty() || v[0] == '-' || *end != '\0' || n >= (1ul << 20)) return Errno::kEINVAL;
     k.min_pasid = static_cast<uint32_t>(n);
     return Errno::kOk;
   }
-  if (name == "sva_init") {
-    if (v == "modern") k.sva_init = SvaInit::kModern;
-    else if (v == "feature") k.sva_init = SvaInit::kFeature;
-    else if (v == "rfc2018") k.sva_init = SvaInit::kRfc2018;
-    else return Errno::kEINVAL;
-    return Errno::kOk;
-  }
-  if (name == "domain_scope") {
-    if (v == "per_device") k.domain_scope = DomainScope::kPerDevice;
-    else if (v == "legacy_cross_instance") k.domain_scope = DomainScope::kLegacyCrossInstance;
-    else return Errno::kEINVAL;
-    return Errno::kOk;
-  }
-  if (name == "partial_unmap") {
-    if (v == "whole") k.partial_unmap = PartialUnmap::kWhole;
-    else if (v == "split") k.partial_unmap = PartialUnmap::kSplit;
-    else if (v == "reject") k.partial_unmap = PartialUnmap::kReject;
-    else return Errno::kEINVAL;
-    return Errno::kOk;
-  }
-  if (name == "pasid_lifetime") {
-    if (v == "mm_exit") k.pasid_lifetime = PasidLifetime::kMmExit;
-    else if (v == "last_unbind") k.pasid_lifetime = PasidLifetime::kLastUnbind;
-    else return Errno::kEINVAL;
-    return Errno::kOk;
-  }
-  if (name == "aux_domains") {
-    if (v == "on") k.aux_domains = true;
-    else if (v == "off") k.aux_domains = false;
-    else return Errno::kEINVAL;
-    return Errno::kOk;
+  for (const KnobValue& kv : kValues) {
+    if (name == kv.name && v == kv.value) {
+      kv.set(k);
+      return Errno::kOk;
+    }
   }
   return Errno::kEINVAL;
 }

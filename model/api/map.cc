@@ -1,10 +1,13 @@
-// map / unmap / iova_to_phys on paging domains: page-size selection (iommu_pgsize), alignment,
-// ranges, overlap, the unmap return value and partial-leaf unmap, protection checks.
-// Tests: tests/model/api/map_test.cc, corpus/vectors/api/map_*.vec.
+// map / unmap / iova_to_phys on paging domains as the IOMMU core runs them: page-size selection
+// (iommu_pgsize), the map loop with its unwind on error, the unmap loop and its return value,
+// protection checks. The page table itself is pgtable.cc.
+// Tests: tests/model/api/map_test.cc, tests/model/api/pgtable_test.cc, corpus/vectors/api/map*.vec,
+// corpus/vectors/api/unmap_*.vec, tests/kernel/io_pgtable_diff.cc.
 #include "smmuref/model/api/map.h"
 
 #include <bit>
 
+#include "smmuref/model/api/pgtable.h"
 #include "smmuref/model/api/system.h"
 
 namespace smmuref::model::api {
@@ -13,12 +16,114 @@ namespace {
 // Bits 0..k inclusive.
 uint64_t MaskUpTo(int k) { return k >= 63 ? ~0ull : (uint64_t{2} << k) - 1; }
 
+// One map_pages call of a map, as the core would make it if every earlier call succeeded.
+struct Chunk {
+  uint64_t iova = 0, pa = 0, pgsize = 0, n = 0;
+};
+
+// Calls f(chunk) for each map_pages call of mapping [iova, iova+size) -> pa: iommu_pgsize runs,
+// each cut at the end of its table; stops when f returns false. Inputs are min-page aligned.
+template <typename F>
+void ForEachMapChunk(const Domain& d, uint64_t iova, uint64_t pa, uint64_t size, F f) {
+  while (size != 0) {
+    const PgSizeChoice c = PgSize(d.pgsize_bitmap, iova, pa, size);
+    if (c.pgsize == 0) return;
+    const uint64_t n = EntriesInTable(d.levels, iova, c.pgsize, c.count);
+    if (!f(Chunk{iova, pa, c.pgsize, n})) return;
+    const uint64_t bytes = n * c.pgsize;
+    iova += bytes;
+    pa += bytes;
+    size -= bytes;
+  }
+}
+
+// The outcome of a map before anything is changed: the first failing call and entry, or the
+// number of leaves a successful map adds.
+struct MapPlan {
+  Errno err = Errno::kOk;
+  uint64_t fail_chunk = 0;   // index of the failing call
+  uint64_t fail_entry = 0;   // entry of that call where -EEXIST was met at the page's level
+  bool walked = false;       // the failing call got past its range, prot and walk checks
+  uint64_t mapped = 0;       // bytes the calls before the failing one mapped
+  uint64_t new_leaves = 0;
+};
+
+// The failure of one call on the state before the map, which is the state each call sees: the
+// calls of one map touch disjoint ranges (R-MAP-005, R-MAP-006, R-MAP-008).
+MapPlan ClassifyChunk(const Domain& d, const Chunk& c, uint32_t prot, MapOverlap overlap) {
+  MapPlan p;
+  const uint64_t end = c.iova + c.n * c.pgsize;
+  if (!ChunkInRange(d, c.iova, c.pa, c.n * c.pgsize)) return p.err = Errno::kERANGE, p;
+  if ((prot & (kProtRead | kProtWrite)) == 0) return p.err = Errno::kEINVAL, p;
+  auto cover = CoveringLeaf(d, c.iova);
+  if (cover != d.leaves.end() && cover->second.size > c.pgsize) return p.err = Errno::kEEXIST, p;
+  for (auto it = d.leaves.lower_bound(c.iova); it != d.leaves.end() && it->first < end; ++it) {
+    if (overlap == MapOverlap::kStrict || it->second.size == c.pgsize) {
+      p.err = Errno::kEEXIST;
+      p.walked = true;
+      p.fail_entry = (it->first - c.iova) / c.pgsize;
+      return p;
+    }
+  }
+  return p;
+}
+
+MapPlan PlanMap(const Domain& d, uint64_t iova, uint64_t pa, uint64_t size, uint32_t prot,
+                MapOverlap overlap) {
+  MapPlan plan;
+  uint64_t index = 0;
+  ForEachMapChunk(d, iova, pa, size, [&](const Chunk& c) {
+    MapPlan one = ClassifyChunk(d, c, prot, overlap);
+    if (one.err != Errno::kOk) {
+      one.fail_chunk = index;
+      one.mapped = plan.mapped;
+      plan = one;
+      return false;
+    }
+    ++index;
+    plan.mapped += c.n * c.pgsize;
+    plan.new_leaves += c.n;
+    return true;
+  });
+  return plan;
+}
+
+// Frees the tables at level `size` whose entries lie in [from, to).
+void FreeTablesIn(Domain& d, uint64_t size, uint64_t from, uint64_t to) {
+  auto it = d.tables.find(size);
+  if (it == d.tables.end()) return;
+  std::vector<uint64_t> bases(it->second.lower_bound(from), it->second.lower_bound(to));
+  for (uint64_t b : bases) FreeSubtree(d, size, b);
+}
+
+// What a failed map leaves behind without installing its leaves: the calls before the failing one
+// walked (allocating tables) and replaced tables at their level, the failing one replaced the
+// tables before its conflicting entry, and the core's unwind (iommu_unmap of what was mapped, in
+// iova-aligned steps) cleared every entry of those steps again (R-MAP-017).
+void ApplyFailedMap(Domain& d, const MapPlan& plan, uint64_t iova, uint64_t pa, uint64_t size) {
+  uint64_t index = 0;
+  ForEachMapChunk(d, iova, pa, size, [&](const Chunk& c) {
+    const uint64_t entries = index < plan.fail_chunk ? c.n : plan.walked ? plan.fail_entry : 0;
+    if (index < plan.fail_chunk || plan.walked) AllocateWalk(d, c.iova, c.pgsize);
+    FreeTablesIn(d, c.pgsize, c.iova, c.iova + entries * c.pgsize);
+    return ++index <= plan.fail_chunk;
+  });
+  for (uint64_t done = 0; done < plan.mapped;) {
+    const uint64_t c = iova + done;
+    const PgSizeChoice q = PgSize(d.pgsize_bitmap, c, c, plan.mapped - done);
+    const uint64_t n = EntriesInTable(d.levels, c, q.pgsize, q.count);
+    FreeTablesIn(d, q.pgsize, c, c + n * q.pgsize);
+    done += n * q.pgsize;
+  }
+}
+
 }  // namespace
 
 // R-MAP-004: iommu_pgsize: candidates are the bitmap's sizes no larger than `size` and, unless
 // iova|pa is 0, no larger than its alignment; the largest wins. The run length is size/pgsize,
 // cut short at the first boundary where the next larger size could start (same offset of iova
-// and pa within it, and room for it), with the overflow guard [C-NEW iommu_pgsize; e586e22974d2].
+// and pa within it, and room for it), with the overflow guard [iommu_pgsize, v5.14-v7.0;
+// e586e22974d2].
 PgSizeChoice PgSize(uint64_t bitmap, uint64_t iova, uint64_t pa, uint64_t size) {
   if (size == 0) return {};
   uint64_t candidates = bitmap & MaskUpTo(63 - std::countl_zero(size));
@@ -36,25 +141,9 @@ PgSizeChoice PgSize(uint64_t bitmap, uint64_t iova, uint64_t pa, uint64_t size) 
   return out;
 }
 
-std::map<uint64_t, Leaf> DecomposeMap(uint64_t bitmap, uint64_t iova, uint64_t pa, uint64_t size,
-                                      uint32_t prot) {
-  std::map<uint64_t, Leaf> out;
-  while (size != 0) {
-    PgSizeChoice c = PgSize(bitmap, iova, pa, size);
-    if (c.pgsize == 0) break;
-    for (uint64_t i = 0; i < c.count; ++i) {
-      out[iova] = Leaf{pa, c.pgsize, prot};
-      iova += c.pgsize;
-      pa += c.pgsize;
-      size -= c.pgsize;
-    }
-  }
-  return out;
-}
-
 // R-MAP-013: a stage-1 leaf permits a read if it has READ or WRITE (stage 1 cannot express
 // write-only), a write if it has WRITE, an execute if readable and not NOEXEC; a PRIV leaf
-// refuses unprivileged accesses [PT prot to PTE: AP_RDONLY, XN, AP_UNPRIV].
+// refuses unprivileged accesses [arm_lpae_prot_to_pte, v4.0-v7.0: AP_RDONLY, XN, AP_UNPRIV].
 bool ProtPermits(uint32_t prot, const Access& a) {
   const bool readable = (prot & (kProtRead | kProtWrite)) != 0;
   if ((prot & kProtPriv) != 0 && !a.priv) return false;
@@ -64,36 +153,40 @@ bool ProtPermits(uint32_t prot, const Access& a) {
   return true;
 }
 
+size_t System::TotalLeaves() const {
+  size_t n = 0;
+  for (const auto& [_, d] : domains_) n += d.leaves.size();
+  return n;
+}
+
 Errno System::Map(DomainId id, uint64_t iova, uint64_t pa, uint64_t size, uint32_t prot) {
   Domain* d = FindDomainMut(id);
   if (d == nullptr) return Errno::kENOENT;
-  // R-MAP-001: only paging domains map: -EINVAL otherwise [C-NEW iommu_map_nosync].
+  // R-MAP-001: only paging domains map: -EINVAL otherwise [iommu_map_nosync, v6.2-v7.0].
   if (!IsPaging(d->type)) return Errno::kEINVAL;
-  // R-MAP-002: an unfinalized (legacy device-less) domain has no page table yet: -ENODEV [V3].
+  // R-MAP-002: an unfinalized (legacy device-less) domain has no page table yet: -ENODEV, before
+  // any alignment check (its bitmap is the driver's -1) [arm_smmu_map_pages, v5.15-v6.12].
   if (d->instances.empty()) return Errno::kENODEV;
   // R-MAP-003: iova, pa and size must be multiples of the minimum page size: -EINVAL, nothing
-  // changes [C-NEW iommu_map_nosync].
+  // changes [iommu_map_nosync, v6.2-v7.0].
   const uint64_t min_page = MinPageSize(d->pgsize_bitmap);
   if (((iova | pa | size) & (min_page - 1)) != 0) return Errno::kEINVAL;
-  // R-MAP-007: a zero-size map succeeds and changes nothing [C-NEW: the loop does not run].
+  // R-MAP-007: a zero-size map succeeds and changes nothing [iommu_map_nosync: no call is made].
   if (size == 0) return Errno::kOk;
-  // R-MAP-008: a map with neither READ nor WRITE maps nothing; the model reports a contract
-  // violation [decision: io-pgtable-arm returns success with no progress, which gives the caller
-  // no mapping and no error; the model makes the misuse visible].
-  if ((prot & (kProtRead | kProtWrite)) == 0) return Errno::kContractViolation;
-  std::map<uint64_t, Leaf> fresh = DecomposeMap(d->pgsize_bitmap, iova, pa, size, prot);
-  for (const auto& [va, leaf] : fresh) {
-    // R-MAP-005: a page whose IOVA is beyond the aperture (2^IAS) or whose PA is beyond 2^OAS
-    // gives -ERANGE [PT map_pages; facts 3.4]. R-MAP-006: a page overlapping an existing leaf
-    // gives -EEXIST [PT; strict profile, facts 3.6]. The first failing page decides; partial
-    // progress is unwound, so nothing changes.
-    if (va > d->aperture_end || (leaf.pa >> d->oas) != 0) return Errno::kERANGE;
-    if (LeafAt(id, va) || LeafAt(id, va + leaf.size - 1)) return Errno::kEEXIST;
-    auto next = d->leaves.lower_bound(va);
-    if (next != d->leaves.end() && next->first < va + leaf.size) return Errno::kEEXIST;
+  const MapPlan plan = PlanMap(*d, iova, pa, size, prot, knobs_.map_overlap);
+  if (plan.err == Errno::kOk) {
+    // R-API-014: the model holds at most kLeafBudget leaves; a map beyond is not modelled.
+    if (TotalLeaves() + plan.new_leaves > kLeafBudget) return Errno::kNotModelled;
+    ForEachMapChunk(*d, iova, pa, size, [&](const Chunk& c) {
+      return MapPages(*d, c.iova, c.pa, c.pgsize, c.n, prot).err == Errno::kOk;
+    });
+    return Errno::kOk;
   }
-  d->leaves.insert(fresh.begin(), fresh.end());
-  return Errno::kOk;
+  // R-MAP-017: a failed map is unwound: its leaves are gone, tables its walks allocated stay
+  // (empty), tables it replaced stay freed [__iommu_map, v5.14-v7.0]; under map_overlap=strict
+  // nothing changes [decision].
+  if (knobs_.map_overlap == MapOverlap::kReplaceTables) ApplyFailedMap(*d, plan, iova, pa, size);
+  return plan.err;
 }
 
 Ret<uint64_t> System::Unmap(DomainId id, uint64_t iova, uint64_t size, Errno* why) {
@@ -103,62 +196,43 @@ Ret<uint64_t> System::Unmap(DomainId id, uint64_t iova, uint64_t size, Errno* wh
   Domain* d = FindDomainMut(id);
   if (d == nullptr) return *why = Errno::kENOENT, Ret<uint64_t>{Errno::kOk, 0};
   // R-MAP-010: unmap returns 0 for a non-paging or unfinalized domain and for iova|size not
-  // aligned to the minimum page size; it never returns a negative value [C-NEW __iommu_unmap].
+  // aligned to the minimum page size; it never returns a negative value [__iommu_unmap,
+  // v5.14-v7.0; arm_smmu_unmap_pages, v5.15-v6.12 for unfinalized domains].
   if (!IsPaging(d->type)) return *why = Errno::kEINVAL, Ret<uint64_t>{Errno::kOk, 0};
   if (d->instances.empty()) return *why = Errno::kENODEV, Ret<uint64_t>{Errno::kOk, 0};
   const uint64_t min_page = MinPageSize(d->pgsize_bitmap);
   if (((iova | size) & (min_page - 1)) != 0) return *why = Errno::kEINVAL, Ret<uint64_t>{};
-  // R-MAP-009: unmap walks from iova in iommu_pgsize steps, accumulating what each step removes,
-  // and stops at the first hole or once the total reaches size; the total may exceed size.
+  // R-MAP-009: unmap calls unmap_pages from iova with iommu_pgsize(iova, iova, remaining) runs,
+  // adds what each call removes, and stops at a call that removes nothing or once the total
+  // reaches size; the total may exceed size [__iommu_unmap, v5.14-v7.0]. A call that stops at a
+  // hole, beyond IAS or at part of a larger leaf (reject) is where io-pgtable-arm WARNs: WARN.
   uint64_t unmapped = 0;
+  bool warned = false;
   while (unmapped < size) {
     const uint64_t c = iova + unmapped;
-    const uint64_t p = PgSize(d->pgsize_bitmap, c, c, size - unmapped).pgsize;
-    auto cover = LeafAt(id, c);
-    if (cover && cover->second.size > p) {
-      // R-MAP-011: part of a larger leaf: partial_unmap=whole removes the leaf and counts its
-      // full size [33729a5fc0ca]; split removes [c, c+p) and remaps the rest of the leaf with
-      // the bitmap's smaller sizes [PT <= v6.12]; reject removes nothing and stops [decision:
-      // iommufd refuses to split an area].
-      const auto [start, leaf] = *cover;
-      if (knobs_.partial_unmap == PartialUnmap::kReject) break;
-      d->leaves.erase(start);
-      if (knobs_.partial_unmap == PartialUnmap::kWhole) {
-        unmapped += leaf.size;
-        continue;
-      }
-      const uint64_t smaller = d->pgsize_bitmap & (leaf.size - 1);
-      auto head = DecomposeMap(smaller, start, leaf.pa, c - start, leaf.prot);
-      auto tail = DecomposeMap(smaller, c + p, leaf.pa + (c + p - start),
-                               start + leaf.size - (c + p), leaf.prot);
-      d->leaves.insert(head.begin(), head.end());
-      d->leaves.insert(tail.begin(), tail.end());
-      unmapped += p;
-      continue;
-    }
-    // R-MAP-014: otherwise the step removes every leaf inside [c, c+p) (a table under a block
-    // entry is freed whole) and counts p; an empty [c, c+p) is a hole [PT __arm_lpae_unmap].
-    auto first = d->leaves.lower_bound(c);
-    if (first == d->leaves.end() || first->first >= c + p) break;
-    auto last = d->leaves.lower_bound(c + p);
-    d->leaves.erase(first, last);
-    unmapped += p;
+    const PgSizeChoice p = PgSize(d->pgsize_bitmap, c, c, size - unmapped);
+    const PagesResult r = UnmapPages(*d, c, p.pgsize, p.count, knobs_.partial_unmap);
+    warned = warned || r.warned;
+    if (r.bytes == 0) break;
+    unmapped += r.bytes;
   }
+  if (warned) *why = Errno::kContractViolation;
   return {Errno::kOk, unmapped};
 }
 
 std::optional<std::pair<uint64_t, Leaf>> System::LeafAt(DomainId id, uint64_t iova) const {
   const Domain* d = FindDomain(id);
-  if (d == nullptr || d->leaves.empty()) return std::nullopt;
-  auto it = d->leaves.upper_bound(iova);
-  if (it == d->leaves.begin()) return std::nullopt;
-  --it;
-  if (iova - it->first >= it->second.size) return std::nullopt;
+  if (d == nullptr) return std::nullopt;
+  auto it = CoveringLeaf(*d, iova);
+  if (it == d->leaves.end()) return std::nullopt;
   return *it;
 }
 
 // R-MAP-012: iova_to_phys is the leaf's PA plus the offset for a mapped IOVA and 0 otherwise;
-// identity domains return the IOVA, blocked and SVA domains 0 [C-NEW iommu_iova_to_phys; PT].
+// identity domains return the IOVA, blocked and SVA domains 0 [iommu_iova_to_phys,
+// arm_lpae_iova_to_phys, v6.2-v7.0]. An IOVA at or beyond 2^IAS gives 0 [decision:
+// arm_lpae_iova_to_phys drops the bits above IAS and answers for the aliased IOVA; found by
+// tests/kernel].
 uint64_t System::IovaToPhys(DomainId id, uint64_t iova) const {
   const Domain* d = FindDomain(id);
   if (d == nullptr) return 0;
@@ -179,7 +253,7 @@ Ret<bool> System::CheckAccess(DomainId id, uint64_t iova, const Access& a) const
 
 // R-MAP-015: page-table writes of a domain on an instance whose walker is not coherent must be
 // cleaned to the point of coherency before any command that makes the SMMU walk them [seed 004;
-// PT non-coherent walker].
+// __arm_lpae_sync_pte, v4.0-v7.0].
 Ret<bool> System::WalkerNeedsClean(DomainId id) const {
   const Domain* d = FindDomain(id);
   if (d == nullptr) return {Errno::kENOENT};

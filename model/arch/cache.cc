@@ -360,6 +360,22 @@ bool AllowedSetFetcher::Read(FetchKind kind, const FetchTag& tag, uint64_t pa, u
   return true;
 }
 
+unsigned AllowedSetFetcher::Choose(const char* id, unsigned n) {
+  // R-CACHE-005: a choice point is enumerated like a read with n candidate values.
+  if (pos_ == choice_.size()) {
+    choice_.push_back(0);
+    arity_.push_back(n);
+  } else {
+    arity_[pos_] = n;
+  }
+  const unsigned pick = static_cast<unsigned>(std::min<size_t>(choice_[pos_++], n - 1));
+  if (pick != 0) {
+    provenance_ += std::string(provenance_.empty() ? "" : ", ") + id + " alternative " +
+                   std::to_string(pick + 1);
+  }
+  return pick;
+}
+
 bool AllowedSetFetcher::Next() {
   // R-CACHE-005: every read chooses independently; the runs enumerate the choices like an
   // odometer over this run's read points (later points are rediscovered after a change).

@@ -128,7 +128,8 @@ unsigned CheckCommand(const uint64_t cmd[2], const spec::Profile& p) {
       return kCerrorIll;
     }
   }
-  if (p.cmd_res0_ill && opcode != op::CMD_PREFETCH_ADDR) {
+  if (p.choice(spec::Choice::kCmdRes0Ill) == 1 && opcode != op::CMD_PREFETCH_ADDR) {
+    // C-CMDQ-001 (profile field cmd_res0_ill):
     // R-CMDQ-010: with the profile's cmd_res0_ill choice, a non-zero reserved field (including
     // fields the profile makes RES0) is CERROR_ILL; otherwise reserved fields are ignored
     // [§4.1.5]. PREFETCH_ADDR's operands are not checked (not modelled).

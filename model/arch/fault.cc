@@ -54,8 +54,20 @@ spec::EventRecord MakeEventRecord(const spec::Txn& txn, const Fault& fault) {
   if (IsFetchFault(fault.type)) {
     // R-FAULT-008: fetch faults record the PA of the failed access in FetchAddr[55:3].
     SMMUREF_RULE("R-FAULT-008");
+    // C-EVT-003: the calculated address is recorded whole; bits [51:OAS] are UNKNOWN in a
+    // device's record and compared below the OAS only.
     e.fetch_addr = fault.fetch_addr & ((uint64_t{1} << 56) - 1) & ~uint64_t{7};
     if (fault.type == EventType::F_WALK_EABT) e.s2 = fault.s2;
+  }
+  // R-FAULT-009: the record carries only the fields its layout defines; every other named field
+  // is RES0 (spec/include/smmuref/spec/event_defined.def, the one table every comparison uses).
+  // C-EVT-001 / C-EVT-002: fields the architecture leaves UNKNOWN in this record (SubstreamID
+  // with SSV=0, IPA of a stage-1 fault, TTRnW with CLASS!=TT, STAG with Stall=0) and the
+  // IMPLEMENTATION DEFINED Reason are written as 0 here and never compared.
+  SMMUREF_RULE("R-FAULT-009");
+  for (size_t i = 0; i < static_cast<size_t>(spec::EventField::kCount); ++i) {
+    const auto f = static_cast<spec::EventField>(i);
+    if (spec::EventFieldStatus(e, f) != spec::FieldStatus::kDefined) spec::SetEventField(e, f, 0);
   }
   return e;
 }

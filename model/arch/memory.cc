@@ -78,15 +78,18 @@ void Memory::StoresAfter(uint64_t pa, uint64_t seq, std::vector<uint64_t>* out) 
 void Memory::Clean(uint64_t pa, uint64_t len) {
   // R-CACHE-010: mem.clean makes every store so far to the cleaned words certain to be visible
   // to a non-coherent walker. Only stored words matter, so a large range visits those instead.
+  // The range is [pa, pa+len) clipped at 2^64; `last` is its last byte, so nothing wraps.
+  if (len == 0) return;
   const uint64_t start = Word(pa);
-  const uint64_t end = pa + len < pa ? ~uint64_t{0} : pa + len;
-  if ((end - start) / 8 > words_.size()) {
+  const uint64_t last = len - 1 > ~uint64_t{0} - pa ? ~uint64_t{0} : pa + (len - 1);
+  const uint64_t words = (Word(last) - start) / 8 + 1;  // at most 2^61
+  if (words > words_.size()) {
     for (const auto& [a, history] : words_) {
-      if (a >= start && a < end) cleaned_[a] = history.back().seq;
+      if (a >= start && a <= last) cleaned_[a] = history.back().seq;
     }
     return;
   }
-  for (uint64_t a = start; a < end; a += 8) {
+  for (uint64_t i = 0, a = start; i < words; ++i, a += 8) {
     auto it = words_.find(a);
     if (it != words_.end()) cleaned_[a] = it->second.back().seq;
   }

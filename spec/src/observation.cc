@@ -1,5 +1,6 @@
 // Names and printing of the observation types.
 #include "smmuref/spec/observation.h"
+#include "smmuref/spec/error.h"
 #include "smmuref/spec/format.h"
 
 #include <cstdio>
@@ -45,7 +46,177 @@ constexpr const char* kRegNames[] = {
 static_assert(sizeof(kRegNames) / sizeof(kRegNames[0]) == static_cast<size_t>(Reg::kCount));
 
 
+constexpr const char* kEventFieldNames[] = {
+    "StreamID", "SSV", "SubstreamID", "Stall", "STAG", "PnU", "InD", "RnW", "S2", "CLASS",
+    "TTRnW", "InputAddr", "IPA", "FetchAddr",
+};
+static_assert(sizeof(kEventFieldNames) / sizeof(kEventFieldNames[0]) ==
+              static_cast<size_t>(EventField::kCount));
+constexpr const char* kEventFieldVectorNames[] = {
+    "sid", "ssv", "ssid", "stall", "stag", "pnu", "ind", "rnw", "s2", "class", "ttrnw", "addr",
+    "ipa", "fetch",
+};
+static_assert(sizeof(kEventFieldVectorNames) / sizeof(kEventFieldVectorNames[0]) ==
+              static_cast<size_t>(EventField::kCount));
+
+struct EventFieldRow {
+  EventType type;
+  EventField field;
+  FieldWhen when;
+};
+// The spellings of WHEN in event_defined.def.
+namespace when {
+constexpr FieldWhen ALWAYS = FieldWhen::kAlways, IF_SSV = FieldWhen::kIfSsv,
+                    IF_S2 = FieldWhen::kIfS2, IF_TT = FieldWhen::kIfTt,
+                    IF_STALL = FieldWhen::kIfStall, IMPDEF = FieldWhen::kImpDef,
+                    SHARED = FieldWhen::kShared;
+}  // namespace when
+
+constexpr EventFieldRow kEventFieldRows[] = {
+#define EVENT_FIELD(EVENT, FIELD, WHEN) {EventType::EVENT, EventField::FIELD, when::WHEN},
+#include "smmuref/spec/event_defined.def"
+#undef EVENT_FIELD
+};
+
 }  // namespace
+
+const char* EventFieldName(EventField f) { return kEventFieldNames[static_cast<size_t>(f)]; }
+const char* EventFieldVectorName(EventField f) {
+  return kEventFieldVectorNames[static_cast<size_t>(f)];
+}
+bool ParseEventFieldVectorName(const std::string& name, EventField* out) {
+  for (size_t i = 0; i < static_cast<size_t>(EventField::kCount); ++i) {
+    if (name == kEventFieldVectorNames[i]) {
+      *out = static_cast<EventField>(i);
+      return true;
+    }
+  }
+  return false;
+}
+
+uint64_t EventFieldValue(const EventRecord& r, EventField f) {
+  switch (f) {
+    case EventField::StreamID: return r.sid;
+    case EventField::SSV: return r.ssv;
+    case EventField::SubstreamID: return r.ssid;
+    case EventField::Stall: return r.stall;
+    case EventField::STAG: return r.stag;
+    case EventField::PnU: return r.pnu;
+    case EventField::InD: return r.ind;
+    case EventField::RnW: return r.rnw;
+    case EventField::S2: return r.s2;
+    case EventField::CLASS: return static_cast<uint64_t>(r.cls);
+    case EventField::TTRnW: return r.ttrnw;
+    case EventField::InputAddr: return r.input_addr;
+    case EventField::IPA: return r.ipa;
+    case EventField::FetchAddr: return r.fetch_addr;
+    case EventField::kCount: break;
+  }
+  SMMUREF_UNREACHABLE("event field out of range");
+}
+
+void SetEventField(EventRecord& r, EventField f, uint64_t v) {
+  switch (f) {
+    case EventField::StreamID: r.sid = static_cast<uint32_t>(v); return;
+    case EventField::SSV: r.ssv = v != 0; return;
+    case EventField::SubstreamID: r.ssid = static_cast<uint32_t>(v); return;
+    case EventField::Stall: r.stall = v != 0; return;
+    case EventField::STAG: r.stag = static_cast<uint16_t>(v); return;
+    case EventField::PnU: r.pnu = v != 0; return;
+    case EventField::InD: r.ind = v != 0; return;
+    case EventField::RnW: r.rnw = v != 0; return;
+    case EventField::S2: r.s2 = v != 0; return;
+    case EventField::CLASS: r.cls = static_cast<FaultClass>(v & 3); return;
+    case EventField::TTRnW: r.ttrnw = v != 0; return;
+    case EventField::InputAddr: r.input_addr = v; return;
+    case EventField::IPA: r.ipa = v; return;
+    case EventField::FetchAddr: r.fetch_addr = v; return;
+    case EventField::kCount: break;
+  }
+  SMMUREF_UNREACHABLE("event field out of range");
+}
+
+std::vector<DefinedField> DefinedFields(EventType t) {
+  std::vector<DefinedField> out;
+  for (const auto& row : kEventFieldRows) {
+    if (row.type == t) out.push_back({row.field, row.when});
+  }
+  return out;
+}
+
+bool EventLayoutModelled(EventType t) {
+  for (const auto& row : kEventFieldRows) {
+    if (row.type == t) return true;
+  }
+  return false;
+}
+
+FieldStatus EventFieldStatus(const EventRecord& r, EventField f) {
+  if (!EventLayoutModelled(r.type)) {
+    return f == EventField::StreamID ? FieldStatus::kDefined : FieldStatus::kUnknown;
+  }
+  for (const auto& row : kEventFieldRows) {
+    if (row.type != r.type || row.field != f) continue;
+    switch (row.when) {
+      case FieldWhen::kAlways: return FieldStatus::kDefined;
+      case FieldWhen::kIfSsv: return r.ssv ? FieldStatus::kDefined : FieldStatus::kUnknown;
+      case FieldWhen::kIfS2: return r.s2 ? FieldStatus::kDefined : FieldStatus::kUnknown;
+      case FieldWhen::kIfTt:
+        return r.cls == FaultClass::TT ? FieldStatus::kDefined : FieldStatus::kUnknown;
+      case FieldWhen::kIfStall: return r.stall ? FieldStatus::kDefined : FieldStatus::kUnknown;
+      case FieldWhen::kImpDef:
+      case FieldWhen::kShared: return FieldStatus::kUnknown;
+    }
+  }
+  return FieldStatus::kRes0;
+}
+
+const char* FieldStatusName(FieldStatus s) {
+  switch (s) {
+    case FieldStatus::kDefined: return "defined";
+    case FieldStatus::kUnknown: return "UNKNOWN";
+    case FieldStatus::kRes0: return "RES0";
+  }
+  return "?";
+}
+
+uint64_t ComparedBits(EventField f, unsigned oas_bits) {
+  if (f != EventField::FetchAddr) return ~uint64_t{0};
+  const unsigned top = oas_bits < 56 ? oas_bits : 56;
+  return ((uint64_t{1} << top) - 1) & ~uint64_t{7};
+}
+
+std::string EventFieldMismatch::ToString(const std::string& device) const {
+  std::string s = std::string("event ") + EventTypeName(type) + " field " + EventFieldName(field);
+  if (status == FieldStatus::kRes0) {
+    return s + " is RES0 in this record: " + device + " wrote " + Hex(got) + ", must be 0";
+  }
+  return s + ": " + device + " wrote " + Hex(got) + ", the model allows " + Hex(want);
+}
+
+std::optional<EventFieldMismatch> CompareEventRecords(const EventRecord& got,
+                                                      const EventRecord& want, unsigned oas_bits) {
+  for (size_t i = 0; i < static_cast<size_t>(EventField::kCount); ++i) {
+    const auto f = static_cast<EventField>(i);
+    const FieldStatus st = EventFieldStatus(want, f);
+    if (st == FieldStatus::kUnknown) continue;
+    const uint64_t mask = ComparedBits(f, oas_bits);
+    const uint64_t g = EventFieldValue(got, f) & mask;
+    const uint64_t w = st == FieldStatus::kRes0 ? 0 : EventFieldValue(want, f) & mask;
+    if (g != w) return EventFieldMismatch{want.type, f, st, EventFieldValue(got, f), w};
+  }
+  return std::nullopt;
+}
+
+bool EventsAgree(const EventRecord& got, const EventRecord& want, unsigned oas_bits) {
+  return got.type == want.type && !CompareEventRecords(got, want, oas_bits);
+}
+
+bool TxnOutcome::SameObservation(const TxnOutcome& o, unsigned oas_bits) const {
+  if (kind != o.kind || (kind == Kind::kOk && pa != o.pa)) return false;
+  if (event.has_value() != o.event.has_value()) return false;
+  return !event || EventsAgree(*o.event, *event, oas_bits);
+}
 
 const char* EventTypeName(EventType t) {
   for (const auto& e : kEventNames) {
@@ -93,18 +264,20 @@ bool RegIs64(Reg r) {
 }
 
 std::string ToString(const EventRecord& e) {
+  // The fields the record defines, in vector spelling; UNKNOWN and RES0 fields are left out.
   static const char* kClass[] = {"CD", "TT", "IN", "3"};
   std::string s = EventTypeName(e.type);
-  s += " sid=" + Hex(e.sid);
-  if (e.type != EventType::C_BAD_SUBSTREAMID) s += " ssv=" + std::to_string(e.ssv);
-  if (e.ssv || e.type == EventType::C_BAD_SUBSTREAMID) s += " ssid=" + Hex(e.ssid);
-  s += " addr=" + Hex(e.input_addr);
-  s += " rnw=" + std::to_string(e.rnw) + " ind=" + std::to_string(e.ind) +
-       " pnu=" + std::to_string(e.pnu);
-  s += " s2=" + std::to_string(e.s2) + " class=" + kClass[static_cast<unsigned>(e.cls) & 3];
-  if (e.s2) s += " ipa=" + Hex(e.ipa);
-  if (e.fetch_addr) s += " fetch=" + Hex(e.fetch_addr);
-  if (e.ttrnw) s += " ttrnw=1";
+  for (size_t i = 0; i < static_cast<size_t>(EventField::kCount); ++i) {
+    const auto f = static_cast<EventField>(i);
+    if (EventFieldStatus(e, f) != FieldStatus::kDefined) continue;
+    const uint64_t v = EventFieldValue(e, f);
+    s += std::string(" ") + EventFieldVectorName(f) + "=";
+    if (f == EventField::CLASS) s += kClass[v & 3];
+    else if (f == EventField::StreamID || f == EventField::SubstreamID || f == EventField::STAG ||
+             f == EventField::InputAddr || f == EventField::IPA || f == EventField::FetchAddr)
+      s += Hex(v);
+    else s += std::to_string(v);
+  }
   return s;
 }
 

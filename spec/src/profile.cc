@@ -1,10 +1,13 @@
-// Profile files: parsing, built-in table, validation of what is modelled.
+// Profile files: reading (regular files up to kMaxProfileFileBytes, UTF-8 text, numbers in the
+// vector-file syntax), the built-in table, validation of what is modelled.
+// Tests: tests/spec/profile_test.cc, tests/badinput/badinput_test.cc.
 #include "smmuref/spec/profile.h"
 
-#include <cerrno>
-#include <cstdlib>
-#include <fstream>
+#include <algorithm>
+#include <set>
 #include <sstream>
+
+#include "smmuref/spec/input.h"
 
 namespace smmuref::spec {
 
@@ -59,7 +62,6 @@ constexpr Key kKeys[] = {
     {"ds", &Profile::ds, nullptr, 1, "ds=0 (52-bit LPA2 is not modelled)"},
     {"vax", nullptr, &Profile::vax, 2, "vax=0 (52-bit VA is not modelled)"},
     {"coherent_walk", &Profile::coherent_walk, nullptr, 1, nullptr},
-    {"cmd_res0_ill", &Profile::cmd_res0_ill, nullptr, 1, nullptr},
 };
 
 const Key* FindKey(const std::string& name) {
@@ -69,15 +71,6 @@ const Key* FindKey(const std::string& name) {
   return nullptr;
 }
 
-bool ParseUnsigned(const std::string& s, uint64_t* out) {
-  if (s.empty() || s[0] == '-' || s[0] == '+') return false;
-  errno = 0;
-  char* end = nullptr;
-  unsigned long long v = std::strtoull(s.c_str(), &end, 0);
-  if (errno != 0 || end == s.c_str() || *end != '\0') return false;
-  *out = v;
-  return true;
-}
 
 std::string Trim(const std::string& s) {
   size_t b = s.find_first_not_of(" \t\r");
@@ -117,17 +110,23 @@ const std::vector<std::string>& ProfileKeys() {
   static const std::vector<std::string> keys = [] {
     std::vector<std::string> v;
     for (const auto& k : kKeys) v.push_back(k.name);
+    for (const auto& k : ChoiceKeys()) v.push_back(k.key);
     return v;
   }();
   return keys;
 }
 
 Result<bool> SetProfileKey(Profile& p, const std::string& key, const std::string& value) {
+  bool choice = false;  // a choice field (spec/src/choices.cc) takes a named alternative or any
+  auto set_choice = SetChoiceKey(p, key, value, &choice);
+  if (choice) return set_choice;
   const Key* k = FindKey(key);
   if (!k) return Error{"", "unknown profile key '" + key + "'"};
   uint64_t v = 0;
-  if (!ParseUnsigned(value, &v)) {
-    return Error{"", "profile key '" + key + "' needs a number, got '" + value + "'"};
+  std::string why;
+  if (!ParseU64(value, &v, &why)) {
+    return Error{"", "profile key '" + key + "' needs a number (0x.. or decimal), got '" + value +
+                         "' (" + why + ")"};
   }
   if (v > k->max) {
     return Error{"", "profile key '" + key + "' is at most " + std::to_string(k->max) + ", got " +
@@ -170,11 +169,18 @@ Result<Profile> LoadBuiltin(const std::string& name, int depth) {
 
 Result<Profile> ParseProfileDepth(const std::string& text, const std::string& where, int depth) {
   if (depth > 8) return Error{where, "profile 'inherit' nests too deeply"};
+  std::string why;
+  if (const size_t bad = FindBadByte(text, &why); bad != std::string::npos) {
+    const size_t line = 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + bad, '\n'));
+    return Error{where + ":" + std::to_string(line),
+                 why + "; expected UTF-8 text without control characters other than tab"};
+  }
   Profile p;
   std::istringstream in(text);
   std::string line;
   int n = 0;
   bool seen_setting = false;
+  std::set<std::string> keys_set;
   while (std::getline(in, line)) {
     ++n;
     const std::string at = where + ":" + std::to_string(n);
@@ -190,7 +196,9 @@ Result<Profile> ParseProfileDepth(const std::string& text, const std::string& wh
     }
     size_t eq = line.find('=');
     if (eq == std::string::npos) return Error{at, "expected 'key = value' or 'inherit NAME'"};
-    auto set = SetProfileKey(p, Trim(line.substr(0, eq)), Trim(line.substr(eq + 1)));
+    const std::string key = Trim(line.substr(0, eq));
+    if (!keys_set.insert(key).second) return Error{at, "profile key '" + key + "' is set twice"};
+    auto set = SetProfileKey(p, key, Trim(line.substr(eq + 1)));
     if (!set) return Error{at, set.error().message};
     seen_setting = true;
   }
@@ -209,11 +217,9 @@ Result<Profile> LoadProfile(const std::string& name_or_path,
                         name_or_path.substr(name_or_path.size() - 8) == ".profile");
   Result<Profile> p = Error{};
   if (is_path) {
-    std::ifstream f(name_or_path);
-    if (!f) return Error{name_or_path, "cannot read profile file"};
-    std::stringstream ss;
-    ss << f.rdbuf();
-    p = ParseProfile(ss.str(), name_or_path);
+    auto text = ReadTextFile(name_or_path, kMaxProfileFileBytes, "profile file");
+    if (!text) return text.error();
+    p = ParseProfile(*text, name_or_path);
     if (p) p->name = name_or_path;
   } else {
     p = LoadBuiltin(name_or_path, 0);

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "smmuref/conform/device.h"
 #include "smmuref/conform/explain.h"
 
 using namespace smmuref::conform;
@@ -42,6 +45,33 @@ TEST(Runner, PassingExpectationsAreCounted) {
   EXPECT_FALSE(r.error) << r.error_message;
   EXPECT_EQ(r.passed, 4);
   EXPECT_EQ(r.failed, 0);
+}
+
+TEST(Runner, FailedFaultExpectationNamesTheFieldAndLeavesNoStaleRecord) {
+  // The first expectation names a wrong StreamID: the failure names the field, and the record
+  // is consumed so that the second expectation reads its own record (R-FAULT-009).
+  FileReport r = RunBody("txn 2 - 0 w\nexpect fault C_BAD_STE sid=9\n"
+                         "txn 3 - 0 w\nexpect fault C_BAD_STE sid=3\nevent.none\n");
+  ASSERT_EQ(r.failed, 1) << (r.failures.empty() ? "" : r.failures[0].message);
+  EXPECT_NE(r.failures[0].message.find("field StreamID (sid)"), std::string::npos)
+      << r.failures[0].message;
+  EXPECT_EQ(r.passed, 2);
+}
+
+TEST(Runner, FaultExpectationOfTheWrongKindConsumesTheRecord) {
+  // expect ok on a faulting transaction fails; its C_BAD_STE record does not stay in the queue.
+  FileReport r = RunBody("txn 2 - 0 w\nexpect ok 0\nevent.none\n");
+  EXPECT_EQ(r.failed, 1);
+  EXPECT_EQ(r.passed, 1);
+}
+
+TEST(Runner, Res0EventFieldsReadAsZero) {
+  // R-FAULT-009: C_BAD_STE has no InputAddr; naming it compares against the RES0 value 0.
+  FileReport r = RunBody("txn 2 - 0x1234 w\nexpect fault C_BAD_STE sid=2 addr=0x1234\n"
+                         "txn 2 - 0x1234 w\nexpect fault C_BAD_STE sid=2 addr=0\n");
+  ASSERT_EQ(r.failed, 1);
+  EXPECT_NE(r.failures[0].message.find("is RES0 in C_BAD_STE records"), std::string::npos)
+      << r.failures[0].message;
 }
 
 TEST(Runner, FailingExpectationSaysExpectedAndObservedWithLine) {
@@ -159,4 +189,56 @@ TEST(Explain, NamesEveryViolatedRule) {
   EXPECT_NE(text->find("R-STE-004"), std::string::npos);
   EXPECT_FALSE(Explain("ste", std::vector<uint64_t>(9, 0), *p).ok());
   EXPECT_FALSE(Explain("nosuch", {0}, *p).ok());
+}
+
+TEST(Runner, CmdIntoAFullQueueIsBadInputNotAnOverwrite) {
+  // CMDQ_BASE 0x210004: 16 entries. SMMUEN is set but nothing is consumed until `process`.
+  std::string body;
+  for (int i = 0; i < 16; ++i) body += "cmd 0x46 0\n";
+  FileReport ok = RunBody(body + "process\nreg.expect32 CMDQ_CONS 0x10\n");
+  EXPECT_FALSE(ok.error) << ok.error_message;
+  EXPECT_EQ(ok.passed, 1);
+  const std::string err = ErrorOf(std::string(kSetup) + body + "cmd 0x46 0\n");
+  EXPECT_NE(err.find("bad.vec:25: the command queue is full (16 unconsumed commands"),
+            std::string::npos) << err;
+}
+
+TEST(Runner, MemoryRangesEndAt2To64) {
+  // mem.clean of the last word looped forever in the model (the index wrapped past 2^64).
+  FileReport r = RunBody("mem.write64 0xfffffffffffffff8 1\nmem.clean 0xfffffffffffffff8 8\n"
+                         "mem.abort 0xfffffffffffffff0 0x10\nmem.clean 0 0xffffffffffffffff\n");
+  EXPECT_FALSE(r.error) << r.error_message;
+  for (const char* op : {"mem.clean", "mem.abort"}) {
+    const std::string err = ErrorOf(std::string("smmuref-vectors 1\n") + op +
+                                    " 0xfffffffffffffff8 9\n");
+    EXPECT_NE(err.find("bad.vec:2: "), std::string::npos) << err;
+    EXPECT_NE(err.find("ends past 2^64"), std::string::npos) << err;
+  }
+}
+
+TEST(Runner, UnknownDeviceIsAnErrorEvenWithOnlyApiLines) {
+  auto f = ParseVectorText("smmuref-vectors 1\napi.instance s0 -> 0\n", "api.vec");
+  ASSERT_TRUE(f.ok());
+  FileReport r = RunVectorFile(*f, RunOptions{"nosuch"});
+  EXPECT_TRUE(r.error);
+  EXPECT_NE(r.error_message.find("unknown device 'nosuch'"), std::string::npos) << r.error_message;
+}
+
+TEST(Runner, DisagreementsAreCountedApartFromFailedExpectations) {
+  const auto names = DeviceNames();
+  if (std::find(names.begin(), names.end(), "impl-mutant-11") == names.end()) {
+    GTEST_SKIP() << "built without impl mutants";
+  }
+  // Mutant 11's CMDQ_CONS does not toggle its wrap bit: CONS disagrees after 16 commands.
+  std::string body;
+  for (int i = 0; i < 16; ++i) body += "cmd 0x46 0\n";
+  auto f = ParseVectorText(std::string(kSetup) + body + "process\nreg.expect32 CR0 0\n", "m.vec");
+  ASSERT_TRUE(f.ok());
+  FileReport r = RunVectorFile(*f, RunOptions{"impl-mutant-11"});
+  EXPECT_FALSE(r.error) << r.error_message;
+  EXPECT_GE(r.mismatches, 1);
+  EXPECT_EQ(r.failed, 1) << "only the reg.expect32 is a failed expectation";
+  EXPECT_EQ(r.passed, 0);
+  EXPECT_EQ(r.failures.size(), static_cast<size_t>(r.failed + r.mismatches));
+  EXPECT_TRUE(r.Failed());
 }

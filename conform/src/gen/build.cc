@@ -224,7 +224,9 @@ void SetAddress(Cmd& c, const TlbiAddr& a, bool ipa) {
   spec::Set(c.dw, cf::SCALE, a.scale);
   spec::Set(c.dw, cf::TG, a.tg);
   spec::Set(c.dw, cf::TTL, a.ttl);
-  spec::Set(c.dw, ipa ? cf::IPAddr : cf::Addr, a.addr >> 12);
+  // IPA[55:52] is RES0 (no 52-bit IPAs in scope); the VA operand is VA[63:12] in full.
+  const uint64_t addr = ipa ? a.addr & ((uint64_t{1} << 52) - 1) : a.addr;
+  spec::Set(c.dw, ipa ? cf::IPAddr : cf::Addr, addr >> 12);
 }
 }  // namespace
 

@@ -282,13 +282,19 @@ void Generator::SpuriousInvalidation() {
     const uint32_t sid = streams_.empty() ? 0 : Pick(streams_).sid;
     const uint16_t asid = s1_.empty() ? 1 : Pick(s1_).cd.asid;
     const uint16_t vmid = s2_.empty() ? 1 : Pick(s2_).vmid;
+    // An address of a stage-1 tree for the TLBIs by VA, of a stage-2 tree for S2_IPA.
+    const unsigned k = static_cast<unsigned>(Below(12));
     TlbiAddr a;
-    if (!roots_.empty()) {
-      const Root& rt = Pick(roots_);
-      const uint64_t va = rt.leaves.empty() ? 0 : Pick(rt.leaves).va;
-      a = AddressOperand(rt, va, rt.leaves.empty() ? 3 : rt.leaves.front().level, true);
+    std::vector<int> trees;
+    for (size_t i = 0; i < roots_.size(); ++i) {
+      if ((roots_[i].stage == 2) == (k == 7)) trees.push_back(static_cast<int>(i));
     }
-    switch (Below(12)) {
+    if (!trees.empty()) {
+      const Root& rt = roots_[Pick(trees)];
+      const Leaf l = rt.leaves.empty() ? Leaf{} : Pick(rt.leaves);
+      a = AddressOperand(rt, l.va, l.level, true);
+    }
+    switch (k) {
       case 0: Cmd(CmdCfgiSte(sid, Chance(50))); break;
       case 1: Cmd(CmdCfgiSteRange(sid, static_cast<unsigned>(Below(32)))); break;
       case 2: if (p_.s1p) Cmd(CmdCfgiCd(sid, static_cast<uint32_t>(Below(4)), Chance(50))); break;

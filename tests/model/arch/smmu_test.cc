@@ -487,7 +487,9 @@ TEST_F(SmmuTest, S1dssSubstream0ReservesCdZeroForTrafficWithoutSubstream) {
   auto o = One(Sub(0));
   ASSERT_TRUE(o.event.has_value());
   EXPECT_EQ(o.event->type, EventType::F_STREAM_DISABLED);
-  EXPECT_TRUE(o.event->ssv);
+  // R-FAULT-009: F_STREAM_DISABLED records only the StreamID; SSV and SubstreamID are RES0.
+  EXPECT_FALSE(o.event->ssv);
+  EXPECT_EQ(o.event->ssid, 0u);
 }
 
 TEST_F(SmmuTest, SubstreamBeyondS1CdMaxIsBadSubstreamId) {

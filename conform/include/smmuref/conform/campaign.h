@@ -40,7 +40,7 @@ struct CampaignOptions {
   std::string dut = "impl";
   std::string results_dir = "results";
   bool progress = true;  // a live line on stderr
-  int max_programs = static_cast<int>(kDefaultPrograms);  // 0 = only the time limit
+  uint64_t max_programs = kDefaultPrograms;  // 0 = only the time limit
   bool stop_at_first_mismatch = false;
   bool directed = true;  // false: every program has focus mix
   unsigned jobs = 0;     // worker threads; 0 = the machine's cores, at most 4 (same programs)
@@ -60,8 +60,9 @@ struct CampaignReport {
   static constexpr size_t kMaxWritten = 10;
   uint64_t first_mismatch = 0;  // programs run up to and including the first mismatch; 0 = none
   std::string first_mismatch_program;
-  std::vector<std::string> mismatch_files;
-  std::vector<std::string> mismatch_summaries;
+  std::vector<std::string> mismatch_files;      // reproducers written
+  std::vector<std::string> mismatch_summaries;  // one per written reproducer
+  std::vector<std::string> write_errors;        // mismatches whose reproducer could not be written
   double elapsed = 0;
 
   size_t RulesExercised() const { return rules.size(); }
@@ -73,6 +74,8 @@ struct CampaignReport {
 const std::vector<std::pair<std::string, std::string>>& UnreachableRules();
 
 CampaignReport RunCampaign(const CampaignOptions& o);
+// Where a run's reproducers go: results_dir/check-DUT-seed-SEED.
+std::string ResultsFolder(const CampaignOptions& o);
 // The one program `id` alone, reported like a campaign of one (mismatch written as usual).
 CampaignReport ReplayProgram(const CampaignOptions& o, const ProgramId& id);
 

@@ -28,5 +28,8 @@ QueueGeometry EventQueue(Device& d, const spec::Profile& p);
 std::optional<spec::EventRecord> PeekEvent(Device& d, const spec::Profile& p);
 // The same, and advances EVENTQ_CONS past it.
 std::optional<spec::EventRecord> PopEvent(Device& d, const spec::Profile& p);
+// Consumes every unread record (EVENTQ_CONS := EVENTQ_PROD, OVACKFLG kept), as software
+// resynchronising after an unexpected record would.
+void ConsumeEvents(Device& d, const spec::Profile& p);
 
 }  // namespace smmuref::conform

@@ -23,8 +23,10 @@ struct Expectation {
 
   // Whether a transaction outcome is of this kind (events are compared on the queue record).
   bool MatchesOutcome(const spec::TxnOutcome& o) const;
-  // Whether an event record read from the queue matches the event name and named fields.
-  bool MatchesRecord(const spec::EventRecord& r, std::string* why) const;
+  // Whether an event record read from the queue matches the event name and named fields. A
+  // field the record leaves UNKNOWN matches any value; a RES0 field must be 0; FetchAddr is
+  // compared below the OAS only (spec::EventFieldStatus, spec::ComparedBits).
+  bool MatchesRecord(const spec::EventRecord& r, std::string* why, unsigned oas_bits = 56) const;
 };
 
 // `expect ok PA | abort | raz | fault EVENT [field=value...] | oneof ALT | ALT ...`

@@ -12,20 +12,23 @@ namespace smmuref::conform {
 struct Failure {
   std::string where;    // file:line
   std::string message;  // expected vs observed
+  bool mismatch = false;  // a disagreement with the model, not a failed expectation
 };
 
 struct FileReport {
   std::string path;
-  int passed = 0;
-  int failed = 0;
-  std::vector<Failure> failures;
+  int passed = 0;  // expectations that held
+  int failed = 0;  // expectations that did not hold (not counting `mismatches`)
+  std::vector<Failure> failures;  // the failed expectations and the mismatches, in line order
   bool error = false;  // bad input: the file stopped at `error_message`
   std::string error_message;
   bool bound = false;  // the error is the model's allowed-set bound (R-CACHE-009)
-  int mismatches = 0;  // failures that are DUT/model disagreements (lockstep)
+  int mismatches = 0;  // DUT/model disagreements (lockstep), each also in `failures`
   int translations = 0;
   std::set<std::string> rules;         // rule ids of adopted outcomes (lockstep runs)
   std::set<std::string> observations;  // distinct outcomes (lockstep runs)
+  // A check failed: an expectation did not hold or the device disagreed with the model.
+  bool Failed() const { return failed > 0 || mismatches > 0; }
 };
 
 struct RunOptions {

@@ -11,6 +11,13 @@
 
 namespace smmuref::conform {
 
+// Limits on vector files (spec/vector-format.md, "Limits"; printed by `smmuref --help`). Past
+// each, reading stops with an error naming file:line.
+inline constexpr uint64_t kMaxVectorFileBytes = uint64_t{16} << 20;  // 16 MiB
+inline constexpr size_t kMaxVectorLines = 1000000;
+inline constexpr size_t kMaxVectorLineBytes = 4096;   // without the line ending
+inline constexpr size_t kMaxVectorTokenBytes = 256;
+
 // One non-blank, non-comment line of a vector file, split into whitespace-separated tokens
 // (comments after '#' removed). `op` is the first token.
 struct VectorLine {
@@ -27,8 +34,9 @@ struct VectorFile {
   std::vector<VectorLine> lines;  // excluding the header line
 };
 
-// Reads a vector file: checks the `smmuref-vectors 1` header, splits lines. Errors (unreadable
-// file, bad header) name the file and line.
+// Reads a vector file: checks the `smmuref-vectors 1` header, splits lines. Errors (a file that
+// is not a regular file or is over the size limit, bytes that are not UTF-8 text, a line or token
+// over its limit, a bad header) name the file and line.
 spec::Result<VectorFile> ReadVectorFile(const std::string& path);
 spec::Result<VectorFile> ParseVectorText(const std::string& text, const std::string& path);
 
@@ -37,8 +45,11 @@ spec::Result<VectorFile> ParseVectorText(const std::string& text, const std::str
 // same ops and args (checked by fuzz/fuzz_vectors_parser.cc).
 std::string PrintVectorFile(const VectorFile& file);
 
-// Number parsing in C syntax (0x.., decimal), with the line for errors.
+// Numbers: 0x.. hexadecimal or decimal (no octal), at most 64 bits (spec/input.h), with the line
+// for errors. ParseNumberBits also requires the value to fit in `bits` bits and names `what`.
 spec::Result<uint64_t> ParseNumber(const VectorLine& l, const std::string& token);
+spec::Result<uint64_t> ParseNumberBits(const VectorLine& l, const std::string& token,
+                                       unsigned bits, const std::string& what);
 
 // What executing one line did.
 struct LineResult {

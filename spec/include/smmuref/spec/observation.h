@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace smmuref::spec {
 
@@ -59,6 +60,58 @@ struct EventRecord {
 };
 std::string ToString(const EventRecord& e);
 
+// The named fields of an event record [IHI0070 §7.3], in comparison order: a field that decides
+// whether another is defined (SSV, Stall, S2, CLASS) comes before it.
+enum class EventField : uint8_t {
+  StreamID, SSV, SubstreamID, Stall, STAG, PnU, InD, RnW, S2, CLASS, TTRnW, InputAddr, IPA,
+  FetchAddr, kCount
+};
+const char* EventFieldName(EventField f);  // spec spelling: "InputAddr"
+// The spelling in vector files (spec/vector-format.md): sid ssv ssid stall stag pnu ind rnw s2
+// class ttrnw addr ipa fetch.
+const char* EventFieldVectorName(EventField f);
+bool ParseEventFieldVectorName(const std::string& name, EventField* out);
+uint64_t EventFieldValue(const EventRecord& r, EventField f);
+void SetEventField(EventRecord& r, EventField f, uint64_t v);
+
+// When a record type defines a field: the one table for all users,
+// spec/include/smmuref/spec/event_defined.def (names only, no bit positions).
+enum class FieldWhen : uint8_t { kAlways, kIfSsv, kIfS2, kIfTt, kIfStall, kImpDef, kShared };
+struct DefinedField {
+  EventField field;
+  FieldWhen when;
+};
+// The rows for `t`; empty for event types whose layout is not modelled.
+std::vector<DefinedField> DefinedFields(EventType t);
+bool EventLayoutModelled(EventType t);
+
+// What a field holds in one record: a defined value, a value the architecture leaves UNKNOWN or
+// IMPLEMENTATION DEFINED (never compared), or RES0 (outside the record's layout: reads as 0).
+enum class FieldStatus : uint8_t { kDefined, kUnknown, kRes0 };
+FieldStatus EventFieldStatus(const EventRecord& r, EventField f);
+const char* FieldStatusName(FieldStatus s);
+
+// The bits of a defined field that are compared: FetchAddr only below the OAS, whose upper bits
+// are UNKNOWN in SMMUv3.1 [§7.3.4, §7.3.10, §7.3.12]; every other field whole.
+uint64_t ComparedBits(EventField f, unsigned oas_bits);
+
+// The first field in which a record `got` (written by a device) disagrees with `want` (one the
+// model allows): a defined field with another value, or a RES0 field that is not zero. Fields
+// that are UNKNOWN or IMPLEMENTATION DEFINED in `want` are never compared.
+struct EventFieldMismatch {
+  EventType type;
+  EventField field;
+  FieldStatus status;  // kDefined or kRes0
+  uint64_t got = 0;
+  uint64_t want = 0;
+  // "event F_TRANSLATION field InputAddr: device wrote 0x1, the model allows 0x2"
+  std::string ToString(const std::string& device = "device") const;
+};
+std::optional<EventFieldMismatch> CompareEventRecords(const EventRecord& got,
+                                                      const EventRecord& want, unsigned oas_bits);
+// Same type and no mismatch (every defined field equal, RES0 fields zero).
+bool EventsAgree(const EventRecord& got, const EventRecord& want, unsigned oas_bits);
+
 // A client transaction presented to the SMMU.
 struct Txn {
   uint32_t sid = 0;
@@ -86,9 +139,9 @@ struct TxnOutcome {
   std::string rule;
   // Which remembered (cached, not current) values produced this outcome; not an observation.
   std::string provenance;
-  bool SameObservation(const TxnOutcome& o) const {
-    return kind == o.kind && (kind != Kind::kOk || pa == o.pa) && event == o.event;
-  }
+  // Whether an observed outcome `o` is this allowed one: the same completion or termination,
+  // with records that agree in every defined field (EventsAgree(*o.event, *event)).
+  bool SameObservation(const TxnOutcome& o, unsigned oas_bits = 56) const;
 };
 std::string ToString(const TxnOutcome& o);
 

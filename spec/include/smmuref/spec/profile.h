@@ -13,6 +13,31 @@
 
 namespace smmuref::spec {
 
+// The largest profile file read (spec/vector-format.md, "Limits").
+inline constexpr uint64_t kMaxProfileFileBytes = 65536;
+
+// Choices the architecture leaves to each implementation, fixed once per device (spec/choices.md
+// entries handled as "profile field"). A profile gives one alternative by index, or kAny: then
+// the oracle accepts every alternative. The named profiles use kAny unless the architecture
+// fixes the choice; a device's own profile may pin it (e.g. `profile full gbpa_abort_reset=1`).
+enum class Choice : uint8_t {
+  kGbpaAbortReset,  // C-REG-002: GBPA.ABORT after reset: 0 or 1
+  kCmdRes0Ill,      // C-CMDQ-001: non-zero reserved command field: 0 ignored, 1 CERROR_ILL
+  kStructRes0,      // C-STE-001 (C-STRTAB-002, C-CD-001, C-CD-003): non-zero reserved structure
+                    // field: 0 ignored, 1 the structure is invalid
+  kCount
+};
+inline constexpr int kAny = -1;
+struct ChoiceKey {
+  Choice choice;
+  const char* key;                  // profile key
+  const char* id;                   // spec/choices.md entry
+  std::vector<const char*> values;  // the alternatives by index; "any" is accepted as well
+  const char* meaning;
+};
+const std::vector<ChoiceKey>& ChoiceKeys();
+const ChoiceKey& ChoiceKeyOf(Choice c);
+
 struct Profile {
   std::string name;
   // SMMU_AIDR
@@ -39,21 +64,32 @@ struct Profile {
   unsigned oas = 48;
   bool gran4k = false, gran16k = false, gran64k = false, ds = false;
   unsigned vax = 0;
-  // IMPLEMENTATION DEFINED [IHI0070 §4.1.5]: 1 = a non-zero reserved command field is a
-  // malformed command (CERROR_ILL); 0 = reserved fields are ignored.
-  bool cmd_res0_ill = false;
+  // The implementation's choices (Choice), kAny unless pinned.
+  int choices[static_cast<size_t>(Choice::kCount)] = {kAny, kAny, kAny};
   // System property, not an IDR field: 1 if the table walker snoops CPU caches (mem.clean is
   // needed only when 0).
   bool coherent_walk = true;
 
   // IAS = MAX(TTF[0] ? 40 : 0, TTF[1] ? OAS : 0) [IHI0070 §3.4]
   unsigned ias() const;
+
+  int choice(Choice c) const { return choices[static_cast<size_t>(c)]; }
+  // Whether the device may take alternative `alt` of `c`.
+  bool Allows(Choice c, int alt) const { return choice(c) == kAny || choice(c) == alt; }
+  // The alternative an implementation that must pick one takes: the pinned one, else `dflt`.
+  int Pick(Choice c, int dflt) const { return choice(c) == kAny ? dflt : choice(c); }
 };
 
 // Every key a profile file or a vector's `profile` line may set, in a fixed order.
 const std::vector<std::string>& ProfileKeys();
 Result<bool> SetProfileKey(Profile& p, const std::string& key, const std::string& value);
 std::map<std::string, uint64_t> ProfileValues(const Profile& p);
+// The choice fields by key, as written in profiles ("0", "1", "ignore", ..., or "any").
+std::map<std::string, std::string> ProfileChoiceValues(const Profile& p);
+// Sets a choice field; false if `key` is not one. An unknown value is an error naming the field
+// and its values.
+Result<bool> SetChoiceKey(Profile& p, const std::string& key, const std::string& value,
+                          bool* handled);
 
 // The names of the profiles compiled in from spec/profiles/.
 std::vector<std::string> BuiltinProfileNames();

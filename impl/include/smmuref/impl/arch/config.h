@@ -2,14 +2,17 @@
 // kept in the configuration cache (config_cache.h). The translation path reads only these
 // structs. Decoders and ILLEGAL checklists: impl/arch/ste.cc, impl/arch/cd.cc
 // [IHI0070 §5.1-§5.4].
-// Tests: tests/impl/arch/config_test.cc
+// Tests: proofs/equiv/config.cc, corpus/vectors/ste/*.vec, corpus/vectors/cd/*.vec
 #pragma once
 
 #include <cstdint>
 
+#include "smmuref/impl/arch/config_kernels.h"
+#include "smmuref/impl/arch/mutant.h"
 #include "smmuref/spec/profile.h"
 
 namespace smmuref::impl::arch {
+SMMUREF_ENGINE_BUILD_BEGIN
 
 // StreamWorld [IHI0070 §5.2 STRW].
 enum class World : uint8_t { kEl1, kEl2, kEl2E2h };
@@ -23,6 +26,7 @@ struct S2Params {
   uint8_t start_level = 0;
   uint8_t ps_bits = 48;  // MIN(S2PS, OAS)
   bool affd = false, ptw = false, record = false;
+  bool aa64 = true;  // S2AA64 (a CD over a VMSAv8-32 stage 2 is ILLEGAL, R-CD-007)
 };
 
 struct SteConfig {
@@ -60,6 +64,9 @@ struct CdConfig {
 
 enum class DecodeStatus : uint8_t { kOk, kInvalid, kIllegal };
 
+// The profile as the decode kernels read it (config_kernels.h).
+ProfileWords<uint64_t> ProfileWordsOf(const spec::Profile& p);
+
 // MIN(size encoded by an IPS/S2PS field, OAS) in bits (R-CD-015, R-STE-024).
 unsigned EffectiveOutputBits(unsigned code, const spec::Profile& p);
 
@@ -80,4 +87,5 @@ CdLocation LocateCd(const SteConfig& ste, uint32_t index);
 // From an L1CD to the CD address; false when the L1CD is invalid or out of range (R-CD-022/023).
 bool CdFromL1Cd(uint64_t l1cd, const SteConfig& ste, uint32_t index, uint64_t* cd_addr);
 
+SMMUREF_ENGINE_BUILD_END
 }  // namespace smmuref::impl::arch

@@ -10,9 +10,11 @@
 #include <cstdint>
 
 #include "smmuref/impl/arch/config.h"
+#include "smmuref/impl/arch/mutant.h"
 #include "smmuref/impl/arch/set_assoc.h"
 
 namespace smmuref::impl::arch {
+SMMUREF_ENGINE_BUILD_BEGIN
 
 class ConfigCache {
  public:
@@ -69,4 +71,5 @@ class ConfigCache {
   SetAssoc<CdEntry> cds_;
 };
 
+SMMUREF_ENGINE_BUILD_END
 }  // namespace smmuref::impl::arch

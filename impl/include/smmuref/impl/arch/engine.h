@@ -10,12 +10,14 @@
 
 #include "smmuref/impl/arch/config_cache.h"
 #include "smmuref/impl/arch/memory.h"
+#include "smmuref/impl/arch/mutant.h"
 #include "smmuref/impl/arch/regs.h"
 #include "smmuref/impl/arch/tlb.h"
 #include "smmuref/spec/observation.h"
 #include "smmuref/spec/profile.h"
 
 namespace smmuref::impl::arch {
+SMMUREF_ENGINE_BUILD_BEGIN
 
 class Engine {
  public:
@@ -126,4 +128,5 @@ class Engine {
   Stats stats_;
 };
 
+SMMUREF_ENGINE_BUILD_END
 }  // namespace smmuref::impl::arch

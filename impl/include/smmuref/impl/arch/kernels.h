@@ -1,22 +1,48 @@
-// Hot bit kernels of the optimized SMMUv3 engine: field extraction, VMSAv8-64 level arithmetic,
-// output-address assembly, permission sets and circular-queue arithmetic [IHI0070 §3.4, §3.5.1,
-// §5.2, §5.4; DDI0487 D8.2-D8.4].
+// Hot bit kernels of the optimized SMMUv3 engine: selection and masks, field extraction,
+// VMSAv8-64 level arithmetic and descriptor classification, output-address assembly, the
+// input-range check, permission sets, circular-queue arithmetic, the range TLBI address
+// computation and the TLB tag compares [IHI0070 §3.4, §3.5.1, §4.4.1, §5.2, §5.4, §7.3;
+// DDI0487 D8.2-D8.4]. The STE and CD decoders are in config_kernels.h.
 //
-// Every kernel is a template over the unsigned integer type `U` and uses only shifts, masks,
-// &, |, ^, +, -, / and comparisons, never a branch on a `U` value, so that a proof can instantiate
-// the same source with a symbolic bit-vector type (whose operators map to the unsigned bit-vector
-// operations). Conditions are turned into all-ones/all-zeros masks with MaskIf.
-// Tests: tests/impl/arch/kernels_test.cc
+// Every kernel is a template over the integer type `U` and never branches on a `U` value: it
+// uses only shifts, masks, &, |, ^, ~, +, -, *, /, comparisons (unsigned), the combinators
+// &&, || and ! on their results, and Select to turn a condition into a value. A proof
+// instantiates the same source with a symbolic bit-vector type (proofs/lib/bv.h) whose
+// comparisons yield a symbolic boolean and whose Select is an if-then-else term; a stand-in
+// type whose booleans cannot convert to `bool` (tests/impl/arch/standin.h) keeps every kernel
+// symbolic-safe at compile time. Engine code outside the kernels uses them with uint64_t.
+// Tests: tests/impl/arch/kernels_test.cc, proofs/equiv/*.cc
 #pragma once
 
 #include <cstdint>
 
+#include "smmuref/impl/arch/layout.h"
+
 namespace smmuref::impl::arch {
 
-// All ones when `c` holds, else zero. A symbolic instantiation provides its own overload.
+// ---- Selection and masks --------------------------------------------------------------------
+
+// `a` when `c` holds, else `b`, without a branch: for integers, `c` is a bool; a symbolic type
+// provides its own non-template Select (found by argument-dependent lookup).
+template <typename C, typename U>
+constexpr U Select(C c, U a, U b) {
+  return b ^ ((a ^ b) & (U(0) - static_cast<U>(c)));
+}
+
+// All ones when `c` holds, else zero.
+template <typename U, typename C>
+constexpr U MaskIf(C c) {
+  return Select(c, ~U(0), U(0));
+}
+
 template <typename U>
-constexpr U MaskIf(bool c) {
-  return U(0) - U(c ? 1 : 0);
+constexpr U Min(U a, U b) {
+  return Select(a < b, a, b);
+}
+
+template <typename U>
+constexpr U Max(U a, U b) {
+  return Select(a < b, b, a);
 }
 
 // Bits [n-1:0] set, for 0 <= n <= width of U. The shift is split in two halves so that n equal
@@ -33,6 +59,39 @@ constexpr U ExtractBits(U word, U msb, U lsb) {
   return (word >> lsb) & LowMask<U>(msb - lsb + U(1));
 }
 
+// The position of a constant mask's lowest set bit.
+constexpr unsigned MaskShift(uint64_t mask) {
+  unsigned s = 0;
+  while (s < 63 && !((mask >> s) & 1)) ++s;
+  return s;
+}
+
+// The field `mask` of `word`, right-aligned.
+template <typename U>
+constexpr U FieldGet(U word, uint64_t mask) {
+  return (word >> U(MaskShift(mask))) & U(mask >> MaskShift(mask));
+}
+
+// `value` placed in the field `mask` (bits outside the field dropped).
+template <typename U>
+constexpr U FieldPrep(uint64_t mask, U value) {
+  return (value << U(MaskShift(mask))) & U(mask);
+}
+
+// A field of a multi-doubleword structure (layout.h), right-aligned.
+template <typename U>
+constexpr U Get(const U* raw, layout::Field f) {
+  return FieldGet<U>(raw[f.dw], f.mask);
+}
+
+// A field that holds address bits in place (S1ContextPtr, S2TTB, TTBx): the address it names.
+template <typename U>
+constexpr U GetAddr(const U* raw, layout::Field f) {
+  return raw[f.dw] & U(f.mask);
+}
+
+// ---- VMSAv8-64 level arithmetic [DDI0487 D8.2] -------------------------------------------
+
 // The lowest input-address bit resolved by a level-`level` lookup with granule 2^g: a level-3
 // entry maps one granule, each level above multiplies by the 2^(g-3) entries of a table.
 template <typename U>
@@ -40,7 +99,7 @@ constexpr U LevelShift(U level, U granule_shift) {
   return granule_shift + (U(3) - level) * (granule_shift - U(3));
 }
 
-// Stage-1 start level for an input of ia_bits bits: 4 - ceil((IA - g) / (g - 3)) [DDI0487 D8.2].
+// Stage-1 start level for an input of ia_bits bits: 4 - ceil((IA - g) / (g - 3)).
 template <typename U>
 constexpr U StartLevel(U ia_bits, U granule_shift) {
   const U stride = granule_shift - U(3);
@@ -74,7 +133,35 @@ constexpr auto ExceedsBits(U addr, U bits) {
   return (addr & ~LowMask<U>(bits)) != U(0);
 }
 
-// ---- Permission sets -----------------------------------------------------------------------
+// Blocks exist at levels 1 and 2 with 4KB, at level 2 with 16KB and 64KB (R-WALK-009).
+template <typename U>
+constexpr auto BlockAllowed(U granule_shift, U level) {
+  return (granule_shift == U(12) && (level == U(1) || level == U(2))) ||
+         (granule_shift != U(12) && level == U(2));
+}
+
+// What a descriptor is at `level` (R-WALK-008 / R-WALK-009): kDescInvalid, kDescTable or
+// kDescLeaf (block or page). `block_ok` is BlockAllowed for the level and granule.
+enum : unsigned { kDescInvalid = 0, kDescTable = 1, kDescLeaf = 2 };
+template <typename U, typename C>
+constexpr U ClassifyDescriptor(U desc, U level, C block_ok) {
+  const auto valid = (desc & U(layout::desc::kValid)) != U(0);
+  const auto bit1 = (desc & U(layout::desc::kTableOrPage)) != U(0);
+  const U below3 = Select(bit1, U(kDescTable), Select(block_ok, U(kDescLeaf), U(kDescInvalid)));
+  const U at3 = Select(bit1, U(kDescLeaf), U(kDescInvalid));
+  return Select(valid, Select(level == U(3), at3, below3), U(kDescInvalid));
+}
+
+// R-WALK-002: VA[AddrTop:IA] equal to the half's sign (all ones for TTB1, zero for TTB0);
+// AddrTop is 55 with TBI, else 63.
+template <typename U>
+constexpr auto InputInRange(U va, U ia_bits, U tbi, U upper_half) {
+  const U width = Select(tbi != U(0), U(56), U(64)) - ia_bits;
+  const U upper = (va >> ia_bits) & LowMask<U>(width);
+  return upper == (LowMask<U>(width) & MaskIf<U>(upper_half != U(0)));
+}
+
+// ---- Permission sets ------------------------------------------------------------------------
 // A permission set is six bits: read, write, execute for privileged accesses (bits 0..2) and for
 // unprivileged accesses (bits 3..5). A stage grants an access when its bit is set.
 enum : unsigned {
@@ -162,6 +249,56 @@ constexpr auto QueueEmpty(U prod, U cons, U log2size) {
 template <typename U>
 constexpr auto QueueFull(U prod, U cons, U log2size) {
   return ((prod ^ cons) & LowMask<U>(log2size + U(1))) == (U(1) << log2size);
+}
+
+// ---- TLB invalidation and tags [IHI0070 §4.4] -----------------------------------------------
+
+// The input range a TLBI by VA or IPA covers: one address (inside any entry that holds it) or,
+// with IDR3.RIL and TG != 0, (NUM+1) x 2^SCALE granules from Addr [§4.4.1.1]. `addr_mask`
+// selects the address operand bits of DW1. A range of 2^56 bytes or more covers every input.
+template <typename U>
+struct TlbiRange {
+  U addr, size;
+};
+template <typename U>
+constexpr TlbiRange<U> TlbiAddressRange(U cmd0, U cmd1, U addr_mask, U ril) {
+  const U tg = FieldGet<U>(cmd1, layout::cmd::kTG.mask);
+  const U num = FieldGet<U>(cmd0, layout::cmd::kNUM.mask);
+  const U scale = FieldGet<U>(cmd0, layout::cmd::kSCALE.mask);
+  const U granule = U(10) + (tg << 1);  // 1: 4KB, 2: 16KB, 3: 64KB
+  const U log2 = scale + granule;
+  const U span = Select(log2 < U(56), (num + U(1)) << log2, ~U(0) >> 8);
+  const auto ranged = ril != U(0) && tg != U(0);
+  return {cmd1 & addr_mask, Select(ranged, span, U(1))};
+}
+
+// Does a range [lo, lo + bytes) of an entry overlap the invalidated range [addr, addr + size)?
+// Addresses are 56-bit input addresses; sums do not wrap.
+template <typename U>
+constexpr auto RangesOverlap(U lo, U bytes, U addr, U size) {
+  return addr < lo + bytes && lo < addr + size;
+}
+
+// The tag compare of an IOTLB lookup: same regime and VMID, and the entry global or of the
+// lookup's ASID. (Page, size and walk-parameter tags are compared beside it.)
+template <typename U>
+constexpr auto TlbTagMatches(U e_regime, U e_vmid, U e_asid, U e_global, U regime, U vmid,
+                             U asid) {
+  return e_regime == regime && e_vmid == vmid && (e_global != U(0) || e_asid == asid);
+}
+
+// The tag part of an invalidation scope (tlb.h Scope): the regime is one of `regimes` (a bit
+// per Regime value), the VMID matches when `match_vmid`, and with `match_asid` a non-global
+// entry must carry the ASID while a global one stays only with `keep_global` (TLBI_NH_ASID).
+template <typename U>
+constexpr auto ScopeTagMatches(U e_regime, U e_vmid, U e_asid, U e_global, U regimes,
+                               U match_vmid, U vmid, U match_asid, U keep_global, U asid) {
+  const auto regime_ok = ((regimes >> e_regime) & U(1)) != U(0);
+  const auto vmid_ok = match_vmid == U(0) || e_vmid == vmid;
+  const auto global = e_global != U(0);
+  const auto asid_ok = match_asid == U(0) || (global && keep_global == U(0)) ||
+                       (!global && e_asid == asid);
+  return regime_ok && vmid_ok && asid_ok;
 }
 
 }  // namespace smmuref::impl::arch

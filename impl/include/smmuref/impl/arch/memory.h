@@ -11,7 +11,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "smmuref/impl/arch/mutant.h"
+
 namespace smmuref::impl::arch {
+SMMUREF_ENGINE_BUILD_BEGIN
 
 class PhysMemory {
  public:
@@ -37,4 +40,5 @@ class PhysMemory {
   std::vector<Range> aborts_;  // sorted, merged
 };
 
+SMMUREF_ENGINE_BUILD_END
 }  // namespace smmuref::impl::arch

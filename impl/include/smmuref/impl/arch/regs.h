@@ -1,42 +1,22 @@
 // Register file of the engine: ID registers from the profile, control registers with their
 // update and guard rules, queue pointers, GERROR/GERRORN [IHI0070 §6.2-§6.3]. Bit positions are
-// the engine's own (fact sheet §1), not spec/fields.
+// the engine's own (layout.h), not spec/fields.
 // Tests: tests/impl/arch/engine_test.cc, corpus/vectors/regs/*.vec
 #pragma once
 
 #include <array>
 #include <cstdint>
 
+#include "smmuref/impl/arch/layout.h"
+#include "smmuref/impl/arch/mutant.h"
 #include "smmuref/spec/observation.h"
 #include "smmuref/spec/profile.h"
 
 namespace smmuref::impl::arch {
+SMMUREF_ENGINE_BUILD_BEGIN
 
-namespace regbits {
-// CR0 / CR0ACK
-inline constexpr uint64_t kSmmuEn = 1u << 0;
-inline constexpr uint64_t kEventqEn = 1u << 2;
-inline constexpr uint64_t kCmdqEn = 1u << 3;
-// CR2
-inline constexpr uint64_t kE2h = 1u << 0;
-inline constexpr uint64_t kRecInvSid = 1u << 1;
-// GBPA
-inline constexpr uint64_t kGbpaAbort = 1u << 20;
-inline constexpr uint64_t kGbpaUpdate = 1u << 31;
-// MemAttr[3:0] MTCFG[4] ALLOCCFG[11:8] SHCFG[13:12] NSCFG[15:14] PRIVCFG[17:16] INSTCFG[19:18]
-inline constexpr uint64_t kGbpaAttrs = 0xfff1f;
-// GERROR bit numbers
-inline constexpr unsigned kCmdqErr = 0;
-inline constexpr unsigned kEventqAbtErr = 2;
-inline constexpr unsigned kMsiCmdqAbtErr = 4;
-// Queue base registers: ADDR[55:5], LOG2SIZE[4:0]; CONS.ERR[30:24]; OVFLG / OVACKFLG bit 31.
-inline constexpr uint64_t kQueueAddrMask = ((uint64_t{1} << 56) - 1) & ~uint64_t{31};
-inline constexpr uint64_t kQueueLog2Mask = 31;
-inline constexpr unsigned kConsErrShift = 24;
-inline constexpr uint64_t kConsErrMask = uint64_t{0x7f} << kConsErrShift;
-inline constexpr uint64_t kPtrMask = (1u << 20) - 1;
-inline constexpr uint64_t kOvflg = uint64_t{1} << 31;
-}  // namespace regbits
+// Register fields: layout.h.
+namespace regbits = layout::regs;
 
 class RegisterFile {
  public:
@@ -65,4 +45,5 @@ class RegisterFile {
   std::array<uint64_t, static_cast<size_t>(spec::Reg::kCount)> v_{};
 };
 
+SMMUREF_ENGINE_BUILD_END
 }  // namespace smmuref::impl::arch

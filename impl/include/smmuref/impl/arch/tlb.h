@@ -15,9 +15,12 @@
 #include <cstdint>
 #include <vector>
 
+#include "smmuref/impl/arch/kernels.h"
+#include "smmuref/impl/arch/mutant.h"
 #include "smmuref/impl/arch/set_assoc.h"
 
 namespace smmuref::impl::arch {
+SMMUREF_ENGINE_BUILD_BEGIN
 
 // Translation regime of an entry. Stage-2-only entries (kS2) cover IPA -> PA and serve the
 // stage-1-bypass path, CD fetches and stage-1 descriptor fetches of nested walks.
@@ -71,10 +74,11 @@ class Iotlb {
       const TlbEntry* set = a_.Set(SetIndex(tag.vmid, page, shift));
       for (size_t w = 0; w < a_.ways(); ++w) {
         const TlbEntry& e = set[w];
-        if (e.valid && e.page == page && e.shift == shift && e.regime == tag.regime &&
-            e.vmid == tag.vmid && (e.global || e.asid == tag.asid || any_asid) &&
-            e.sig1 == tag.sig1 &&
-            e.sig2 == tag.sig2) {
+        if (e.valid && e.page == page && e.shift == shift &&
+            TlbTagMatches<uint64_t>(static_cast<uint64_t>(e.regime), e.vmid, e.asid,
+                                    e.global || any_asid, static_cast<uint64_t>(tag.regime),
+                                    tag.vmid, tag.asid) &&
+            e.sig1 == tag.sig1 && e.sig2 == tag.sig2) {
           return &e;
         }
       }
@@ -182,4 +186,5 @@ class MicroTlb {
   uint32_t gen_ = 1;
 };
 
+SMMUREF_ENGINE_BUILD_END
 }  // namespace smmuref::impl::arch

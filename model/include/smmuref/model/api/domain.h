@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <set>
+#include <vector>
 
 #include "smmuref/model/api/group.h"
 
@@ -30,7 +31,10 @@ struct Domain {
   uint64_t pgsize_bitmap = 0;
   uint32_t ias = 0, oas = 0;
   uint64_t aperture_start = 0, aperture_end = 0;
-  std::map<uint64_t, Leaf> leaves;  // keyed by IOVA, disjoint
+  std::map<uint64_t, Leaf> leaves;  // keyed by IOVA, disjoint; one entry per page-table leaf
+  std::vector<uint64_t> levels;     // page-table level sizes, smallest first (R-MAP-016)
+  // Level size -> bases of the entries at that level that point to a (possibly empty) table.
+  std::map<uint64_t, std::set<uint64_t>> tables;
   MmId mm = 0;                      // SVA domains
   uint32_t sva_users = 0;           // SVA: PASID slots using it
   uint32_t aux_pasid = 0;           // aux: the PASID the domain carries (0 = none)

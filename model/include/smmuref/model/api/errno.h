@@ -28,9 +28,10 @@ enum class Errno : int {
   kEOPNOTSUPP = -95,
   kContractViolation = -100000,  // upstream WARNs; state is what the kernel leaves
   kBadChoice = -100001,          // an implementation-chosen value the API does not allow
+  kNotModelled = -100002,        // the model does not cover this case (a bound, dma-direct)
 };
 
-// "0", "-EINVAL", ..., "WARN", "BADCHOICE".
+// "0", "-EINVAL", ..., "WARN", "BADCHOICE", "NOTMODELLED".
 std::string ErrnoName(Errno e);
 std::optional<Errno> ErrnoFromName(const std::string& name);
 

@@ -1,6 +1,7 @@
-// Policy knobs: the seed-era variants of the IOMMU API, each a named value with a default
-// (spec/api-knobs.md lists them with their rule ids). Knobs change only while no instance is
-// registered (R-API-003). Tests: tests/model/api/knobs_test.cc.
+// Policy knobs: the Linux versions and seed-era variants of the IOMMU API, each a named value with
+// a default (spec/api-knobs.md lists them with their rule ids and the exact versions of each
+// value). Knobs change only while no instance is registered (R-API-003).
+// Tests: tests/model/api/knobs_test.cc.
 #pragma once
 
 #include <cstdint>
@@ -11,18 +12,24 @@
 namespace smmuref::model::api {
 
 enum class SvaInit {
-  kModern,   // bind needs no prior call (v6.16+)
-  kFeature,  // iommu_dev_enable_feature(SVA) before bind (v5.x-v6.15)
-  kRfc2018,  // iommu_sva_device_init(dev, features, min, max) before bind (2018 RFC)
+  kModern,            // v6.16+: no feature calls; FEAT_SVA checked when the SVA domain is made
+  kFeatureUnchecked,  // v6.10-v6.15: feature calls exist, bind checks neither them nor FEAT_SVA
+  kFeature,           // v6.5-v6.9: bind needs IOMMU_DEV_FEAT_SVA enabled (-ENODEV after the PASID)
+  kRfc2018,           // iommu_sva_device_init(dev, features, min, max) before bind (2018 RFC)
 };
 enum class DomainScope {
-  kPerDevice,            // paging domains are allocated for a device, bound to its instance
-  kLegacyCrossInstance,  // device-less domains finalized at first attach, may span instances
+  kPerDevice,            // v6.13+: paging domains are allocated for a device, bound to its instance
+  kLegacy,               // v6.12 and earlier: device-less domains finalized at first attach
+  kLegacyCrossInstance,  // seed 000: device-less domains may then extend to further instances
 };
 enum class PartialUnmap {
-  kWhole,   // unmapping part of a larger leaf removes the whole leaf (>= v6.13)
-  kSplit,   // the leaf is split and only the requested part removed (<= v6.12)
-  kReject,  // unmapping stops at the larger leaf; nothing of it is removed
+  kReject,  // v6.13+: nothing of the larger leaf is removed, unmap stops there (WARN)
+  kSplit,   // v6.12 and earlier: the leaf is split and only the requested part removed
+  kWhole,   // VT-d's behaviour (never io-pgtable-arm's): the whole leaf goes, its size counted
+};
+enum class MapOverlap {
+  kReplaceTables,  // io-pgtable-arm (every version): a block over a table frees the table
+  kStrict,         // any overlap with a live leaf is -EEXIST and nothing changes
 };
 enum class PasidLifetime {
   kMmExit,      // an address space keeps its PASID until it exits and its binds are gone
@@ -33,7 +40,8 @@ struct Knobs {
   uint32_t min_pasid = 1;
   SvaInit sva_init = SvaInit::kModern;
   DomainScope domain_scope = DomainScope::kPerDevice;
-  PartialUnmap partial_unmap = PartialUnmap::kWhole;
+  PartialUnmap partial_unmap = PartialUnmap::kReject;
+  MapOverlap map_overlap = MapOverlap::kReplaceTables;
   PasidLifetime pasid_lifetime = PasidLifetime::kMmExit;
   bool aux_domains = false;
 };

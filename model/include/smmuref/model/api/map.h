@@ -23,10 +23,6 @@ struct PgSizeChoice {
 // and the run length that stops where a larger page could start.
 PgSizeChoice PgSize(uint64_t bitmap, uint64_t iova, uint64_t pa, uint64_t size);
 
-// The leaves a map of [iova, iova+size) -> pa creates: runs of PgSize. Inputs min-page aligned.
-std::map<uint64_t, Leaf> DecomposeMap(uint64_t bitmap, uint64_t iova, uint64_t pa, uint64_t size,
-                                      uint32_t prot);
-
 // An access to a mapped address: read, write, execute, privileged.
 struct Access {
   bool read = false, write = false, exec = false, priv = false;

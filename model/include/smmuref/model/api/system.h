@@ -22,6 +22,7 @@
 #include "smmuref/model/api/knobs.h"
 #include "smmuref/model/api/map.h"
 #include "smmuref/model/api/pasid.h"
+#include "smmuref/model/api/pgtable.h"
 #include "smmuref/model/api/sva.h"
 
 namespace smmuref::model::api {
@@ -33,6 +34,9 @@ struct DmaMapping {
 
 class System {
  public:
+  // R-API-014: the most page-table leaves the model holds (all domains together).
+  static constexpr size_t kLeafBudget = size_t{1} << 20;
+
   // --- knobs (knobs.cc) ---
   Errno SetKnobs(const Knobs& k);
   const Knobs& knobs() const { return knobs_; }
@@ -132,6 +136,8 @@ class System {
   void BindDomainToInstance(Domain& d, const Instance& inst);
   Errno ExtendDomainTo(Domain& d, const Instance& inst);
   bool DomainInUse(DomainId d) const;
+  // map.cc
+  size_t TotalLeaves() const;
   // pasid.cc
   Errno CheckPasidForGroup(const Group& g, uint32_t pasid) const;
   std::optional<uint32_t> PasidRange(const Device& dev, uint32_t* lo, uint32_t* hi) const;

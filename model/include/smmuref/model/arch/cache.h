@@ -97,6 +97,7 @@ class AllowedSetFetcher final : public Fetcher {
       : mem_(mem), cache_(cache), p_(p) {}
   bool Read(FetchKind kind, const FetchTag& tag, uint64_t pa, unsigned dwords,
             uint64_t* out) override;
+  unsigned Choose(const char* id, unsigned n) override;
   // Moves to the next combination; false when every combination has been run.
   bool Next();
   size_t runs() const { return runs_; }

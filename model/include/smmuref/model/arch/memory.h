@@ -93,6 +93,10 @@ class Fetcher {
   // meaningful) if any word aborts; a multi-word structure is fetched as a unit.
   virtual bool Read(FetchKind kind, const FetchTag& tag, uint64_t pa, unsigned dwords,
                     uint64_t* out) = 0;
+  // A choice the architecture leaves open at this point, `id` naming its spec/choices.md entry:
+  // which of `n` alternatives (n >= 1) this run takes. The allowed-set fetcher enumerates every
+  // alternative like the values of a read; a fetcher that offers one value takes the first.
+  virtual unsigned Choose(const char* id, unsigned n) { return 0; }
 };
 
 // Reads current memory: the single allowed value when nothing is cached.

@@ -1,0 +1,46 @@
+// Reports of `smmuref vectors run` and `smmuref check`: the human text, JSON and JUnit XML for CI
+// systems (spec/reports.md). Tests: tests/cli/report_test.cc, tests/cli/cli_test.cc.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "smmuref/conform/campaign.h"
+#include "smmuref/conform/runner.h"
+
+namespace smmuref::conform {
+
+// Sums over file reports. Status: 2 if any file had bad input, else 1 if an expectation failed or
+// the device disagreed with the model, else 0.
+struct Totals {
+  int files = 0, passed = 0, failed = 0, mismatches = 0, errors = 0;
+  void Add(const FileReport& r);
+  int Status() const;
+};
+
+// One file: "PASS  path (N expectations)" (not when quiet), "FAIL  path ..." with each failure's
+// file:line, or "ERROR path" with the bad-input message.
+std::string TextFileReport(const FileReport& r, bool quiet);
+// "N passed, M failed" and, when some files had bad input, how many.
+std::string TextTotals(const Totals& t);
+
+// Everything a run of `vectors run` or `check` found, for the machine-readable reports.
+struct RunSummary {
+  std::string command;  // "vectors run" or "check"
+  std::string dut;
+  std::vector<FileReport> files;
+  std::vector<std::string> areas;  // per file: its corpus folder (check), or empty
+  bool campaign_run = false;       // check: the differential campaign ran
+  CampaignOptions campaign_options;
+  CampaignReport campaign;
+  std::vector<std::string> not_modelled;  // spec/not-modelled.md, first column
+  int status = 0;                         // the exit status of the run
+};
+
+// JSON (one object; schema in spec/reports.md) and JUnit XML (one testsuite per corpus area or
+// per command, one testcase per vector file, one for the campaign). Text that is not UTF-8 (a
+// path given by the user) is written with U+FFFD in place of each bad byte.
+std::string ToJson(const RunSummary& run);
+std::string ToJUnit(const RunSummary& run);
+
+}  // namespace smmuref::conform

@@ -1,0 +1,232 @@
+// Report formatting: text, JSON and JUnit XML (see report.h; the JSON schema and the JUnit
+// mapping are in spec/reports.md).
+#include "smmuref/conform/report.h"
+
+#include <nlohmann/json.hpp>
+
+#include "smmuref/spec/input.h"
+
+namespace smmuref::conform {
+
+namespace {
+
+const char* Result(int status) { return status == 0 ? "passed" : status == 1 ? "failed" : "bad input"; }
+
+int FileStatus(const FileReport& r) { return r.error ? 2 : r.Failed() ? 1 : 0; }
+
+// Text for XML and JSON: bytes that are not UTF-8 text become U+FFFD (tabs and newlines stay).
+std::string Clean(const std::string& s) {
+  std::string out, why;
+  std::string_view rest = s;
+  for (size_t bad; (bad = spec::FindBadByte(rest, &why)) != std::string_view::npos;) {
+    out.append(rest.substr(0, bad));
+    out += "\xef\xbf\xbd";
+    rest.remove_prefix(bad + 1);
+  }
+  out.append(rest);
+  return out;
+}
+
+std::string Xml(const std::string& s) {
+  std::string out;
+  for (char c : Clean(s)) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      case '\r': out += "&#13;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+nlohmann::ordered_json FileJson(const FileReport& r, const std::string& area) {
+  nlohmann::ordered_json f = {{"path", Clean(r.path)},          {"result", Result(FileStatus(r))},
+                      {"passed", r.passed},             {"failed", r.failed},
+                      {"disagreements", r.mismatches},  {"translations", r.translations}};
+  if (!area.empty()) f["area"] = area;
+  if (r.error) f["error"] = Clean(r.error_message);
+  f["failures"] = nlohmann::ordered_json::array();
+  for (const auto& x : r.failures) {
+    f["failures"].push_back({{"where", Clean(x.where)},
+                             {"kind", x.mismatch ? "disagreement" : "expectation"},
+                             {"message", Clean(x.message)}});
+  }
+  return f;
+}
+
+nlohmann::ordered_json CampaignJson(const RunSummary& run) {
+  const CampaignOptions& o = run.campaign_options;
+  const CampaignReport& c = run.campaign;
+  nlohmann::ordered_json j = {{"run", run.campaign_run}, {"device", o.dut}, {"seed", o.seed}};
+  if (!run.campaign_run) return j;
+  if (o.max_programs) j["program_budget"] = o.max_programs;
+  else j["seconds_budget"] = o.seconds;
+  j.update({{"programs", c.programs},
+            {"translations", c.translations},
+            {"distinct_outcomes", c.observations.size()},
+            {"rules_exercised", c.rules.size()},
+            {"bounded", c.bounded},
+            {"mismatches", c.mismatches},
+            {"results_folder", Clean(ResultsFolder(o))},
+            {"elapsed_seconds", c.elapsed}});
+  j["reproducers"] = nlohmann::ordered_json::array();
+  for (size_t i = 0; i < c.mismatch_files.size(); ++i) {
+    j["reproducers"].push_back(
+        {{"file", Clean(c.mismatch_files[i])},
+         {"summary", i < c.mismatch_summaries.size() ? Clean(c.mismatch_summaries[i]) : ""}});
+  }
+  j["not_written"] = nlohmann::ordered_json::array();
+  for (const auto& e : c.write_errors) j["not_written"].push_back(Clean(e));
+  return j;
+}
+
+std::string Area(const RunSummary& run, size_t i) {
+  return i < run.areas.size() ? run.areas[i] : "";
+}
+
+}  // namespace
+
+void Totals::Add(const FileReport& r) {
+  ++files;
+  passed += r.passed;
+  failed += r.failed;
+  mismatches += r.mismatches;
+  errors += r.error ? 1 : 0;
+}
+
+int Totals::Status() const { return errors ? 2 : (failed || mismatches) ? 1 : 0; }
+
+std::string TextFileReport(const FileReport& r, bool quiet) {
+  if (r.error) return "ERROR " + r.path + "\n  " + r.error_message + "\n";
+  if (!r.Failed()) {
+    return quiet ? "" : "PASS  " + r.path + " (" + std::to_string(r.passed) + " expectations)\n";
+  }
+  std::string out = "FAIL  " + r.path + " (" + std::to_string(r.passed) + " passed, " +
+                    std::to_string(r.failed) + " failed";
+  if (r.mismatches) out += ", " + std::to_string(r.mismatches) + " disagreements with the model";
+  out += ")\n";
+  for (const auto& f : r.failures) out += "  " + f.where + ": " + f.message + "\n";
+  return out;
+}
+
+std::string TextTotals(const Totals& t) {
+  std::string out = std::to_string(t.passed) + " passed, " + std::to_string(t.failed) + " failed";
+  if (t.mismatches) out += ", " + std::to_string(t.mismatches) + " disagreements with the model";
+  out += "\n";
+  if (t.errors) {
+    out += std::to_string(t.errors) + " of " + std::to_string(t.files) + " files had bad input\n";
+  }
+  return out;
+}
+
+std::string ToJson(const RunSummary& run) {
+  Totals t;
+  for (const auto& f : run.files) t.Add(f);
+  nlohmann::ordered_json j = {{"tool", "smmuref"},
+                      {"format", 1},
+                      {"command", run.command},
+                      {"device", run.dut},
+                      {"status", run.status},
+                      {"result", Result(run.status)},
+                      {"totals",
+                       {{"files", t.files},
+                        {"passed", t.passed},
+                        {"failed", t.failed},
+                        {"disagreements", t.mismatches},
+                        {"bad_input", t.errors}}}};
+  j["files"] = nlohmann::ordered_json::array();
+  for (size_t i = 0; i < run.files.size(); ++i) j["files"].push_back(FileJson(run.files[i], Area(run, i)));
+  if (run.command == "check") {
+    j["campaign"] = CampaignJson(run);
+    j["not_modelled"] = run.not_modelled;
+  }
+  return j.dump(2) + "\n";
+}
+
+namespace {
+
+// The JUnit suite name of file i: its corpus area (check) or the command.
+std::string SuiteOf(const RunSummary& run, size_t i) {
+  return Area(run, i).empty() ? run.command : "vectors." + Area(run, i);
+}
+
+struct JUnitCounts {
+  int tests = 0, failures = 0, errors = 0;
+  std::string Attributes() const {
+    return "tests=\"" + std::to_string(tests) + "\" failures=\"" + std::to_string(failures) +
+           "\" errors=\"" + std::to_string(errors) + "\"";
+  }
+};
+
+std::string JUnitFileCase(const std::string& suite, const FileReport& r, JUnitCounts* n) {
+  ++n->tests;
+  std::string out = "    <testcase classname=\"" + Xml(suite) + "\" name=\"" + Xml(r.path) + "\">\n";
+  if (r.error) {
+    ++n->errors;
+    out += "      <error type=\"bad input\" message=\"" + Xml(r.error_message) + "\"/>\n";
+  } else if (r.Failed()) {
+    ++n->failures;
+    std::string text;
+    for (const auto& f : r.failures) text += f.where + ": " + f.message + "\n";
+    out += "      <failure type=\"failed\" message=\"" + std::to_string(r.failed) +
+           " expectations failed, " + std::to_string(r.mismatches) +
+           " disagreements with the model\">" + Xml(text) + "</failure>\n";
+  }
+  return out + "    </testcase>\n";
+}
+
+std::string JUnitCampaign(const RunSummary& run, JUnitCounts* n) {
+  const CampaignReport& c = run.campaign;
+  const bool failed = c.mismatches > 0;
+  std::string text;
+  for (size_t i = 0; i < c.mismatch_files.size(); ++i) {
+    text += c.mismatch_files[i] + "\n  " +
+            (i < c.mismatch_summaries.size() ? c.mismatch_summaries[i] : "") + "\n";
+  }
+  for (const auto& e : c.write_errors) text += "not written: " + e + "\n";
+  const std::string name = run.campaign_options.dut + " vs model, seed " +
+                           std::to_string(run.campaign_options.seed) + ", " +
+                           std::to_string(c.programs) + " programs";
+  std::string out = "  <testsuite name=\"campaign\" tests=\"1\" failures=\"" +
+                    std::to_string(failed) + "\" errors=\"0\">\n    <testcase classname=\"campaign\" "
+                    "name=\"" + Xml(name) + "\">\n";
+  if (failed) {
+    out += "      <failure type=\"mismatch\" message=\"" + std::to_string(c.mismatches) +
+           " programs with a mismatch\">" + Xml(text) + "</failure>\n";
+  }
+  n->tests += 1;
+  n->failures += failed;
+  return out + "    </testcase>\n  </testsuite>\n";
+}
+
+}  // namespace
+
+std::string ToJUnit(const RunSummary& run) {
+  std::vector<std::string> suites;
+  for (size_t i = 0; i < run.files.size(); ++i) {
+    if (std::find(suites.begin(), suites.end(), SuiteOf(run, i)) == suites.end()) {
+      suites.push_back(SuiteOf(run, i));
+    }
+  }
+  JUnitCounts all;
+  std::string body;
+  for (const auto& suite : suites) {
+    JUnitCounts n;
+    std::string cases;
+    for (size_t i = 0; i < run.files.size(); ++i) {
+      if (SuiteOf(run, i) == suite) cases += JUnitFileCase(suite, run.files[i], &n);
+    }
+    body += "  <testsuite name=\"" + Xml(suite) + "\" " + n.Attributes() + ">\n" + cases +
+            "  </testsuite>\n";
+    all.tests += n.tests, all.failures += n.failures, all.errors += n.errors;
+  }
+  if (run.campaign_run) body += JUnitCampaign(run, &all);
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"smmuref " +
+         Xml(run.command) + "\" " + all.Attributes() + ">\n" + body + "</testsuites>\n";
+}
+
+}  // namespace smmuref::conform

@@ -1,0 +1,172 @@
+// The `smmuref` command line as a user meets it: help and version, exit status 2 with a message
+// naming the option for every bad argument, typed and range-checked numbers, paths relative to
+// the caller's directory.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "run_cli.h"
+
+using smmuref::testing::CliRun;
+using smmuref::testing::RunCli;
+using smmuref::testing::TempDir;
+
+namespace {
+
+// A corpus folder with no vector files, so `check` runs only its campaign.
+std::string EmptyCorpus() { return TempDir("empty-corpus"); }
+
+void ExpectUsageError(const std::vector<std::string>& args, const std::string& names) {
+  const CliRun r = RunCli(args);
+  EXPECT_EQ(r.status, 2) << r.All();
+  EXPECT_NE(r.err.find(names), std::string::npos) << "stderr does not name " << names << ":\n"
+                                                  << r.err;
+}
+
+}  // namespace
+
+TEST(Cli, NoArgumentsPrintsHelpAndExitsWithUsageStatus) {
+  const CliRun r = RunCli({});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("Subcommands:"), std::string::npos) << r.err;
+}
+
+TEST(Cli, HelpListsEveryCommandAndExitsZero) {
+  const CliRun r = RunCli({"--help"});
+  EXPECT_EQ(r.status, 0);
+  for (const char* c : {"check", "vectors", "explain", "profiles"}) {
+    EXPECT_NE(r.out.find(std::string("  ") + c + " "), std::string::npos) << c << "\n" << r.out;
+  }
+  EXPECT_NE(r.out.find("limits"), std::string::npos);
+}
+
+TEST(Cli, EveryCommandTakesHelp) {
+  for (auto args : std::vector<std::vector<std::string>>{
+           {"check", "--help"}, {"vectors", "run", "--help"}, {"explain", "--help"},
+           {"profiles", "--help"}}) {
+    const CliRun r = RunCli(args);
+    EXPECT_EQ(r.status, 0) << args[0];
+    EXPECT_NE(r.out.find("Usage: smmuref " + args[0]), std::string::npos) << r.out;
+  }
+}
+
+TEST(Cli, VersionPrintsTheVersion) {
+  const CliRun r = RunCli({"--version"});
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.out.rfind("smmuref ", 0), 0u) << r.out;
+}
+
+TEST(Cli, UnknownCommandOrOptionIsAUsageError) {
+  ExpectUsageError({"bogus"}, "unknown command 'bogus'");
+  ExpectUsageError({"check", "--bogus"}, "--bogus");
+  ExpectUsageError({"vectors", "run"}, "FILE");
+}
+
+TEST(Cli, SecondsMustBeFinitePositiveAndBounded) {
+  for (const char* v : {"nan", "inf", "-1", "0", "0.0", "1e3", "1.", ".5", "604801", "20s", ""}) {
+    ExpectUsageError({"check", "--seconds", v}, "--seconds");
+  }
+}
+
+TEST(Cli, ProgramsIsABoundedCount) {
+  for (const char* v : {"3000000000", "0", "-1", "1.5", "1e3", "18446744073709551616"}) {
+    ExpectUsageError({"check", "--programs", v}, "--programs");
+  }
+}
+
+TEST(Cli, SeedIsDecimalOrHexOver64BitsWithoutOctal) {
+  for (const char* v : {"1e30", "1.9", "-1", "0x", "18446744073709551616", "0x1g", "+1"}) {
+    ExpectUsageError({"check", "--seed", v}, "--seed");
+  }
+  const std::string corpus = EmptyCorpus();
+  const std::string results = TempDir("seed-results");
+  for (auto [given, shown] : std::vector<std::pair<std::string, std::string>>{
+           {"010", "seed 10"}, {"0xffffffffffffffff", "seed 18446744073709551615"}}) {
+    const CliRun r = RunCli({"check", "--corpus", corpus, "--results", results, "--programs", "1",
+                             "--seed", given});
+    EXPECT_EQ(r.status, 0) << r.All();
+    EXPECT_NE(r.out.find(shown), std::string::npos) << given << " should read as " << shown
+                                                    << ":\n" << r.out;
+  }
+}
+
+TEST(Cli, UnknownDeviceIsAUsageErrorEvenBeforeAnyFileRuns) {
+  ExpectUsageError({"check", "--dut", "nosuch"}, "--dut");
+  ExpectUsageError({"vectors", "run", "--dut", "nosuch", "x.vec"}, "--dut");
+}
+
+TEST(Cli, ExplainReadsNumbersWithoutOctal) {
+  const CliRun r = RunCli({"explain", "event", "0x10", "010"});
+  EXPECT_EQ(r.status, 0) << r.All();
+  ExpectUsageError({"explain", "ste", "0x10000000000000000"}, "DW");
+  ExpectUsageError({"explain", "nosuch", "1"}, "KIND");
+}
+
+TEST(Cli, PathsAreRelativeToTheCallersDirectory) {
+  const std::string dir = TempDir("relative");
+  std::ofstream(dir + "/a.vec") << "smmuref-vectors 1\nreg.expect32 CR0 0\n";
+  const CliRun r = RunCli({"vectors", "run", "a.vec"}, dir);
+  EXPECT_EQ(r.status, 0) << r.All();
+  EXPECT_NE(r.out.find("PASS  a.vec"), std::string::npos) << r.out;
+}
+
+namespace {
+
+bool HasDevice(const std::string& name) {
+  const CliRun r = RunCli({"vectors", "run", "--dut", name, "--help"});
+  return r.status == 0;
+}
+
+std::string FirstLineWith(const std::string& text, const std::string& needle) {
+  const size_t at = text.find(needle);
+  if (at == std::string::npos) return "";
+  const size_t b = text.rfind('\n', at) + 1;
+  return text.substr(b, text.find('\n', at) - b);
+}
+
+}  // namespace
+
+TEST(CliCheck, ABadCorpusFileIsBadInputNotAPass) {
+  const std::string corpus = TempDir("bad-corpus");
+  std::ofstream(corpus + "/bad.vec") << "smmuref-vectors 1\nmem.write64 zz 0\n";
+  const CliRun r = RunCli({"check", "--corpus", corpus, "--dut", "model"});
+  EXPECT_EQ(r.status, 2) << r.All();
+  EXPECT_EQ(r.out.find("check: passed"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("bad.vec:2: expected a number"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("check: bad input in 1 of 1 vector files"), std::string::npos) << r.out;
+}
+
+TEST(CliCheck, AnUnwritableResultsFolderIsAUsageErrorBeforeAnythingRuns) {
+  const std::string dir = TempDir("unwritable");
+  std::ofstream(dir + "/file") << "x";  // a folder below a regular file cannot be created
+  const CliRun r = RunCli({"check", "--corpus", EmptyCorpus(), "--programs", "5", "--results",
+                           dir + "/file/results"});
+  EXPECT_EQ(r.status, 2) << r.All();
+  EXPECT_NE(r.err.find("--results: cannot create"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out.find("written to"), std::string::npos) << r.out;
+}
+
+TEST(CliCheck, ReproducersAreFiledByDeviceAndSeedAndCiteTheirOwnLines) {
+  if (!HasDevice("impl-mutant-11")) GTEST_SKIP() << "built without impl mutants";
+  const std::string results = TempDir("repro");
+  const CliRun r = RunCli({"check", "--corpus", EmptyCorpus(), "--dut", "impl-mutant-11",
+                           "--programs", "20", "--seed", "5", "--results", results});
+  ASSERT_EQ(r.status, 1) << r.All();
+  const std::string folder = results + "/check-impl-mutant-11-seed-5/";
+  const std::string written = FirstLineWith(r.out, "MISMATCH written to ");
+  ASSERT_NE(written.find(folder), std::string::npos) << r.out;
+  const std::string file = written.substr(written.find(folder));
+  // The cited line is the same when the reproducer is replayed.
+  const std::string cited = FirstLineWith(r.out, file + ":");
+  const CliRun replay = RunCli({"vectors", "run", "--dut", "impl-mutant-11", file});
+  EXPECT_EQ(replay.status, 1) << replay.All();
+  const std::string where = cited.substr(cited.find(file), cited.find(": MISMATCH") - cited.find(file));
+  EXPECT_NE(replay.out.find("  " + where + ": MISMATCH"), std::string::npos)
+      << "campaign cited " << where << ", replay says:\n" << replay.out;
+  // Another device's run does not reuse the folder.
+  const CliRun other = RunCli({"check", "--corpus", EmptyCorpus(), "--dut", "impl", "--programs",
+                               "5", "--seed", "5", "--results", results});
+  EXPECT_EQ(other.status, 0) << other.All();
+  const CliRun again = RunCli({"vectors", "run", "--dut", "impl-mutant-11", file});
+  EXPECT_EQ(again.status, 1) << "the reproducer is still there";
+}
