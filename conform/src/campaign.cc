@@ -68,6 +68,8 @@ const std::vector<std::pair<std::string, std::string>>& UnreachableRules() {
       {"R-STE-005", "needs SMMU_IDR0.ATS=1; ATS is not modelled, so no profile has it"},
       {"R-CD-002", "needs STE.S1STALLD=1 on a legal STE, i.e. STALL_MODEL=0b00; stall is not "
                    "modelled (with STALL_MODEL=0b01 the STE is ILLEGAL first, R-STE-008)"},
+      {"R-CD-007", "needs SMMU_IDR0.TTF[1]=0 (only TTF=0b10 is modelled) or a CD over an STE with "
+                   "S2AA64=0, which is ILLEGAL first with TTF=0b10 (R-STE-015)"},
   };
   return kRules;
 }
@@ -179,7 +181,8 @@ struct Slot {
 
 void RunSlot(const std::string& dut, Slot* s) {
   s->program = ProgramText(s->id);
-  auto file = ParseVectorText(s->program, "program-" + s->id.ToString() + ".vec");
+  // A short name (no allocation per line); summaries cite the written reproducer instead.
+  auto file = ParseVectorText(s->program, "program.vec");
   if (!file) {
     s->parse_error = file.error().ToString();
     return;

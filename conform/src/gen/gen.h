@@ -182,6 +182,7 @@ class Generator {
   void Retable();
   void SplitBlock();
   void MergeToBlock();
+  void ExplodeAllowedSet();
   void Warm(int root, uint64_t va);
   void MoveTable(int root, uint64_t desc_pa, int level);
   std::vector<int> S1UsersOf(int root) const;   // S1Ctx indices

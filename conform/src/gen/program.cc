@@ -313,6 +313,8 @@ void Generator::RunOps() {
     size_t i = 0;
     while (k >= weights[i]) k -= weights[i++];
     (this->*kOps[i].fn)();
+    // Rarely, a program the model cannot bound (the campaign counts it, R-CACHE-009).
+    if (o_.focus == Focus::kInval && Below(8000) == 0) ExplodeAllowedSet();
     // Un-invalidated changes multiply the allowed set: a driver that lost track starts over.
     if (improper_ > 8) CleanupAll();
   }

@@ -257,4 +257,25 @@ void Generator::MergeToBlock() {
   }
 }
 
+// A program the model cannot bound, on purpose (rarely): every descriptor on a 4-level walk is
+// rewritten eight times without an invalidation (software bits only), so a translation has 9^4
+// combinations of allowed values, past the bound (R-CACHE-009). The program ends there, counted
+// by the campaign as bounded, never as a mismatch.
+void Generator::ExplodeAllowedSet() {
+  for (size_t r = 0; r < roots_.size(); ++r) {
+    const Root& rt = roots_[r];
+    if (rt.stage != 1 || rt.start != 0 || rt.leaves.empty()) continue;
+    const Leaf l = rt.leaves.front();
+    std::vector<uint64_t> path = TablePath(static_cast<int>(r), l.va, l.level);
+    if (path.size() < 3 || l.level != 3) continue;
+    path.push_back(l.desc_pa);
+    Warm(static_cast<int>(r), l.va);
+    for (uint64_t k = 1; k <= 8; ++k) {
+      for (uint64_t pa : path) W(pa, (Rd(pa) & ~(uint64_t{0xf} << 55)) | (k << 55));  // ignored bits
+    }
+    Warm(static_cast<int>(r), l.va);
+    return;
+  }
+}
+
 }  // namespace smmuref::conform::gen

@@ -94,7 +94,7 @@ int Generator::NewS2Ctx(bool vm) {
 void Generator::BreakSte(SteFields& f) {
   const bool s1 = f.config == kCfgS1 || f.config == kCfgNested;
   const bool s2 = f.config == kCfgS2 || f.config == kCfgNested;
-  switch (Below(14)) {
+  switch (Below(15)) {
     case 0: if (s1) f.s1stalld = true; break;                              // R-STE-008
     case 1: if (s1) f.s1cdmax = p_.ssidsize + 1 + static_cast<unsigned>(Below(3)); break;  // 009
     case 2: if (s1) { f.s1fmt = 1 + static_cast<unsigned>(Below(3)); f.s1cdmax = 7; } break;
@@ -108,6 +108,9 @@ void Generator::BreakSte(SteFields& f) {
     case 10: if (s2) f.s2sl0 = 3; break;                                   // R-STE-020
     case 11: if (s2) f.s2endi = true; break;                               // R-STE-021
     case 12: f.strw = 1 + 2 * static_cast<unsigned>(Below(2)); break;      // R-STE-006
+    case 13:  // R-STE-003 / R-STE-004: a stage the profile does not implement
+      if (!p_.s1p || !p_.s2p) f.config |= p_.s1p ? 2 : 1;
+      break;
     default: if (!p_.vmid16) f.s2vmid |= 0x100; else f.config = static_cast<unsigned>(1 + Below(3)); break;
   }
 }
