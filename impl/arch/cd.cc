@@ -21,6 +21,8 @@ uint8_t U8(uint64_t v) { return static_cast<uint8_t>(v); }
 
 }  // namespace
 
+const char* CdRuleName(unsigned bit) { return bit < kCdRuleBits ? kCdRules[bit] : ""; }
+
 DecodeStatus DecodeCd(const uint64_t raw[8], const spec::Profile& p, const SteConfig& ste,
                       CdConfig* out, const char** rule) {
   const CdContextWords<uint64_t> ctx{static_cast<uint64_t>(ste.world), ste.s1stalld, ste.s2,
@@ -32,7 +34,7 @@ DecodeStatus DecodeCd(const uint64_t raw[8], const spec::Profile& p, const SteCo
     return DecodeStatus::kInvalid;
   }
   if (d.illegal) {
-    *rule = kCdRules[__builtin_ctzll(d.illegal)];
+    *rule = CdRuleName(static_cast<unsigned>(__builtin_ctzll(d.illegal)));
     return DecodeStatus::kIllegal;
   }
   CdConfig c;

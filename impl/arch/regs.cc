@@ -86,7 +86,9 @@ RegisterFile::RegisterFile(const spec::Profile& p) {
   v_[Index(Reg::IDR3)] = Idr3(p);
   v_[Index(Reg::IDR5)] = Idr5(p);
   v_[Index(Reg::AIDR)] = Put(r::kAidrArchMinor, p.arch_minor);
-  // R-REG-002: everything else resets to zero.
+  // R-REG-002: everything else resets to zero, except GBPA.ABORT when the profile pins it to 1
+  // (an IMPLEMENTATION DEFINED reset value; with `any` the engine resets it to 0).
+  if (p.Pick(spec::Choice::kGbpaAbortReset, 0) == 1) v_[Index(Reg::GBPA)] = regbits::kGbpaAbort;
 }
 
 void RegisterFile::Write32(Reg r, bool high, uint32_t value) {

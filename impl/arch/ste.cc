@@ -21,6 +21,8 @@ uint8_t U8(uint64_t v) { return static_cast<uint8_t>(v); }
 
 }  // namespace
 
+const char* SteRuleName(unsigned bit) { return bit < kSteRuleBits ? kSteRules[bit] : ""; }
+
 ProfileWords<uint64_t> ProfileWordsOf(const spec::Profile& p) {
   ProfileWords<uint64_t> w;
   w.arch_minor = p.arch_minor;
@@ -68,7 +70,7 @@ DecodeStatus DecodeSte(const uint64_t raw[8], const spec::Profile& p, bool e2h, 
     return DecodeStatus::kOk;
   }
   if (d.illegal) {
-    *rule = kSteRules[__builtin_ctzll(d.illegal)];
+    *rule = SteRuleName(static_cast<unsigned>(__builtin_ctzll(d.illegal)));
     return DecodeStatus::kIllegal;
   }
   c.s1 = d.s1;

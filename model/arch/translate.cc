@@ -244,17 +244,32 @@ TxnOutcome TranslateTxn(const TranslateContext& ctx, const spec::Txn& txn, Fetch
   if (!ctx.smmuen) {
     // R-TXN-016: with SMMUEN=0 a transaction aborts without an event if GBPA.ABORT=1; else it
     // bypasses, aborting without an event if its address does not fit the OAS [§3.4].
-    if (SMMUREF_RULE_IF("R-TXN-016", ctx.gbpa_abort || !Fits(txn.addr, ctx.p->oas))) {
+    // C-REG-002 / C-REG-003: GBPA.ABORT may be UNKNOWN (IMPLEMENTATION DEFINED reset value, or a
+    // v3.1 write without Update): both behaviours are allowed.
+    const bool abort = ctx.gbpa_abort_unknown ? fetch.Choose("C-REG-002", 2) == 1 : ctx.gbpa_abort;
+    if (SMMUREF_RULE_IF("R-TXN-016", abort || !Fits(txn.addr, ctx.p->oas))) {
       Fault f = ConfigFault(EventType::F_UUT, "R-TXN-016");
       f.silent = true;
       return MakeFaultOutcome(txn, f, FaultConfig{});
     }
     return Ok(txn.addr);
   }
+  if (ctx.strtab_unknown) {
+    // C-REG-005: a v3.1 write to STRTAB_BASE(_CFG) while SMMUEN=1 left the stream table base
+    // UNKNOWN: STEs may be fetched from an UNPREDICTABLE address, so any outcome is allowed.
+    TxnOutcome o;
+    o.kind = TxnOutcome::Kind::kUnpredictable;
+    o.rule = "C-REG-005";
+    return o;
+  }
   auto located = LocateSte(ctx.strtab, txn.sid, *ctx.p, fetch);
   if (auto* f = std::get_if<Fault>(&located)) return Terminate(txn, *f);
   const uint64_t* raw = std::get<FetchedSte>(located).ste;
-  const SteConfig ste = DecodeSte(raw, *ctx.p, ctx.e2h);
+  SteConfig ste = DecodeSte(raw, *ctx.p, ctx.e2h);
+  if (ctx.e2h_unknown && ste.world != StreamWorld::kNsEl1 && fetch.Choose("C-REG-001", 2) == 1) {
+    // C-REG-001: CR2.E2H resets to UNKNOWN; an STE with STRW=0b10 is NS-EL2 or NS-EL2-E2H.
+    ste = DecodeSte(raw, *ctx.p, !ctx.e2h);
+  }
   // R-TXN-017: STE.V=0 gives C_BAD_STE; V=1 with Config 0b0xx aborts with no event; an ILLEGAL
   // STE gives C_BAD_STE (rules R-STE-*).
   if (SMMUREF_RULE_IF("R-STE-001", !ste.valid)) {

@@ -89,14 +89,22 @@ void Generator::InvalidateS1(int ctx, const Dirty& d, bool proper) {
   const Root& rt = roots_[d.root];
   const uint16_t vmid = Vmid(p_, c.vmid);
   const uint16_t asid = c.el2 && !e2h_ ? 0 : c.cd.asid;
+  // A block seen through a stage 2 may be held as combined entries as small as the stage-2 page,
+  // each matched only by an address inside it [IHI0070 §4.4]: like a subtree, it needs a range
+  // over the whole block or an ASID/VMID-wide invalidation.
+  const bool whole = d.subtree || (c.s2ctx >= 0 && d.level < 3);
   if (!proper) {
     // Insufficient on purpose; a subtree change is only ever omitted entirely, since a partial
     // invalidation would leave TLB entries the model ties to unchanged locations.
-    if (d.subtree || Chance(40)) return;
+    if (whole || Chance(40)) return;
     TlbiAddr a = AddressOperand(rt, d.va, d.level, true);
     switch (Below(5)) {
       case 0: a.leaf = true; break;                                   // Leaf=1 for a table
-      case 1: a.addr += uint64_t{1} << rt.g; a.tg = 0; break;         // the next page
+      case 1:                                                         // the next entry
+        a.addr = (d.va >> LevelShift(rt.g, d.level) << LevelShift(rt.g, d.level)) +
+                 (uint64_t{1} << LevelShift(rt.g, d.level));
+        a.tg = 0;
+        break;
       case 2: if (a.tg) a.tg = a.tg % 3 + 1; break;                   // another granule
       case 3:
         if (!c.el2 && !d.global) Cmd(CmdTlbiNhAsid(vmid, static_cast<uint16_t>(asid + 1)));
@@ -111,12 +119,12 @@ void Generator::InvalidateS1(int ctx, const Dirty& d, bool proper) {
     Cmd(c.el2 ? CmdTlbiEl2Va(asid, a) : CmdTlbiNhVa(vmid, asid, a));
     return;
   }
-  const bool by_address = !d.subtree || (p_.ril && Chance(50));
+  const bool by_address = !whole || (p_.ril && Chance(50));
   const unsigned k = static_cast<unsigned>(Below(6));
   if (by_address && k < 3) {
     TlbiAddr a = AddressOperand(rt, d.va, d.level, !d.table);
-    if (d.subtree && a.tg == 0) a = AddressOperand(rt, d.va, d.level, false);
-    if (d.subtree && a.tg == 0) {
+    if (whole && a.tg == 0) a = AddressOperand(rt, d.va, d.level, false);
+    if (whole && a.tg == 0) {
       Cmd(c.el2 ? CmdTlbiEl2All() : CmdTlbiNhAll(vmid));
       return;
     }

@@ -59,6 +59,9 @@ void Generator::LifecycleOp() {
 // GBPA without UPDATE (R-REG-004), IRQ_CTRL and its ACK.
 void Generator::RegisterPoke() {
   const uint64_t v = Below(1u << 31) | (Below(2) << 31);
+  // In v3.1 a write to a base while its enable is set, or to GBPA without UPDATE, is CONSTRAINED
+  // UNPREDICTABLE (spec/choices.md C-REG-003, C-REG-005..007): only v3.2 ignores them.
+  const bool v32 = p_.arch_minor >= 2;
   switch (Below(9)) {
     case 0: {
       static const char* kId[] = {"IDR0", "IDR1", "IDR3", "IDR5", "AIDR", "IIDR", "IDR2", "IDR4"};
@@ -68,20 +71,22 @@ void Generator::RegisterPoke() {
     case 1: Linef("reg.write32 CR0ACK 0x%llx", static_cast<unsigned long long>(v)); break;
     case 2: Linef("reg.write32 GERROR 0x%llx", static_cast<unsigned long long>(v & 0xff)); break;
     case 3:
+      if (!v32) break;
       if (enabled_) Linef("reg.write64 STRTAB_BASE 0x%llx", static_cast<unsigned long long>(Alloc(64, 64)));
       if (enabled_ && Chance(50)) Line("reg.write32 STRTAB_BASE_CFG 0x3");
       break;
     case 4:
-      if (!spec::Get(&cr0_, rf::CR0_CMDQEN)) break;
+      if (!v32 || !spec::Get(&cr0_, rf::CR0_CMDQEN)) break;
       Linef("reg.write64 CMDQ_BASE 0x%llx", static_cast<unsigned long long>(Alloc(64, 64) | 1));
       Line("reg.write32 CMDQ_CONS 0x3");
       break;
     case 5:
-      if (!evtq_on_) break;
+      if (!v32 || !evtq_on_) break;
       Linef("reg.write64 EVENTQ_BASE 0x%llx", static_cast<unsigned long long>(Alloc(64, 64) | 1));
       Line("reg.write32 EVENTQ_PROD 0x1");
       break;
     case 6: {
+      if (!v32) break;
       uint64_t gbpa = 0;
       spec::Set(&gbpa, rf::GBPA_ABORT, 1);
       spec::Set(&gbpa, rf::GBPA_MemAttr, Below(16));

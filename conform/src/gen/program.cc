@@ -124,6 +124,11 @@ void Generator::SetupQueuesAndControl() {
                                             : 3 + static_cast<unsigned>(Below(3));
   evtq_base_ = Alloc(uint64_t{32} << evtq_log2_, std::max<uint64_t>(32, uint64_t{32} << evtq_log2_));
   Linef("reg.write64 EVENTQ_BASE 0x%llx", static_cast<unsigned long long>(evtq_base_ | evtq_log2_));
+  // The queue indexes reset to UNKNOWN values (spec/choices.md C-REG-001): a driver programs them.
+  Line("reg.write32 CMDQ_PROD 0x0");
+  Line("reg.write32 CMDQ_CONS 0x0");
+  Line("reg.write32 EVENTQ_PROD 0x0");
+  Line("reg.write32 EVENTQ_CONS 0x0");
   // CR2: E2H selects NS-EL2-E2H for STRW=0b10; RECINVSID records C_BAD_STREAMID.
   e2h_ = p_.hyp && ChanceIn(Focus::kEl2, 30);
   const bool recinvsid = !Chance(15);

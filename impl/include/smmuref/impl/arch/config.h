@@ -67,6 +67,10 @@ enum class DecodeStatus : uint8_t { kOk, kInvalid, kIllegal };
 // The profile as the decode kernels read it (config_kernels.h).
 ProfileWords<uint64_t> ProfileWordsOf(const spec::Profile& p);
 
+// The rule id of a bit of SteWords::illegal / CdWords::illegal (config_kernels.h).
+const char* SteRuleName(unsigned bit);
+const char* CdRuleName(unsigned bit);
+
 // MIN(size encoded by an IPS/S2PS field, OAS) in bits (R-CD-015, R-STE-024).
 unsigned EffectiveOutputBits(unsigned code, const spec::Profile& p);
 

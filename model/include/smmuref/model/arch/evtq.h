@@ -13,4 +13,10 @@ namespace smmuref::model::arch {
 // if full, discarded and the overflow flag raised.
 void WriteEvent(Registers& regs, Memory& mem, const spec::Profile& p, const spec::EventRecord& e);
 
+// The event queue's producer state becomes UNKNOWN (EVENTQ_PROD, GERROR.EVENTQ_ABT_ERR): a record
+// may have been written anywhere (C-EVT-005). Reads of it are not compared from then on.
+void MarkEventQueueUnknown(Registers& regs);
+// Whether the registers the event queue producer uses are all known.
+bool EventQueueKnown(const Registers& regs, const spec::Profile& p);
+
 }  // namespace smmuref::model::arch

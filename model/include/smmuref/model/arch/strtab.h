@@ -14,6 +14,7 @@ struct StrtabRegs {
   uint64_t base = 0;  // SMMU_STRTAB_BASE
   uint64_t cfg = 0;   // SMMU_STRTAB_BASE_CFG
   bool record_invalid_sid = false;  // SMMU_CR2.RECINVSID
+  bool record_invalid_sid_unknown = false;  // CR2.RECINVSID not written since reset
 };
 
 struct FetchedSte {

@@ -18,6 +18,12 @@ struct TranslateContext {
   bool gbpa_abort = false;  // GBPA.ABORT
   bool e2h = false;         // CR2.E2H
   StrtabRegs strtab;
+  // Register state the transaction depends on that is UNKNOWN (Registers::UnknownMask): each
+  // alternative is enumerated, or, for the stream table base, any outcome is allowed.
+  bool gbpa_abort_unknown = false;
+  bool e2h_unknown = false;
+  bool recinvsid_unknown = false;
+  bool strtab_unknown = false;
 };
 
 spec::TxnOutcome TranslateTxn(const TranslateContext& ctx, const spec::Txn& txn, Fetcher& fetch);
