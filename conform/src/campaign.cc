@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <sys/resource.h>
 #include <thread>
 #include <unistd.h>
 
@@ -75,6 +76,13 @@ const std::vector<std::pair<std::string, std::string>>& UnreachableRules() {
 }
 
 namespace {
+
+double CpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
 
 void Progress(const CampaignReport& r, double t, bool tty, bool final) {
   std::fprintf(stderr, "%s[%6.1fs] programs %llu  translations %llu  outcome classes %zu  "
@@ -271,6 +279,7 @@ void RunSlots(const std::string& dut, std::vector<Slot>& slots, unsigned jobs) {
 CampaignReport RunCampaign(const CampaignOptions& o) {
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
+  const double cpu_start = CpuSeconds();
   const bool tty = isatty(2);
   auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
   CampaignReport r;
@@ -304,6 +313,8 @@ CampaignReport RunCampaign(const CampaignOptions& o) {
     }
   }
   r.elapsed = elapsed();
+  r.cpu_seconds = CpuSeconds() - cpu_start;
+  r.jobs = jobs;
   if (o.progress) Progress(r, r.elapsed, tty, true);
   return r;
 }

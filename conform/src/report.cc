@@ -72,6 +72,7 @@ nlohmann::ordered_json CampaignJson(const RunSummary& run) {
             {"rules_total", spec::coverage::kRuleCount},
             {"rules_never_hit", c.RulesNeverHit()},
             {"programs_per_second", c.ProgramsPerSecond()},
+            {"programs_per_cpu_second", c.ProgramsPerCpuSecond()},
             {"bounded", c.bounded},
             {"mismatches", c.mismatches},
             {"results_folder", Clean(ResultsFolder(o))},

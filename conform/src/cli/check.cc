@@ -82,10 +82,11 @@ conform::Totals RunCorpus(const CheckOptions& o, conform::RunSummary* run) {
 // random program can reach them), the first mismatch, the reproducers.
 void PrintCampaign(const conform::CampaignOptions& camp, const conform::CampaignReport& rep) {
   namespace cov = spec::coverage;
-  std::printf("programs %llu (%.0f programs/s over %.1f s), translations %llu, outcome classes %zu, "
-              "rule ids exercised %zu of %zu, programs ended by the allowed-set bound %llu, "
-              "programs with a mismatch %llu\n",
+  std::printf("programs %llu (%.0f programs/s over %.1f s on %u threads, %.0f per CPU second), "
+              "translations %llu, outcome classes %zu, rule ids exercised %zu of %zu, programs "
+              "ended by the allowed-set bound %llu, programs with a mismatch %llu\n",
               static_cast<unsigned long long>(rep.programs), rep.ProgramsPerSecond(), rep.elapsed,
+              rep.jobs, rep.ProgramsPerCpuSecond(),
               static_cast<unsigned long long>(rep.translations), rep.observations.size(),
               rep.RulesExercised(), cov::kRuleCount, static_cast<unsigned long long>(rep.bounded),
               static_cast<unsigned long long>(rep.mismatches));

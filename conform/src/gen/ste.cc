@@ -180,6 +180,16 @@ void Generator::NewStream() {
         ctx = static_cast<int>(i);
       }
     }
+    // Or the same tables and ASID under another VMID: a TLB that confuses VMIDs shows once one
+    // VMID's entries are invalidated and the other's are not.
+    for (size_t i = 0; i < s1_.size() && ctx < 0 && !el2 && s.s2ctx < 0 && p_.s2p; ++i) {
+      if (!s1_[i].dead && !s1_[i].el2 && s1_[i].s2ctx < 0 && s1_[i].vmid != vmid && Chance(20)) {
+        S1Ctx other = s1_[i];
+        other.vmid = vmid;
+        s1_.push_back(other);
+        ctx = static_cast<int>(s1_.size()) - 1;
+      }
+    }
     if (ctx < 0) ctx = NewS1Ctx(vmid, el2, s.s2ctx);
     // Sometimes the CD table of another stream of the same address space (R-CFGI-004).
     for (const Stream& o : streams_) {

@@ -63,11 +63,15 @@ struct CampaignReport {
   std::vector<std::string> mismatch_files;      // reproducers written
   std::vector<std::string> mismatch_summaries;  // one per written reproducer
   std::vector<std::string> write_errors;        // mismatches whose reproducer could not be written
-  double elapsed = 0;
+  double elapsed = 0;      // wall-clock seconds
+  double cpu_seconds = 0;  // CPU time of the process meanwhile (every worker thread)
+  unsigned jobs = 1;       // worker threads used
 
   size_t RulesExercised() const { return rules.size(); }
   std::vector<std::string> RulesNeverHit() const;
   double ProgramsPerSecond() const { return elapsed > 0 ? programs / elapsed : 0; }
+  // Programs per CPU second: the rate on an unloaded machine, per core.
+  double ProgramsPerCpuSecond() const { return cpu_seconds > 0 ? programs / cpu_seconds : 0; }
 };
 
 // SMMUv3 rule ids no random program reaches in the modelled scope, with the reason.
