@@ -105,13 +105,14 @@ bool VmidMatches(const Invalidation& inv, const FetchTag& tag, const spec::Profi
 bool CoversStage1(const Invalidation& inv, const FetchTag& tag, bool leaf, bool global,
                   const spec::Profile& p) {
   if (tag.el2) {
-    // R-TLBI-008: EL2 and EL2-E2H StreamWorld entries are reached only by TLBI_EL2_*.
+    // R-TLBI-008: EL2 and EL2-E2H StreamWorld entries are reached only by TLBI_EL2_*; NS-EL2
+    // entries carry no ASID: EL2_VA ignores its ASID for them and EL2_ASID need not remove them.
     bool covers = false;
     switch (inv.kind) {
       case Kind::kTlbiEl2All: covers = true; break;
-      case Kind::kTlbiEl2Asid: covers = !global && inv.asid == tag.asid; break;
+      case Kind::kTlbiEl2Asid: covers = tag.e2h && !global && inv.asid == tag.asid; break;
       case Kind::kTlbiEl2Va:
-        covers = (global || inv.asid == tag.asid) && AddressCovers(inv, tag, leaf);
+        covers = (global || !tag.e2h || inv.asid == tag.asid) && AddressCovers(inv, tag, leaf);
         break;
       case Kind::kTlbiEl2Vaa: covers = AddressCovers(inv, tag, leaf); break;
       default: break;

@@ -225,6 +225,7 @@ TxnOutcome TranslateWithSte(const TranslateContext& ctx, const spec::Txn& txn,
   tag.asid = cdc.asid;
   tag.vmid = ste.vmid;
   tag.el2 = ste.world != StreamWorld::kNsEl1;
+  tag.e2h = ste.world == StreamWorld::kNsEl2E2H;
   auto ipa = S1Translate(cdc, ste.world, txn.addr, access, ste.s2 ? &ste.s2cfg : nullptr, *ctx.p,
                          fetch, tag);
   if (auto* f = std::get_if<Fault>(&ipa)) {

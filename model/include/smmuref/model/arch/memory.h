@@ -73,6 +73,7 @@ struct FetchTag {
   uint32_t cd_index = 0;  // CD-table index for kL1Cd/kCd
   unsigned l1_shift = 0;  // kL1Std: SPLIT; kL1Cd: index bits per leaf table (6 or 10)
   bool el2 = false;       // kS1Desc: an EL2 or EL2-E2H StreamWorld (TLBI_EL2_* scope)
+  bool e2h = false;       // kS1Desc: NS-EL2-E2H (ASID-tagged EL2 entries)
   uint16_t asid = 0;      // kS1Desc
   uint16_t vmid = 0;      // kS1Desc/kS2Desc
   uint64_t va = 0;        // input address of the walk (VA or IPA) for kS1Desc/kS2Desc
