@@ -233,9 +233,14 @@ class Session {
     const QueueGeometry q = CommandQueue(*model_, profile_);
     const uint64_t prod = model_->RegRead(Reg::CMDQ_PROD), cons = model_->RegRead(Reg::CMDQ_CONS);
     if ((q.Value(prod) ^ q.Value(cons)) != (uint64_t{1} << q.log2size)) return true;
+    // CMDQ_CONS resets UNKNOWN: a queue whose CONS was never written consumes nothing.
+    const uint64_t pointer = (uint64_t{2} << q.log2size) - 1;
+    const bool unknown = (model_->RegUnknownMask(Reg::CMDQ_CONS) & pointer) != 0;
     return Error{l.Where(), "the command queue is full (" + std::to_string(uint64_t{1} << q.log2size) +
                                 " unconsumed commands: CMDQ_PROD " + Hex(prod) + ", CMDQ_CONS " +
-                                Hex(cons) + "); expected a 'process' line before more commands"};
+                                Hex(cons) + "); expected a 'process' line before more commands" +
+                                (unknown ? " (CMDQ_CONS is UNKNOWN since reset: write it before "
+                                           "the first command)" : "")};
   }
 
   Result<bool> Txn(const VectorLine& l) {

@@ -1,5 +1,5 @@
-// Decoded-configuration cache and its CFGI invalidation scopes [IHI0070 §4.3.1-§4.3.6,
-// fact sheet §7.4, §8.1]. Tests: tests/impl/arch/cache_test.cc
+// Decoded-configuration cache and its CFGI invalidation scopes [IHI0070 §4.3.1-§4.3.6]. Tests:
+// tests/impl/arch/cache_test.cc
 #include "smmuref/impl/arch/config_cache.h"
 
 namespace smmuref::impl::arch {

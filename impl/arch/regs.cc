@@ -1,6 +1,6 @@
 // Registers [IHI0070 §6.2-§6.3]: ID encodings (§6.3.1-§6.3.6), CR0/CR0ACK (§6.3.9-§6.3.10),
 // GBPA (§6.3.14), GERROR (§6.3.16-§6.3.17), stream table and queue bases (§6.3.24-§6.3.31).
-// Tests: tests/impl/arch/engine_test.cc, corpus/vectors/regs/*.vec
+// Tests: tests/conformance/device_test.cc, corpus/vectors/regs/*.vec
 #include "smmuref/impl/arch/regs.h"
 
 #include "smmuref/impl/arch/kernels.h"

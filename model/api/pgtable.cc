@@ -113,6 +113,9 @@ void FreeSubtree(Domain& d, uint64_t size, uint64_t base) {
 // already gone) [arm_lpae_init_pte, v6.12-v7.0].
 PagesResult MapPages(Domain& d, uint64_t iova, uint64_t pa, uint64_t pgsize, uint64_t count,
                      uint32_t prot) {
+  if (pgsize == 0 || (pgsize & d.pgsize_bitmap) != pgsize || (pgsize & (pgsize - 1)) != 0) {
+    return {Errno::kEINVAL, 0, true};  // not one supported page size [arm_lpae_map_pages]
+  }
   const uint64_t n = EntriesInTable(d.levels, iova, pgsize, count);
   if (!ChunkInRange(d, iova, pa, n * pgsize)) return {Errno::kERANGE, 0, true};
   if ((prot & (kProtRead | kProtWrite)) == 0) return {Errno::kEINVAL, 0, false};
@@ -159,7 +162,10 @@ static uint64_t SplitLeaf(Domain& d, std::map<uint64_t, Leaf>::const_iterator co
 // An IOVA beyond 2^IAS or an empty entry on the walk unmaps nothing; io-pgtable-arm WARNs then.
 PagesResult UnmapPages(Domain& d, uint64_t iova, uint64_t pgsize, uint64_t count,
                        PartialUnmap mode) {
-  if (count == 0 || (iova >> d.ias) != 0) return {Errno::kOk, 0, true};
+  if (pgsize == 0 || (pgsize & d.pgsize_bitmap) != pgsize || (pgsize & (pgsize - 1)) != 0 ||
+      count == 0 || (iova >> d.ias) != 0) {
+    return {Errno::kOk, 0, true};
+  }
   for (auto cover = CoveringLeaf(d, iova);
        cover != d.leaves.end() && cover->second.size > pgsize; cover = CoveringLeaf(d, iova)) {
     // R-MAP-011: part of a larger leaf: reject (v6.13+) removes nothing and WARNs

@@ -188,14 +188,17 @@ CdPath LocateCd(const SteConfig& ste, uint32_t index) {
   return path;
 }
 
-bool CdAddressFromL1Cd(uint64_t l1cd, const SteConfig& ste, uint32_t index, uint64_t* cd_addr) {
+bool CdAddressFromL1Cd(uint64_t l1cd, const SteConfig& ste, uint32_t index, uint64_t* cd_addr,
+                       bool* out_of_range) {
+  if (out_of_range) *out_of_range = false;
   // R-CD-022: an L1CD with V=0 makes the SubstreamID's CD unreachable (C_BAD_SUBSTREAMID).
   if (SMMUREF_RULE_IF("R-CD-022", !spec::Get(&l1cd, spec::l1cd::V))) return false;
   uint64_t l2 = spec::Get(&l1cd, spec::l1cd::L2Ptr) << spec::l1cd::L2Ptr.lsb;
-  // R-CD-023: an L2Ptr beyond the OAS (stage 1 only) or IAS (stage 2) is C_BAD_SUBSTREAMID.
-  if (SMMUREF_RULE_IF("R-CD-023", ste.cd_ptr_bits < 64 && (l2 >> ste.cd_ptr_bits) != 0)) {
-    return false;
-  }
+  // R-CD-023: an L2Ptr beyond the OAS (stage 1 only) or IAS (stage 2) is C_BAD_SUBSTREAMID (or,
+  // with stage 2, C-CD-002: a stage-2 fault on the untruncated address; the caller chooses).
+  const bool range_ok =
+      !SMMUREF_RULE_IF("R-CD-023", ste.cd_ptr_bits < 64 && (l2 >> ste.cd_ptr_bits) != 0);
+  if (!range_ok && out_of_range == nullptr) return false;
   // R-CD-024: leaves are aligned to their size: L2Ptr[11:0] are zero by encoding and, for 64KB
   // leaves, the RES0 L2Ptr[15:12] are taken as zero.
   const unsigned leaf_bits = ste.s1fmt == 1 ? 6 : 10;
@@ -203,7 +206,33 @@ bool CdAddressFromL1Cd(uint64_t l1cd, const SteConfig& ste, uint32_t index, uint
   if (l2 & (leaf_size - 1)) SMMUREF_RULE("R-CD-024");
   l2 &= ~(leaf_size - 1);
   *cd_addr = l2 + uint64_t{index & ((1u << leaf_bits) - 1)} * 64;
-  return true;
+  if (!range_ok) *out_of_range = true;
+  return range_ok;
+}
+
+bool SameTranslationContext(const CdConfig& a, const CdConfig& b) {
+  // R-CACHE-012: the CD fields permitted to be cached in a TLB entry [§5.4.1].
+  for (int h = 0; h < 2; ++h) {
+    const TtbConfig &x = a.ttb[h], &y = b.ttb[h];
+    if (x.enabled != y.enabled) return false;
+    if (x.enabled && (x.tsz != y.tsz || x.granule_shift != y.granule_shift || x.ttb != y.ttb ||
+                      x.tbi != y.tbi || x.had != y.had)) {
+      return false;
+    }
+  }
+  return a.ips_bits == b.ips_bits && a.affd == b.affd && a.wxn == b.wxn && a.pan == b.pan &&
+         a.aa64 == b.aa64 && a.ha == b.ha && a.hd == b.hd && a.mair == b.mair;
+}
+
+CdConfig WithTranslationContext(const CdConfig& current, const CdConfig& earlier) {
+  CdConfig c = earlier;
+  c.valid = current.valid;
+  c.asid = current.asid;
+  c.aset = current.aset;
+  c.a = current.a;
+  c.r = current.r;
+  c.s = current.s;
+  return c;
 }
 
 std::vector<Violation> CdIllegalReasons(const uint64_t cd[8], const spec::Profile& p,

@@ -166,14 +166,69 @@ uint16_t Asid(const uint64_t cmd[2], const spec::Profile& p) {
   return static_cast<uint16_t>(p.asid16 ? a : a & 0xff);
 }
 
+// Whether the architecture guarantees the invalidation's scope, given its operands.
+bool Guaranteed(const uint64_t cmd[2], const spec::Profile& p, const Invalidation& inv, int e2h) {
+  using K = Invalidation::Kind;
+  const K k = inv.kind;
+  const bool uses_vmid = k == K::kTlbiNhAll || k == K::kTlbiNhAsid || k == K::kTlbiNhVa ||
+                         k == K::kTlbiNhVaa || k == K::kTlbiS12Vmall || k == K::kTlbiS2Ipa;
+  const bool el2_va = k == K::kTlbiEl2Va || k == K::kTlbiEl2Vaa || k == K::kTlbiEl2Asid;
+  const bool uses_asid = k == K::kTlbiNhAsid || k == K::kTlbiNhVa || k == K::kTlbiEl2Asid ||
+                         (k == K::kTlbiEl2Va && e2h == 1);
+  const bool by_va = k == K::kTlbiNhVa || k == K::kTlbiNhVaa || k == K::kTlbiEl2Va ||
+                     k == K::kTlbiEl2Vaa;
+  const uint64_t vmid = spec::Get(cmd, cf::VMID), asid = spec::Get(cmd, cf::ASID);
+  // C-CACHE-009: the VMID operand of a stage-1 TLBI is RES0 without stage 2; a non-zero value
+  // may invalidate an UNKNOWN VMID or nothing. C-CACHE-008: with 8-bit VMIDs or ASIDs, non-zero
+  // upper bits mean the command is not required to affect any entry [§4.4, §4.4.2].
+  if (uses_vmid && !p.s2p && vmid != 0) return false;
+  if (uses_vmid && p.s2p && !p.vmid16 && (vmid >> 8) != 0) return false;
+  if (uses_asid && !p.asid16 && (asid >> 8) != 0) return false;
+  // C-CACHE-016: an EL2 TLBI consumed while CR2.E2H is UNKNOWN affects UNPREDICTABLE entries.
+  if (el2_va && e2h < 0) return false;
+  // C-CACHE-010: a VA whose bits [63:VAS-1] are not all equal may be treated as out of range
+  // (and TBI need not apply to it) [§4.4.2].
+  const uint64_t top = inv.addr >> 47;
+  if (by_va && top != 0 && top != (~uint64_t{0} >> 47)) return false;
+  // C-CACHE-011: an IPA with bits at or above the IAS may be treated as out of range [§4.4.3.1].
+  if (k == K::kTlbiS2Ipa && (inv.addr >> p.ias()) != 0) return false;
+  // C-CACHE-012: a range whose Address is not aligned as its TTL requires invalidates an
+  // UNPREDICTABLE range [§4.4.1.1].
+  if (inv.length != 0 && inv.ttl != 0) {
+    static const unsigned kAlign[3][4] = {
+        {0, 30, 21, 0},   // 4KB: TTL 1 needs Address[29:12] zero, TTL 2 Address[20:12]
+        {14, 0, 25, 14},  // 16KB: Address[13:12] (TTL 0 and 3), Address[24:12] (TTL 2)
+        {16, 42, 29, 16}, // 64KB: Address[15:12] (TTL 0 and 3), [41:12] (1), [28:12] (2)
+    };
+    const unsigned bits = kAlign[(inv.tg_shift - 12) / 2][inv.ttl];
+    if (bits > 12 && (inv.addr & ((uint64_t{1} << bits) - 1)) != 0) return false;
+  }
+  if (inv.length != 0 && inv.ttl == 0 && inv.tg_shift != 12) {
+    const unsigned bits = inv.tg_shift == 14 ? 14 : 16;
+    if ((inv.addr & ((uint64_t{1} << bits) - 1)) != 0) return false;
+  }
+  return true;
+}
+
+bool DecodeKind(const uint64_t cmd[2], const spec::Profile& p, Invalidation* inv);
+
 }  // namespace
 
-bool DecodeInvalidation(const uint64_t cmd[2], const spec::Profile& p, Invalidation* inv) {
-  using K = Invalidation::Kind;
+bool DecodeInvalidation(const uint64_t cmd[2], const spec::Profile& p, Invalidation* inv,
+                        int e2h) {
   *inv = Invalidation{};
   inv->sid = static_cast<uint32_t>(spec::Get(cmd, cf::StreamID));
   inv->vmid = Vmid(cmd, p);
-  inv->vmid_any = !p.s2p;
+  if (!DecodeKind(cmd, p, inv)) return false;
+  inv->e2h = e2h == 1;
+  inv->none = !Guaranteed(cmd, p, *inv, e2h);
+  return true;
+}
+
+namespace {
+
+bool DecodeKind(const uint64_t cmd[2], const spec::Profile& p, Invalidation* inv) {
+  using K = Invalidation::Kind;
   switch (Opcode(cmd)) {
     case op::CMD_CFGI_STE:
       inv->kind = K::kCfgiSte;
@@ -222,6 +277,8 @@ bool DecodeInvalidation(const uint64_t cmd[2], const spec::Profile& p, Invalidat
   }
 }
 
+}  // namespace
+
 namespace {
 
 // CMD_SYNC: completes earlier invalidations, then signals [IHI0070 §4.7.3].
@@ -231,7 +288,9 @@ void ExecuteSync(const uint64_t cmd[2], Registers& regs, Memory& mem, CacheState
   if (spec::Get(cmd, cf::CS) == 1 && p.msi) {
     // R-CMDQ-007: CMD_SYNC with CS=SIG_IRQ on an SMMU with MSI writes the 32-bit MSIData to
     // MSIAddr when MSIAddr is non-zero.
-    const uint64_t addr = spec::Get(cmd, cf::MSIAddr) << 2;
+    // R-CMDQ-012: the MSI address is truncated to the OAS too.
+    const uint64_t addr = (spec::Get(cmd, cf::MSIAddr) << 2) & ((uint64_t{1} << p.oas) - 1);
+    if (addr != spec::Get(cmd, cf::MSIAddr) << 2) SMMUREF_RULE("R-CMDQ-012");
     if (addr != 0) SMMUREF_RULE("R-CMDQ-007");
     if (addr != 0 && mem.Aborts(addr)) {
       // R-CMDQ-011: an aborted CMD_SYNC MSI write activates GERROR.MSI_CMDQ_ABT_ERR [§7.5].
@@ -274,6 +333,7 @@ void ProcessCommandQueue(Registers& regs, Memory& mem, CacheState& cache, const 
   }
   // R-CMDQ-001: commands are consumed only while CMDQEN=1 and GERROR.CMDQ_ERR is inactive.
   if (SMMUREF_RULE_IF("R-CMDQ-001", !regs.CmdqEnabled() || regs.GerrorActive(cmdq_err))) return;
+  const uint32_t cons_start = static_cast<uint32_t>(regs.Read(Reg::CMDQ_CONS));
   while (regs.CmdqEnabled() && !regs.GerrorActive(cmdq_err)) {
     const uint64_t base_reg = regs.Read(Reg::CMDQ_BASE);
     // R-CMDQ-002: the queue holds 2^MIN(LOG2SIZE, IDR1.CMDQS) 16-byte commands from a base aligned
@@ -283,11 +343,17 @@ void ProcessCommandQueue(Registers& regs, Memory& mem, CacheState& cache, const 
     const unsigned qs = std::min<unsigned>(
         static_cast<unsigned>(spec::Get(&base_reg, rf::CMDQ_BASE_LOG2SIZE)), p.cmdqs);
     const QueuePointer q{qs};
+    // R-CMDQ-012: a queue address at or above the OAS is truncated to it [§3.4.3 (6)].
+    if (((spec::Get(&base_reg, rf::CMDQ_BASE_ADDR) << 5) >> p.oas) != 0) SMMUREF_RULE("R-CMDQ-012");
     const uint64_t base = (spec::Get(&base_reg, rf::CMDQ_BASE_ADDR) << 5) &
-                          ~((uint64_t{1} << std::max(5u, qs + 4)) - 1);
+                          ~((uint64_t{1} << std::max(5u, qs + 4)) - 1) &
+                          ((uint64_t{1} << p.oas) - 1);
     const auto prod = static_cast<uint32_t>(regs.Read(Reg::CMDQ_PROD));
     uint64_t cons = regs.Read(Reg::CMDQ_CONS);
-    if (q.Empty(prod, static_cast<uint32_t>(cons))) return;
+    if (q.Empty(prod, static_cast<uint32_t>(cons))) {
+      cache.ForgetPublished();
+      return;
+    }
     const uint64_t slot = base + uint64_t{q.Index(static_cast<uint32_t>(cons))} * 16;
     uint64_t cmd[2] = {};
     const MemRead lo = mem.Read64(slot), hi = mem.Read64(slot + 8);
@@ -312,10 +378,14 @@ void ProcessCommandQueue(Registers& regs, Memory& mem, CacheState& cache, const 
       return;
     }
     Invalidation inv;
-    if (DecodeInvalidation(cmd, p, &inv)) {
+    const int e2h = regs.Known(Reg::CR2, rf::CR2_E2H) ? (regs.E2h() ? 1 : 0) : -1;
+    if (DecodeInvalidation(cmd, p, &inv, p.hyp ? e2h : 0)) {
       // R-SYNC-002: an invalidation is pending from consumption until a later CMD_SYNC.
       SMMUREF_RULE("R-SYNC-002");
-      inv.consumed = mem.Tick();
+      // C-CMDQ-002 / C-CACHE-006: it may have been consumed as early as the PROD write that
+      // published it, and may take effect from then on.
+      inv.consumed = cache.PublishedAt(cons_start, q.Value(static_cast<uint32_t>(cons)), qs,
+                                       mem.Tick());
       cache.AddPending(inv);
     } else if (spec::Get(cmd, cf::Opcode) == op::CMD_SYNC) {
       ExecuteSync(cmd, regs, mem, cache, p);

@@ -1,5 +1,5 @@
 // Event queue [IHI0070 §7.1-§7.2, §6.3.29-§6.3.31]. Rules R-EVTQ-*.
-// Tests: tests/model/arch/evtq_test.cc, corpus/vectors/evtq/*.vec
+// Tests: tests/model/arch/smmu_test.cc, corpus/vectors/evtq/*.vec
 #include "smmuref/model/arch/evtq.h"
 
 #include <algorithm>
@@ -51,8 +51,11 @@ void WriteEvent(Registers& regs, Memory& mem, const spec::Profile& p, const spec
   const unsigned qs = std::min<unsigned>(
       static_cast<unsigned>(spec::Get(&base_reg, rf::EVENTQ_BASE_LOG2SIZE)), p.eventqs);
   const QueuePointer q{qs};
+  // R-EVTQ-007: a queue address at or above the OAS is truncated to it [§3.4.3 (6)].
+  if (((spec::Get(&base_reg, rf::EVENTQ_BASE_ADDR) << 5) >> p.oas) != 0) SMMUREF_RULE("R-EVTQ-007");
   const uint64_t base = (spec::Get(&base_reg, rf::EVENTQ_BASE_ADDR) << 5) &
-                        ~((uint64_t{1} << std::max(5u, qs + 5)) - 1);
+                        ~((uint64_t{1} << std::max(5u, qs + 5)) - 1) &
+                        ((uint64_t{1} << p.oas) - 1);
   uint64_t prod = regs.Read(Reg::EVENTQ_PROD);
   const uint64_t cons = regs.Read(Reg::EVENTQ_CONS);
   if (q.Full(static_cast<uint32_t>(prod), static_cast<uint32_t>(cons))) {

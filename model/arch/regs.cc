@@ -1,5 +1,5 @@
 // Registers [IHI0070 §6.2-§6.3]. Rules R-REG-*.
-// Tests: tests/model/arch/regs_test.cc, corpus/vectors/regs/*.vec
+// Tests: tests/model/arch/smmu_test.cc, corpus/vectors/regs/*.vec
 #include "smmuref/model/arch/regs.h"
 
 #include "smmuref/spec/coverage.h"
@@ -237,6 +237,17 @@ uint64_t Registers::UnknownMask(Reg r) const {
   if (r == Reg::CMDQ_CONS && !GerrorActive(static_cast<unsigned>(rf::GERROR_CMDQ_ERR.lsb))) {
     m |= FieldBits(rf::CMDQ_CONS_ERR);
   }
+  // C-CMDQ-002: commands published but not yet `process`ed may already have been consumed:
+  // CONS may be anywhere up to PROD, and a command error may already be active.
+  const bool cmdq_pending =
+      CmdqEnabled() && !GerrorActive(static_cast<unsigned>(rf::GERROR_CMDQ_ERR.lsb)) &&
+      ((Read(Reg::CMDQ_PROD) ^ Read(Reg::CMDQ_CONS)) & IndexBits(Reg::CMDQ_PROD)) != 0;
+  if (cmdq_pending && r == Reg::CMDQ_CONS) {
+    m |= FieldBits(rf::CMDQ_CONS_RD) | FieldBits(rf::CMDQ_CONS_ERR);
+  }
+  if (cmdq_pending && (r == Reg::GERROR)) {
+    m |= FieldBits(rf::GERROR_CMDQ_ERR) | FieldBits(rf::GERROR_MSI_CMDQ_ABT_ERR);
+  }
   // C-REG-011: address fields need not store bits at or above the OAS [§3.4.3], and queue
   // index fields only the index and wrap bits of the configured size.
   const uint64_t above_oas = ~((uint64_t{1} << p_.oas) - 1);
@@ -253,7 +264,7 @@ uint64_t Registers::UnknownMask(Reg r) const {
   return m;
 }
 
-bool Registers::Known(Reg r, spec::Field f) const { return (UnknownMask(r) & FieldBits(f)) == 0; }
+bool Registers::Known(Reg r, spec::Field f) const { return (unknown_[Index(r)] & FieldBits(f)) == 0; }
 
 uint64_t Registers::IndexBits(Reg r) const {
   const bool cmdq = r == Reg::CMDQ_PROD || r == Reg::CMDQ_CONS;

@@ -1,6 +1,8 @@
 // Stream table lookup [IHI0070 §3.3.2, §5.1, §6.3.24-§6.3.25]. Rules R-STRTAB-*.
-// Tests: tests/model/arch/strtab_test.cc, corpus/vectors/strtab/*.vec
+// Tests: tests/model/arch/smmu_test.cc, corpus/vectors/strtab/*.vec
 #include "smmuref/model/arch/strtab.h"
+
+#include "smmuref/model/arch/reserved.h"
 
 #include <algorithm>
 
@@ -35,6 +37,16 @@ Fault SteFetchAbort(uint64_t pa, const char* rule) {
 
 uint64_t AlignDown(uint64_t a, unsigned log2) {
   return log2 >= 64 ? 0 : a & ~((uint64_t{1} << log2) - 1);
+}
+
+// R-STRTAB-011 / C-STRTAB-001: an L1STD or STE address at or above the OAS (a base or an L2Ptr
+// out of range, or an index that carries past it) is either truncated to the OAS, and the
+// lookup continues, or gives F_STE_FETCH with the calculated address [§3.4.3 (5)].
+Step<uint64_t> InRange(uint64_t pa, const spec::Profile& p, Fetcher& fetch) {
+  if (p.oas >= 64 || (pa >> p.oas) == 0) return pa;
+  SMMUREF_RULE("R-STRTAB-011");
+  if (fetch.Choose("C-STRTAB-001", 2) == 0) return pa & ((uint64_t{1} << p.oas) - 1);
+  return SteFetchAbort(pa, "R-STRTAB-011");
 }
 
 }  // namespace
@@ -74,7 +86,10 @@ Step<FetchedSte> LocateSte(const StrtabRegs& in, uint32_t sid, const spec::Profi
     // size from the literal LOG2SIZE.
     SMMUREF_RULE("R-STRTAB-006");
     const unsigned l1_log2 = log2size > split ? log2size - split + 3 : 3;
-    const uint64_t l1_pa = AlignDown(base, std::max(6u, l1_log2)) + uint64_t{sid >> split} * 8;
+    auto l1_in = InRange(AlignDown(base, std::max(6u, l1_log2)) + uint64_t{sid >> split} * 8, p,
+                         fetch);
+    if (auto* f = std::get_if<Fault>(&l1_in)) return *f;
+    const uint64_t l1_pa = std::get<uint64_t>(l1_in);
     uint64_t l1std = 0;
     tag.l1_shift = split;
     if (!fetch.Read(FetchKind::kL1Std, tag, l1_pa, 1, &l1std)) {
@@ -82,6 +97,12 @@ Step<FetchedSte> LocateSte(const StrtabRegs& in, uint32_t sid, const spec::Profi
       // PA of the failed read.
       SMMUREF_RULE("R-STRTAB-007");
       return SteFetchAbort(l1_pa, "R-STRTAB-007");
+    }
+    // R-STRTAB-012 / C-STRTAB-002: an L1STD with a non-zero reserved field is invalid (its
+    // StreamIDs are C_BAD_STREAMID), or the field is ignored.
+    if (SMMUREF_RULE_IF("R-STRTAB-012", (l1std & L1StdReservedMask()) != 0) &&
+        TreatAsInvalid(p, fetch, "C-STRTAB-002")) {
+      return BadStreamId(regs.record_invalid_sid, "R-STRTAB-012");
     }
     const unsigned span = static_cast<unsigned>(spec::Get(&l1std, spec::l1std::Span));
     // R-STRTAB-008: Span 0, Span 12..31 (reserved) and Span > SPLIT+1 make every StreamID under
@@ -100,6 +121,9 @@ Step<FetchedSte> LocateSte(const StrtabRegs& in, uint32_t sid, const spec::Profi
     const uint64_t l2 = spec::Get(&l1std, spec::l1std::L2Ptr) << 6;
     out.pa = AlignDown(l2, span - 1 + 6) + uint64_t{low} * 64;
   }
+  auto ste_in = InRange(out.pa, p, fetch);
+  if (auto* f = std::get_if<Fault>(&ste_in)) return *f;
+  out.pa = std::get<uint64_t>(ste_in);
   if (!fetch.Read(FetchKind::kSte, tag, out.pa, 8, out.ste)) {
     SMMUREF_RULE("R-STRTAB-007");
     return SteFetchAbort(out.pa, "R-STRTAB-007");

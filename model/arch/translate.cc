@@ -2,13 +2,18 @@
 // The order of the steps below is the configuration-phase fault priority: C_BAD_STREAMID,
 // F_STE_FETCH, C_BAD_STE, C_BAD_SUBSTREAMID, F_STREAM_DISABLED, stage-2 faults on CD fetch,
 // F_CD_FETCH, C_BAD_CD, then the walks (R-TXN-001).
-// Tests: tests/model/arch/translate_test.cc, corpus/vectors/**/*.vec
+// Tests: tests/model/arch/smmu_test.cc, corpus/vectors/**/*.vec
 #include "smmuref/model/arch/translate.h"
 
+#include <algorithm>
+#include <string>
+
 #include "smmuref/model/arch/cd.h"
+#include "smmuref/model/arch/reserved.h"
 #include "smmuref/model/arch/ste.h"
 #include "smmuref/model/arch/walk.h"
 #include "smmuref/spec/coverage.h"
+#include "smmuref/spec/tables.h"
 
 namespace smmuref::model::arch {
 
@@ -119,6 +124,8 @@ Step<bool> FetchCdStructure(const TranslateContext& ctx, const spec::Txn& rec,
   tag.sid = rec.sid;
   tag.cd_index = index;
   tag.l1_shift = ste.s1fmt == 2 ? 10 : 6;
+  tag.world = static_cast<unsigned>(ste.world);
+  tag.vmid = ste.vmid;
   if (!fetch.Read(kind, tag, pa, dwords, out)) {
     // R-TXN-009: an external abort reading an L1CD or CD gives F_CD_FETCH with the PA read.
     SMMUREF_RULE("R-TXN-009");
@@ -169,9 +176,21 @@ Step<CdConfig> FetchCd(const TranslateContext& ctx, const spec::Txn& rec, const 
     auto r = FetchCdStructure(ctx, rec, ste, FetchKind::kL1Cd, index, path.l1cd_addr, 1, &l1cd,
                               fetch);
     if (auto* f = std::get_if<Fault>(&r)) return *f;
+    // R-CD-028 / C-CD-003: a valid L1CD with a non-zero reserved field (L2Ptr[15:12] with 64KB
+    // leaf tables included) is invalid, or the field is ignored.
+    const uint64_t l1_reserved = L1CdReservedMask(ste.s1fmt == 2);
+    if (spec::Get(&l1cd, spec::l1cd::V) && SMMUREF_RULE_IF("R-CD-028", (l1cd & l1_reserved) != 0) &&
+        TreatAsInvalid(*ctx.p, fetch, "C-CD-003")) {
+      return ConfigFault(EventType::C_BAD_SUBSTREAMID, "R-CD-028");
+    }
     // R-TXN-013: an L1CD with V=0 reached by a transaction is C_BAD_SUBSTREAMID.
-    if (SMMUREF_RULE_IF("R-TXN-013", !CdAddressFromL1Cd(l1cd, ste, index, &cd_addr))) {
-      return ConfigFault(EventType::C_BAD_SUBSTREAMID, "R-TXN-013");
+    bool out_of_range = false;
+    if (SMMUREF_RULE_IF("R-TXN-013", !CdAddressFromL1Cd(l1cd, ste, index, &cd_addr, &out_of_range))) {
+      // C-CD-002: an L2Ptr beyond the IAS with stage 2 enabled is C_BAD_SUBSTREAMID, or the
+      // untruncated IPA goes to stage 2 and faults there [§3.4.3 (4)].
+      if (!(out_of_range && ste.s2 && fetch.Choose("C-CD-002", 2) == 1)) {
+        return ConfigFault(EventType::C_BAD_SUBSTREAMID, out_of_range ? "R-CD-023" : "R-TXN-013");
+      }
     }
   }
   uint64_t cd[8] = {};
@@ -181,12 +200,44 @@ Step<CdConfig> FetchCd(const TranslateContext& ctx, const spec::Txn& rec, const 
   cctx.world = ste.world;
   cctx.s1stalld = ste.s1stalld;
   cctx.s2 = ste.s2;
+  uint64_t reserved[8];
+  CdReservedMask(*ctx.p, ste.world, reserved);
+  // R-CD-027 / C-CD-001: likewise for a valid CD (C_BAD_CD).
+  if (spec::Get(cd, spec::cd::V) && SMMUREF_RULE_IF("R-CD-027", HasReservedBits(cd, reserved, 8)) &&
+      TreatAsInvalid(*ctx.p, fetch, "C-CD-001")) {
+    return ConfigFault(EventType::C_BAD_CD, "R-CD-027");
+  }
   const auto violations = CdIllegalReasons(cd, *ctx.p, cctx);
   // R-TXN-014: a CD that is invalid or ILLEGAL gives C_BAD_CD.
   if (SMMUREF_RULE_IF("R-TXN-014", !violations.empty())) {
     return ConfigFault(EventType::C_BAD_CD, violations.front().rule);
   }
   return DecodeCd(cd, *ctx.p, cctx);
+}
+
+// A translation context (the TLB-cacheable fields of a CD) that may still have entries in the
+// TLB, and when it may have formed them.
+struct EarlierContext {
+  CdConfig cd;
+  uint64_t from = 0, to = 0;
+};
+
+std::vector<EarlierContext> EarlierContexts(const spec::Profile& p, const SteConfig& ste,
+                                            const CdConfig& current, Fetcher& fetch) {
+  std::vector<EarlierContext> out;
+  CdContext cctx;
+  cctx.world = ste.world;
+  cctx.s1stalld = ste.s1stalld;
+  cctx.s2 = ste.s2;
+  for (const HeldValue& v : fetch.EarlierCds(static_cast<unsigned>(ste.world), ste.vmid)) {
+    // Only a valid CD ever forms entries, and only one of the same address space (ASID; the
+    // NS-EL2 StreamWorld has none) is looked up with the current tags.
+    if (!CdIllegalReasons(v.dwords.data(), p, cctx).empty()) continue;
+    const CdConfig cd = DecodeCd(v.dwords.data(), p, cctx);
+    if (cd.asid != current.asid || SameTranslationContext(cd, current)) continue;
+    out.push_back({cd, v.from, v.to});
+  }
+  return out;
 }
 
 TxnOutcome TranslateWithSte(const TranslateContext& ctx, const spec::Txn& txn,
@@ -218,14 +269,28 @@ TxnOutcome TranslateWithSte(const TranslateContext& ctx, const spec::Txn& txn,
   if (auto* f = std::get_if<Fault>(&cd)) {
     return MakeFaultOutcome(rec, *f, f->s2 ? S2FaultConfig(ste) : FaultConfig{true, true});
   }
-  const CdConfig& cdc = std::get<CdConfig>(cd);
+  const CdConfig& current = std::get<CdConfig>(cd);
   FetchTag tag;
   tag.sid = txn.sid;
   tag.cd_index = c.index;
-  tag.asid = cdc.asid;
+  tag.asid = current.asid;
   tag.vmid = ste.vmid;
   tag.el2 = ste.world != StreamWorld::kNsEl1;
-  tag.e2h = ste.world == StreamWorld::kNsEl2E2H;
+  tag.world = static_cast<unsigned>(ste.world);
+  // R-CACHE-012 / C-CACHE-005: the TLB may still hold entries formed through an earlier
+  // translation context of the same address space (a CD with the same tags whose TLB-cacheable
+  // fields differ, e.g. TTB0 changed with only CFGI_CD), until a TLBI covering them completes.
+  CdConfig cdc = current;
+  const std::vector<EarlierContext> earlier = EarlierContexts(*ctx.p, ste, current, fetch);
+  if (SMMUREF_RULE_IF("R-CACHE-012", !earlier.empty())) {
+    const unsigned pick = fetch.Choose("C-CACHE-005", static_cast<unsigned>(earlier.size()) + 1);
+    if (pick > 0) {
+      const EarlierContext& e = earlier[pick - 1];
+      cdc = WithTranslationContext(current, e.cd);
+      tag.not_before = e.from;
+      tag.not_after = e.to;
+    }
+  }
   auto ipa = S1Translate(cdc, ste.world, txn.addr, access, ste.s2 ? &ste.s2cfg : nullptr, *ctx.p,
                          fetch, tag);
   if (auto* f = std::get_if<Fault>(&ipa)) {
@@ -266,6 +331,15 @@ TxnOutcome TranslateTxn(const TranslateContext& ctx, const spec::Txn& txn, Fetch
   auto located = LocateSte(ctx.strtab, txn.sid, *ctx.p, fetch);
   if (auto* f = std::get_if<Fault>(&located)) return Terminate(txn, *f);
   const uint64_t* raw = std::get<FetchedSte>(located).ste;
+  uint64_t reserved[8];
+  SteReservedMask(*ctx.p, reserved);
+  // R-STE-028 / C-STE-001: a valid STE with a non-zero reserved field is invalid (C_BAD_STE) in
+  // an implementation that detects them, and has the field ignored in one that does not.
+  if (spec::Get(raw, spec::ste::V) &&
+      SMMUREF_RULE_IF("R-STE-028", HasReservedBits(raw, reserved, 8)) &&
+      TreatAsInvalid(*ctx.p, fetch, "C-STE-001")) {
+    return Terminate(txn, ConfigFault(EventType::C_BAD_STE, "R-STE-028"));
+  }
   SteConfig ste = DecodeSte(raw, *ctx.p, ctx.e2h);
   if (ctx.e2h_unknown && ste.world != StreamWorld::kNsEl1 && fetch.Choose("C-REG-001", 2) == 1) {
     // C-REG-001: CR2.E2H resets to UNKNOWN; an STE with STRW=0b10 is NS-EL2 or NS-EL2-E2H.
@@ -282,7 +356,12 @@ TxnOutcome TranslateTxn(const TranslateContext& ctx, const spec::Txn& txn, Fetch
     f.silent = true;
     return Terminate(txn, f);
   }
-  const auto violations = SteIllegalReasons(raw, *ctx.p);
+  auto violations = SteIllegalReasons(raw, *ctx.p);
+  // C-STE-002: with stage 2 enabled, an S1ContextPtr beyond the IAS makes the STE ILLEGAL, or
+  // the untruncated IPA goes to stage 2 and faults there [§3.4.3 (2)].
+  const auto ptr = std::find_if(violations.begin(), violations.end(),
+                                [](const Violation& v) { return std::string(v.rule) == "R-STE-011"; });
+  if (ptr != violations.end() && ste.s2 && fetch.Choose("C-STE-002", 2) == 1) violations.erase(ptr);
   if (SMMUREF_RULE_IF("R-TXN-017", !violations.empty())) {
     return Terminate(txn, ConfigFault(EventType::C_BAD_STE, violations.front().rule));
   }

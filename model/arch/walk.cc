@@ -4,6 +4,8 @@
 // Tests: tests/model/arch/walk_test.cc, tests/model/arch/perm_test.cc
 #include "smmuref/model/arch/walk.h"
 
+#include <algorithm>
+
 #include "smmuref/model/arch/perm.h"
 #include "smmuref/spec/coverage.h"
 #include "smmuref/spec/error.h"
@@ -172,6 +174,31 @@ Step<uint64_t> TranslateTableAddress(const S2Config& s2, uint64_t desc_ipa,
 
 }  // namespace
 
+TlbEligibility DescriptorTlbEligibility(bool stage1, uint64_t desc, int level,
+                                        unsigned granule_shift, bool affd, unsigned oa_bits) {
+  TlbEligibility e;
+  const spec::Field valid = stage1 ? desc_s1::Valid : desc_s2::Valid;
+  const spec::Field type = stage1 ? desc_s1::Type : desc_s2::Type;
+  const DescKind kind = DecodeDescriptor(desc, level, granule_shift, valid, type);
+  // R-CACHE-003: an entry whose use faults is never held: an invalid descriptor (Translation
+  // fault), an address beyond the output size (Address Size fault), AF=0 without AFFD (Access
+  // flag fault) [DDI0487 D8.16 "caching of translation table entries"; §3.21.1].
+  if (SMMUREF_RULE_IF("R-CACHE-003", kind == DescKind::kInvalid)) return e;
+  if (kind == DescKind::kTable) {
+    e.cacheable = !AddressTooLarge(NextTableAddress(desc, granule_shift,
+                                                    stage1 ? desc_s1::NLTA : desc_s2::NLTA),
+                                   oa_bits);
+    return e;
+  }
+  e.leaf = true;
+  const uint64_t out = OutputAddress(desc, 0, LevelShift(granule_shift, level),
+                                     stage1 ? desc_s1::OA : desc_s2::OA);
+  const bool af_fault = stage1 ? S1AccessFlagFaults(desc, affd) : S2AccessFlagFaults(desc, affd);
+  e.cacheable = !AddressTooLarge(out, oa_bits) && !af_fault;
+  e.global = stage1 && !spec::Get(&desc, desc_s1::nG);
+  return e;
+}
+
 int S1StartLevel(unsigned ia_bits, unsigned granule_shift) {
   // R-WALK-004: the stage-1 walk starts at level 4 - ceil((IA - g) / (g - 3)).
   SMMUREF_RULE("R-WALK-004");
@@ -201,6 +228,8 @@ Step<uint64_t> S1Translate(const CdConfig& cd, StreamWorld world, uint64_t va, A
   S1TableAttrs attrs;
   tag.va = va;
   tag.granule_shift = g;
+  tag.affd = cd.affd;
+  tag.oa_bits = cd.ips_bits;
 
   for (int level = start.level; level <= 3; ++level) {
     tag.level = level;
@@ -216,6 +245,11 @@ Step<uint64_t> S1Translate(const CdConfig& cd, StreamWorld world, uint64_t va, A
     if (!fetch.Read(FetchKind::kS1Desc, tag, desc_pa, 1, &desc)) {
       return WalkAbort(false, FaultClass::TT, 0, desc_pa, level);
     }
+    // R-CACHE-011: the next level is fetched through this descriptor, so after it was stored;
+    // only the start level of a walk through an earlier context is bounded above (R-CACHE-012).
+    SMMUREF_RULE("R-CACHE-011");
+    tag.not_before = std::max(tag.not_before, fetch.LastFrom());
+    tag.not_after = ~uint64_t{0};
     // Step 3: decode it.
     const DescKind kind = DecodeDescriptor(desc, level, g, desc_s1::Valid, desc_s1::Type);
     if (SMMUREF_RULE_IF("R-WALK-008", kind == DescKind::kInvalid)) {
@@ -263,6 +297,11 @@ Step<uint64_t> S2Translate(const S2Config& s2, uint64_t ipa, Access access, Faul
   unsigned index_bits = start.index_bits;
   tag.va = ipa;
   tag.granule_shift = g;
+  tag.affd = s2.affd;
+  tag.oa_bits = s2.ps_bits;
+  // R-CACHE-011: the stage-2 walk is a chain of its own, from the STE's S2TTB.
+  tag.not_before = 0;
+  tag.not_after = ~uint64_t{0};
 
   for (int level = start.level; level <= 3; ++level) {
     tag.level = level;
@@ -271,6 +310,7 @@ Step<uint64_t> S2Translate(const S2Config& s2, uint64_t ipa, Access access, Faul
     if (!fetch.Read(FetchKind::kS2Desc, tag, desc_pa, 1, &desc)) {
       return WalkAbort(true, cls, ipa, desc_pa, level);
     }
+    tag.not_before = std::max(tag.not_before, fetch.LastFrom());
     const DescKind kind = DecodeDescriptor(desc, level, g, desc_s2::Valid, desc_s2::Type);
     if (SMMUREF_RULE_IF("R-WALK-008", kind == DescKind::kInvalid)) {
       return S2Fault(EventType::F_TRANSLATION, cls, ipa, level, "R-WALK-008");

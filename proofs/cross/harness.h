@@ -2,7 +2,7 @@
 // the encoding's outputs are named (a rule id, or a decoded field), the model side computes the
 // same names, and the first disagreement names the output and prints every input. Inputs are
 // drawn biased to boundaries: zero, one, all ones, all ones minus one, small values and the
-// caller's boundary values per field. Every 500th sample is also evaluated by Z3 itself and
+// caller's boundary values per field. Every 2000th sample is also evaluated by Z3 itself and
 // must agree with the tape evaluator (proofs/lib/eval.h).
 // Tests: proofs/cross/*_test.cc
 #pragma once

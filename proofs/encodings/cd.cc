@@ -64,11 +64,6 @@ Bv AlignTtbTerm(const Bv& ttb, const Bv& tsz, const Bv& g, const Bv& ips_bits) {
 
 }  // namespace
 
-Bv S1StartLevelTerm(const Bv& ia_bits, const Bv& g) {
-  const Bv stride = g - Bv(3);
-  return Bv(4) - (ia_bits - g + stride - Bv(1)) / stride;
-}
-
 CdMeaning EncodeCd(const Bv* cd, const ProfileTerms& p, const CdContextTerms& ctx) {
   CdMeaning m;
   Violations& out = m.illegal;

@@ -8,6 +8,7 @@
 #include "../lib/bv.h"
 #include "profile.h"
 #include "ste.h"
+#include "walk.h"
 
 namespace smmuref::proofs {
 
@@ -29,9 +30,6 @@ struct CdMeaning {
 };
 
 CdMeaning EncodeCd(const Bv* cd, const ProfileTerms& p, const CdContextTerms& ctx);
-
-// The start level of a stage-1 walk (R-WALK-004): 4 - ceil((IA - g) / (g - 3)).
-Bv S1StartLevelTerm(const Bv& ia_bits, const Bv& g);
 
 // LocateCd: a 2-level table's L1CD address or the CD address (R-CD-018..021), and
 // CdAddressFromL1Cd (R-CD-022..024), for a decoded STE's S1ContextPtr, S1CDMax, S1Fmt and

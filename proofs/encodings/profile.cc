@@ -43,8 +43,6 @@ ProfileTerms ConstantProfile(const spec::Profile& p) {
   t.gran64k = p.gran64k;
   t.ds = p.ds;
   t.vax = p.vax;
-  // C-CMDQ-001: a concrete encoding needs a pinned choice; `any` is encoded as the engine's 0.
-  t.cmd_res0_ill = static_cast<unsigned>(p.Pick(spec::Choice::kCmdRes0Ill, 0));
   return t;
 }
 
@@ -57,8 +55,7 @@ std::vector<std::pair<std::string, Bv*>> ProfileFields(ProfileTerms& t) {
           {"ssidsize", &t.ssidsize}, {"cmdqs", &t.cmdqs}, {"eventqs", &t.eventqs},
           {"attr_perms_ovr", &t.attr_perms_ovr}, {"had", &t.had}, {"xnx", &t.xnx},
           {"ril", &t.ril}, {"stt", &t.stt}, {"oas", &t.oas}, {"gran4k", &t.gran4k},
-          {"gran16k", &t.gran16k}, {"gran64k", &t.gran64k}, {"ds", &t.ds}, {"vax", &t.vax},
-          {"cmd_res0_ill", &t.cmd_res0_ill}};
+          {"gran16k", &t.gran16k}, {"gran64k", &t.gran64k}, {"ds", &t.ds}, {"vax", &t.vax}};
 }
 
 ProfileTerms SymbolicProfile(const std::string& prefix, std::vector<Assumption>* a) {
@@ -69,7 +66,7 @@ ProfileTerms SymbolicProfile(const std::string& prefix, std::vector<Assumption>*
   auto is_bool = [&](const Bv& v) { a->push_back({"profile: booleans are 0 or 1", v <= Bv(1)}); };
   for (const Bv* b : {&t.s1p, &t.s2p, &t.hyp, &t.ats, &t.pri, &t.asid16, &t.vmid16, &t.cd2l,
                       &t.msi, &t.term_model, &t.attr_perms_ovr, &t.had, &t.xnx, &t.ril, &t.stt,
-                      &t.gran4k, &t.gran16k, &t.gran64k, &t.ds, &t.cmd_res0_ill}) {
+                      &t.gran4k, &t.gran16k, &t.gran64k, &t.ds}) {
     is_bool(*b);
   }
   a->push_back({"scope: IDR0.TTF=0b10 (VMSAv8-64 tables only)", t.ttf == Bv(2)});

@@ -16,7 +16,7 @@ namespace smmuref::proofs {
 struct ProfileTerms {
   Bv arch_minor, s1p, s2p, ttf, httu, hyp, ats, pri, asid16, vmid16, cd2l, msi, ttendian;
   Bv stall_model, term_model, st_level, sidsize, ssidsize, cmdqs, eventqs, attr_perms_ovr, had;
-  Bv xnx, ril, stt, oas, gran4k, gran16k, gran64k, ds, vax, cmd_res0_ill;
+  Bv xnx, ril, stt, oas, gran4k, gran16k, gran64k, ds, vax;
 
   Bv Ias() const;  // MAX(TTF[0] ? 40 : 0, TTF[1] ? OAS : 0)
 };

@@ -1,5 +1,5 @@
 // Counterexamples as named fields and vectors (vectors.h).
-// Tests: tests/proofs/equiv_test.cc
+// Tests: tests/proofs/equiv_main.cc
 #include "vectors.h"
 
 #include "smmuref/conform/explain.h"
@@ -37,8 +37,6 @@ spec::Profile WitnessProfile(const ProofResult& r, const std::string& profile) {
     set("had", &p.had); set("xnx", &p.xnx); set("ril", &p.ril); set("stt", &p.stt);
     set("oas", &p.oas); set("gran4k", &p.gran4k); set("gran16k", &p.gran16k);
     set("gran64k", &p.gran64k); set("ds", &p.ds); set("vax", &p.vax);
-    // Choices are pinned by index (spec/choices.md); the encodings take the pinned value.
-    set("cmd_res0_ill", &p.choices[static_cast<size_t>(spec::Choice::kCmdRes0Ill)]);
   }
   return p;
 }

@@ -123,6 +123,10 @@ class Generator {
   void WriteStruct(uint64_t pa, const uint64_t* dw, int n);  // V word (DW0) last
   uint64_t Rd(uint64_t pa) const;
   uint64_t Alloc(uint64_t size, uint64_t align);
+  // Occasionally (pct, raised under focus `f`) an address bit at or above the OAS that a base
+  // register or table pointer can hold (bits up to 55), else 0: the SMMU truncates such an
+  // address or, for stream-table fetches, may fault instead [IHI0070 §3.4.3].
+  uint64_t AboveOas(Focus f, unsigned pct);
   uint64_t Below(uint64_t n) { return r_.Below(n); }
   bool Chance(unsigned pct) { return r_.Chance(pct); }
   // `pct`, raised when the program focuses on `f`.

@@ -61,6 +61,11 @@ uint64_t Generator::Alloc(uint64_t size, uint64_t align) {
   return a;
 }
 
+uint64_t Generator::AboveOas(Focus f, unsigned pct) {
+  if (p_.oas >= 56 || !ChanceIn(f, pct)) return 0;
+  return uint64_t{1} << (p_.oas + Below(56 - p_.oas));
+}
+
 bool Generator::ChanceIn(Focus f, unsigned pct) {
   if (o_.focus == f) pct = pct * 3 + 10;
   return Chance(pct > 100 ? 100 : pct);
@@ -119,11 +124,13 @@ void Generator::SetupQueuesAndControl() {
   cmdq_log2_ = ChanceIn(Focus::kQueues, 25) ? 1 + static_cast<unsigned>(Below(3))
                                             : 4 + static_cast<unsigned>(Below(4));
   cmdq_base_ = Alloc(uint64_t{16} << cmdq_log2_, std::max<uint64_t>(32, uint64_t{16} << cmdq_log2_));
-  Linef("reg.write64 CMDQ_BASE 0x%llx", static_cast<unsigned long long>(cmdq_base_ | cmdq_log2_));
+  Linef("reg.write64 CMDQ_BASE 0x%llx",
+        static_cast<unsigned long long>(cmdq_base_ | cmdq_log2_ | AboveOas(Focus::kQueues, 3)));
   evtq_log2_ = ChanceIn(Focus::kQueues, 25) ? static_cast<unsigned>(Below(3))
                                             : 3 + static_cast<unsigned>(Below(3));
   evtq_base_ = Alloc(uint64_t{32} << evtq_log2_, std::max<uint64_t>(32, uint64_t{32} << evtq_log2_));
-  Linef("reg.write64 EVENTQ_BASE 0x%llx", static_cast<unsigned long long>(evtq_base_ | evtq_log2_));
+  Linef("reg.write64 EVENTQ_BASE 0x%llx",
+        static_cast<unsigned long long>(evtq_base_ | evtq_log2_ | AboveOas(Focus::kQueues, 3)));
   // The queue indexes reset to UNKNOWN values (spec/choices.md C-REG-001): a driver programs them.
   Line("reg.write32 CMDQ_PROD 0x0");
   Line("reg.write32 CMDQ_CONS 0x0");

@@ -35,7 +35,8 @@ void Generator::ResetCmdq() {
                                             : 4 + static_cast<unsigned>(Below(3));
   const uint64_t size = uint64_t{16} << cmdq_log2_;
   cmdq_base_ = Alloc(size, std::max<uint64_t>(32, size));
-  Linef("reg.write64 CMDQ_BASE 0x%llx", static_cast<unsigned long long>(cmdq_base_ | cmdq_log2_));
+  Linef("reg.write64 CMDQ_BASE 0x%llx",
+        static_cast<unsigned long long>(cmdq_base_ | cmdq_log2_ | AboveOas(Focus::kQueues, 5)));
   Line("reg.write32 CMDQ_PROD 0x0");
   Line("reg.write32 CMDQ_CONS 0x0");
   Line("gerror.ack");
@@ -123,7 +124,8 @@ void Generator::ResetEvtq() {
   evtq_log2_ = static_cast<unsigned>(Below(ChanceIn(Focus::kQueues, 50) ? 3 : 6));
   const uint64_t size = uint64_t{32} << evtq_log2_;
   evtq_base_ = Alloc(size, std::max<uint64_t>(32, size));
-  Linef("reg.write64 EVENTQ_BASE 0x%llx", static_cast<unsigned long long>(evtq_base_ | evtq_log2_));
+  Linef("reg.write64 EVENTQ_BASE 0x%llx",
+        static_cast<unsigned long long>(evtq_base_ | evtq_log2_ | AboveOas(Focus::kQueues, 5)));
   Line("reg.write32 EVENTQ_PROD 0x0");
   Line("reg.write32 EVENTQ_CONS 0x0");
   Line("gerror.ack");

@@ -41,7 +41,8 @@ void Generator::SetupStrtab() {
   spec::Set(&cfg, spec::reg::STRTAB_BASE_CFG_LOG2SIZE, log2size_);
   spec::Set(&cfg, spec::reg::STRTAB_BASE_CFG_SPLIT, split_field);
   spec::Set(&cfg, spec::reg::STRTAB_BASE_CFG_FMT, fmt);
-  Linef("reg.write64 STRTAB_BASE 0x%llx", static_cast<unsigned long long>(strtab_));
+  Linef("reg.write64 STRTAB_BASE 0x%llx",
+        static_cast<unsigned long long>(strtab_ | AboveOas(Focus::kStrtab, 3)));
   Linef("reg.write32 STRTAB_BASE_CFG 0x%llx", static_cast<unsigned long long>(cfg));
 }
 
@@ -83,7 +84,10 @@ std::optional<uint32_t> Generator::FreeSid() {
         a.span = Chance(60) ? split_ + 1 : 1 + static_cast<unsigned>(Below(split_ + 1));
         const uint64_t size = uint64_t{64} << (a.span - 1);
         a.pa = Alloc(size, size);
-        W(strtab_ + uint64_t{idx} * 8, L1Std(a.pa, a.span));
+        // Rarely, an L2Ptr above the OAS or a reserved bit set (R-STRTAB-011, R-STRTAB-012).
+        uint64_t l1 = L1Std(a.pa | AboveOas(Focus::kStrtab, 3), a.span);
+        if (ChanceIn(Focus::kStrtab, 3)) l1 |= Chance(50) ? uint64_t{1} << 5 : uint64_t{1} << (56 + Below(8));
+        W(strtab_ + uint64_t{idx} * 8, l1);
         l1_[idx] = a;
         if (enabled_) {
           Dirty d;

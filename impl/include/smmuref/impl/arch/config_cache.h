@@ -2,7 +2,7 @@
 // STEs decoded once and tagged by StreamID, CDs decoded once and tagged by (StreamID, CD-table
 // index). Only fetches that succeeded and decoded to a valid, legal structure are inserted
 // (a failed fetch is never cached; invalid or ILLEGAL structures are re-fetched every time).
-// Invalidation follows the CFGI scopes of fact sheet §7.4: dropping an STE drops every CD cached
+// Invalidation follows the CFGI scopes [IHI0070 §4.3]: dropping an STE drops every CD cached
 // through its StreamID.
 // Tests: tests/impl/arch/cache_test.cc
 #pragma once

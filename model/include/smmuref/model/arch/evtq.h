@@ -1,5 +1,5 @@
 // The event queue producer: writes event records, wrap arithmetic, overflow [IHI0070 §7.1-§7.2].
-// Tests: tests/model/arch/evtq_test.cc, corpus/vectors/evtq/*.vec
+// Tests: tests/model/arch/smmu_test.cc, corpus/vectors/evtq/*.vec
 #pragma once
 
 #include "smmuref/model/arch/memory.h"

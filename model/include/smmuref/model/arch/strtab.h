@@ -1,5 +1,5 @@
 // Stream table lookup, linear and 2-level [IHI0070 §3.3.2, §5.1, §6.3.24-§6.3.25].
-// Tests: tests/model/arch/strtab_test.cc, corpus/vectors/strtab/*.vec
+// Tests: tests/model/arch/smmu_test.cc, corpus/vectors/strtab/*.vec
 #pragma once
 
 #include <cstdint>

@@ -2,7 +2,7 @@
 // substream selection, CD, stage 1, stage 2, and the fault that stops it [IHI0070 §3.3, §3.4,
 // §5.2, §7.3 (priority)]. Every structure read goes through a Fetcher, so the same function
 // yields each allowed outcome when the fetcher offers cached values.
-// Tests: tests/model/arch/translate_test.cc and every vector in corpus/vectors/.
+// Tests: tests/model/arch/smmu_test.cc and every vector in corpus/vectors/.
 #pragma once
 
 #include "smmuref/model/arch/memory.h"
