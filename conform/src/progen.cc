@@ -41,12 +41,9 @@ std::string GenerateProgram(Random& r, const GenOptions& o) {
 }
 
 S1Shape RandomS1Shape(Random& r, const spec::Profile& p) {
-  static const unsigned kGranules[] = {12, 14, 16};
   static const unsigned k4[] = {16, 25, 34}, k16[] = {16, 20, 28}, k64[] = {16, 25};
   S1Shape s;
-  do s.granule_shift = kGranules[r.Below(3)];
-  while ((s.granule_shift == 12 && !p.gran4k) || (s.granule_shift == 14 && !p.gran16k) ||
-         (s.granule_shift == 16 && !p.gran64k));
+  s.granule_shift = gen::RandomGranule(r, p);
   const unsigned g = s.granule_shift;
   s.t0sz = g == 12 ? k4[r.Below(3)] : g == 14 ? k16[r.Below(3)] : k64[r.Below(2)];
   s.ia = 64 - s.t0sz;

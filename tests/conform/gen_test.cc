@@ -189,6 +189,32 @@ TEST(Generator, EveryFocusGivesWellFormedBoundedPrograms) {
   }
 }
 
+// A source of choices that always answers the same (a fuzzer's input once its bytes run out)
+// still gives a finite, well-formed program: no choice is retried until it differs.
+class ConstantRandom final : public Random {
+ public:
+  explicit ConstantRandom(bool last) : last_(last) {}
+  uint64_t Below(uint64_t n) override { return last_ ? n - 1 : 0; }
+
+ private:
+  bool last_;
+};
+
+TEST(Generator, ConstantChoicesStillGiveFinitePrograms) {
+  for (bool last : {false, true}) {
+    for (int f = 0; f < kFocusCount; ++f) {
+      ConstantRandom r(last);
+      GenOptions o;
+      o.focus = static_cast<Focus>(f);
+      const std::string text = GenerateProgram(r, o);
+      auto file = ParseVectorText(text, "p.vec");
+      ASSERT_TRUE(file.ok()) << file.error().ToString();
+      const FileReport rep = RunVectorFile(*file, RunOptions{});
+      EXPECT_TRUE(!rep.error || rep.bound) << rep.error_message;
+    }
+  }
+}
+
 // The commands, driver steps and fault injections of a few hundred programs cover every form.
 TEST(Generator, ProgramsReachEveryCommandAndDriverStep) {
   std::set<uint64_t> opcodes;

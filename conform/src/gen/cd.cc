@@ -12,14 +12,6 @@ namespace smmuref::conform::gen {
 
 namespace {
 
-unsigned RandomGranule(Random& r, const spec::Profile& p) {
-  static const unsigned kGranules[] = {12, 14, 16};
-  unsigned g;
-  do g = kGranules[r.Below(3)];
-  while ((g == 12 && !p.gran4k) || (g == 14 && !p.gran16k) || (g == 16 && !p.gran64k));
-  return g;
-}
-
 // A TxSZ in the legal range: the edges, a start-level boundary, or anywhere [IHI0070 §5.4 T0SZ].
 unsigned RandomTsz(Random& r, const spec::Profile& p, unsigned g, bool edges) {
   const unsigned max = p.stt ? (g == 16 ? 47 : 48) : 39;

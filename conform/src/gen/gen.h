@@ -26,6 +26,8 @@ inline constexpr uint64_t kOutBase = 0x40000000, kOutSize = 0x40000000;
 
 // The lowest input-address bit a level-`level` entry resolves [DDI0487 D8.2].
 unsigned LevelShift(unsigned g, int level);
+// A granule shift (12, 14, 16) the profile advertises.
+unsigned RandomGranule(Random& r, const spec::Profile& p);
 
 struct Leaf {
   uint64_t va = 0;  // input address of the block or page (VA or IPA)

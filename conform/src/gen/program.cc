@@ -16,6 +16,22 @@ unsigned LevelShift(unsigned g, int level) {
   return g + static_cast<unsigned>(3 - level) * (g - 3);
 }
 
+unsigned RandomGranule(Random& r, const spec::Profile& p) {
+  // Uniform over the granules the profile has, by retrying a uniform pick (the campaign's
+  // programs depend on this sequence of choices); a source of choices that repeats itself (a
+  // fuzzer's exhausted input) ends the retries after a bounded number with the first granule
+  // the profile has (a profile always has one).
+  static const unsigned kGranules[] = {12, 14, 16};
+  auto have = [&](unsigned g) {
+    return (g == 12 && p.gran4k) || (g == 14 && p.gran16k) || (g == 16 && p.gran64k);
+  };
+  for (int attempt = 0; attempt < 64; ++attempt) {
+    const unsigned g = kGranules[r.Below(3)];
+    if (have(g)) return g;
+  }
+  return p.gran4k ? 12 : p.gran16k ? 14 : 16;
+}
+
 void Generator::Linef(const char* fmt, ...) {
   char buf[256];
   va_list ap;

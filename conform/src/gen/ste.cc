@@ -31,10 +31,7 @@ int S2StartLevel(unsigned g, unsigned sl0, const spec::Profile& p) {
 // A stage-2 address space. `vm`: the IPA space of a nested guest, mapping the structure region
 // and the output window by identity (blocks or pages); else random IPA leaves.
 int Generator::NewS2Ctx(bool vm) {
-  static const unsigned kGranules[] = {12, 14, 16};
-  unsigned g;
-  do g = kGranules[Below(3)];
-  while ((g == 12 && !p_.gran4k) || (g == 14 && !p_.gran16k) || (g == 16 && !p_.gran64k));
+  const unsigned g = RandomGranule(r_, p_);
   const unsigned ias = p_.ias();
   const unsigned max_t0sz = p_.stt ? (g == 16 ? 47 : 48) : 39;
   const unsigned min_t0sz = std::max(64 - ias, g == 16 ? 12u : 16u);
