@@ -143,6 +143,33 @@ unsigned Engine::CheckCommand(const uint64_t cmd[2]) const {
   return kCerrorNone;
 }
 
+// CMD_CFGI_STE: with Leaf=0 the L1STD goes too, and with it every STE this engine decoded
+// through it, i.e. every StreamID under the same L1 entry of a 2-level table (R-CFGI-003).
+void Engine::CfgiSte(uint32_t sid, bool leaf) {
+  const uint64_t cfg = regs_.Read(Reg::STRTAB_BASE_CFG);
+  if (leaf || profile_.st_level == 0 || ((cfg >> 16) & 3) != 1) {
+    cfg_.InvalidateSteRange(sid, sid);
+    return;
+  }
+  unsigned split = (cfg >> 6) & 31;
+  if (split != 6 && split != 8 && split != 10) split = 6;  // R-STRTAB-005
+  const uint32_t under = static_cast<uint32_t>(LowMask<uint64_t>(split));
+  cfg_.InvalidateSteRange(sid & ~under, sid | under);
+}
+
+// CMD_CFGI_CD: SubstreamID 0 is CD-table index 0. With Leaf=0 the L1CD goes too, and with it
+// every CD this engine decoded through it: the indices under the same L1CD (R-CFGI-005). CDs are
+// cached only under a cached STE, whose S1Fmt gives the leaf size.
+void Engine::CfgiCd(uint32_t sid, uint32_t ssid, bool leaf) {
+  const SteConfig* ste = cfg_.FindSte(sid);
+  if (leaf || ste == nullptr || (ste->s1fmt != 1 && ste->s1fmt != 2) || ste->s1cdmax == 0) {
+    cfg_.InvalidateCd(sid, ssid);
+    return;
+  }
+  const unsigned leaf_bits = ste->s1fmt == 1 ? 6 : 10;
+  cfg_.InvalidateCdUnder(sid, ssid >> leaf_bits, leaf_bits);
+}
+
 void Engine::Invalidate(const Scope& tlb_scope, const Scope& walk_scope) {
   tlb_.Invalidate(tlb_scope);
   walks_.Invalidate(walk_scope);
@@ -187,7 +214,7 @@ void Engine::ExecuteCommand(const uint64_t cmd[2]) {
         cfg_.InvalidateCdAll(Sid(cmd));
         return;
       }
-      cfg_.InvalidateSteRange(Sid(cmd), Sid(cmd));
+      CfgiSte(Sid(cmd), (cmd[1] & 1) != 0);
       return;
     case kCfgiSteRange: {
       // CFGI_ALL is Range=31; Range r covers 2^(r+1) aligned StreamIDs.
@@ -200,7 +227,7 @@ void Engine::ExecuteCommand(const uint64_t cmd[2]) {
       return;
     }
     case kCfgiCd:
-      cfg_.InvalidateCd(Sid(cmd), Ssid(cmd));  // SubstreamID 0 is CD-table index 0
+      CfgiCd(Sid(cmd), Ssid(cmd), (cmd[1] & 1) != 0);
       return;
     case kCfgiCdAll:
       cfg_.InvalidateCdAll(Sid(cmd));
