@@ -282,7 +282,8 @@ bool DecodeKind(const uint64_t cmd[2], const spec::Profile& p, Invalidation* inv
 namespace {
 
 // CMD_SYNC: completes earlier invalidations, then signals [IHI0070 §4.7.3].
-void ExecuteSync(const uint64_t cmd[2], Registers& regs, Memory& mem, CacheState& cache,
+// Returns whether the CMD_SYNC wrote memory (its MSI).
+bool ExecuteSync(const uint64_t cmd[2], Registers& regs, Memory& mem, CacheState& cache,
                  const spec::Profile& p) {
   cache.CompletePending(mem.Tick());
   if (spec::Get(cmd, cf::CS) == 1 && p.msi) {
@@ -301,8 +302,10 @@ void ExecuteSync(const uint64_t cmd[2], Registers& regs, Memory& mem, CacheState
       const uint64_t word = mem.Peek64(addr);
       const unsigned shift = (addr & 4) ? 32 : 0;
       mem.Write64(addr, (word & ~(0xffffffffull << shift)) | (data << shift));
+      return true;
     }
   }
+  return false;
 }
 
 }  // namespace
@@ -334,6 +337,7 @@ void ProcessCommandQueue(Registers& regs, Memory& mem, CacheState& cache, const 
   // R-CMDQ-001: commands are consumed only while CMDQEN=1 and GERROR.CMDQ_ERR is inactive.
   if (SMMUREF_RULE_IF("R-CMDQ-001", !regs.CmdqEnabled() || regs.GerrorActive(cmdq_err))) return;
   const uint32_t cons_start = static_cast<uint32_t>(regs.Read(Reg::CMDQ_CONS));
+  uint64_t after_sync = 0;  // when the last CMD_SYNC of this run wrote its MSI (R-CMDQ-013)
   while (regs.CmdqEnabled() && !regs.GerrorActive(cmdq_err)) {
     const uint64_t base_reg = regs.Read(Reg::CMDQ_BASE);
     // R-CMDQ-002: the queue holds 2^MIN(LOG2SIZE, IDR1.CMDQS) 16-byte commands from a base aligned
@@ -384,11 +388,12 @@ void ProcessCommandQueue(Registers& regs, Memory& mem, CacheState& cache, const 
       SMMUREF_RULE("R-SYNC-002");
       // C-CMDQ-002 / C-CACHE-006: it may have been consumed as early as the PROD write that
       // published it, and may take effect from then on.
-      inv.consumed = cache.PublishedAt(cons_start, q.Value(static_cast<uint32_t>(cons)), qs,
-                                       mem.Tick());
+      // R-CMDQ-013: but not before an earlier CMD_SYNC completed, its MSI write included.
+      inv.consumed = std::max(after_sync, cache.PublishedAt(cons_start, q.Value(static_cast<uint32_t>(cons)),
+                                                            qs, mem.Tick()));
       cache.AddPending(inv);
     } else if (spec::Get(cmd, cf::Opcode) == op::CMD_SYNC) {
-      ExecuteSync(cmd, regs, mem, cache, p);
+      if (ExecuteSync(cmd, regs, mem, cache, p)) after_sync = mem.Tick();
     }
     spec::Set(&cons, rf::CMDQ_CONS_RD, q.Next(static_cast<uint32_t>(cons)));
     regs.Set(Reg::CMDQ_CONS, cons);

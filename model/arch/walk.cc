@@ -211,13 +211,21 @@ Step<uint64_t> S1Translate(const CdConfig& cd, StreamWorld world, uint64_t va, A
                            FetchTag tag) {
   const unsigned which = SelectTtb(world, va);
   const TtbConfig& half = cd.ttb[which];
+  // R-CACHE-012: a walk through an earlier translation context (tag.not_after set) returns only
+  // what TLB entries formed then hold, and an entry whose use faults is never held (R-CACHE-003):
+  // a fault before its start-level descriptor is read describes no such entry.
+  const bool earlier = tag.not_after != ~uint64_t{0};
+  auto no_entry = [&](Fault f) -> Step<uint64_t> {
+    if (earlier) fetch.Impossible();
+    return f;
+  };
   // R-WALK-003: a half with EPDx = 1 (or absent in this StreamWorld) gives a Translation fault
   // without a walk.
   if (SMMUREF_RULE_IF("R-WALK-003", !half.enabled)) {
-    return S1Fault(EventType::F_TRANSLATION, 0, "R-WALK-003");
+    return no_entry(S1Fault(EventType::F_TRANSLATION, 0, "R-WALK-003"));
   }
   if (SMMUREF_RULE_IF("R-WALK-002", !CheckInputRange(world, half, va))) {
-    return S1Fault(EventType::F_TRANSLATION, 0, "R-WALK-002");
+    return no_entry(S1Fault(EventType::F_TRANSLATION, 0, "R-WALK-002"));
   }
 
   const unsigned g = half.granule_shift;
@@ -237,13 +245,14 @@ Step<uint64_t> S1Translate(const CdConfig& cd, StreamWorld world, uint64_t va, A
     uint64_t desc_pa = DescriptorAddress(table, va, g, level, index_bits);
     if (s2 != nullptr) {
       Step<uint64_t> pa = TranslateTableAddress(*s2, desc_pa, p, fetch, tag);
-      if (auto* f = std::get_if<Fault>(&pa)) return *f;
+      if (auto* f = std::get_if<Fault>(&pa)) return level == start.level ? no_entry(*f) : *f;
       desc_pa = std::get<uint64_t>(pa);
     }
     // Step 2: read it.
     uint64_t desc = 0;
     if (!fetch.Read(FetchKind::kS1Desc, tag, desc_pa, 1, &desc)) {
-      return WalkAbort(false, FaultClass::TT, 0, desc_pa, level);
+      const Fault abort = WalkAbort(false, FaultClass::TT, 0, desc_pa, level);
+      return level == start.level ? no_entry(abort) : abort;
     }
     // R-CACHE-011: the next level is fetched through this descriptor, so after it was stored;
     // only the start level of a walk through an earlier context is bounded above (R-CACHE-012).

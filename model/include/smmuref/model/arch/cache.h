@@ -152,6 +152,7 @@ class AllowedSetFetcher final : public Fetcher {
   unsigned Choose(const char* id, unsigned n) override;
   uint64_t LastFrom() const override { return last_from_; }
   std::vector<HeldValue> EarlierCds(unsigned world, uint16_t vmid) override;
+  void Impossible() override { dead_ = true; }
   // Moves to the next combination; false when every combination has been run.
   bool Next();
   // This run met a read with no possible value (a walk through an earlier translation context
