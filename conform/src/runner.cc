@@ -46,6 +46,36 @@ Result<std::pair<Reg, bool>> ParseRegName(const VectorLine& l, std::string name)
   return std::make_pair(r, high);
 }
 
+// Whether an expectation alternative accepts outcome `o` (with its record, for `expect fault`).
+bool Accepts(const Expectation& alt, const spec::TxnOutcome& o, unsigned oas) {
+  if (!alt.MatchesOutcome(o)) return false;
+  std::string why;
+  return alt.kind != Expectation::Kind::kFault || !o.event || alt.MatchesRecord(*o.event, &why, oas);
+}
+
+// The room at a txn expectation: the distinct observations of the model's allowed set, and how
+// many of them some alternative accepts.
+Room TxnRoom(const std::vector<spec::TxnOutcome>& allowed, const std::vector<Expectation>& alts,
+             unsigned oas) {
+  Room room;
+  std::vector<const spec::TxnOutcome*> distinct;
+  for (const auto& o : allowed) {
+    room.any = room.any || o.kind == spec::TxnOutcome::Kind::kUnpredictable;
+    bool seen = false;
+    for (const auto* d : distinct) seen = seen || (d->SameObservation(o, oas) && o.SameObservation(*d, oas));
+    if (!seen) distinct.push_back(&o);
+  }
+  room.allowed = distinct.size();
+  room.accepted = 0;
+  for (const auto* d : distinct) {
+    bool ok = false;
+    for (const auto& alt : alts) ok = ok || Accepts(alt, *d, oas);
+    room.accepted += ok ? 1 : 0;
+    if (!ok) room.rejected.push_back(ToString(*d));
+  }
+  return room;
+}
+
 class Session {
  public:
   Session(const RunOptions& opts, FileReport* report) : opts_(opts), report_(report) {}
@@ -105,9 +135,24 @@ class Session {
     spec::Txn txn;
     std::vector<spec::TxnOutcome> outcomes;
     std::string where;
+    std::vector<spec::TxnOutcome> model;  // the model's allowed set (strict lockstep runs)
   };
 
   void Pass() { ++report_->passed; }
+  void AddRoom(const VectorLine& l, Room::Kind kind, Room room) {
+    room.kind = kind;
+    room.where = l.Where();
+    room.what = l.text;
+    report_->room.push_back(std::move(room));
+  }
+  // An event-queue expectation: the model holds one record (its UNKNOWN fields are not compared),
+  // or, while the producer index is UNKNOWN, any queue contents.
+  void EventRoom(const VectorLine& l) {
+    if (!opts_.strict) return;
+    Room room;
+    room.any = EventQueueUnknown();
+    AddRoom(l, Room::Kind::kEvent, std::move(room));
+  }
   void Fail(const VectorLine& l, const std::string& msg) {
     ++report_->failed;
     report_->failures.push_back({l.Where(), msg});
@@ -199,6 +244,11 @@ class Session {
       got = high ? got >> 32 : got & 0xffffffffull;
       open = high ? open >> 32 : open & 0xffffffffull;
     }
+    if (opts_.strict) {
+      Room room;
+      room.open_bits = open;
+      AddRoom(l, Room::Kind::kReg, std::move(room));
+    }
     if (((got ^ *v) & ~open) == 0) {
       Pass();
     } else {
@@ -271,7 +321,8 @@ class Session {
     auto outcomes = device_->Translate(t);
     if (!outcomes) return Error{l.Where(), outcomes.error().message};
     if (outcomes->empty()) return Error{l.Where(), "device returned no outcome"};
-    pending_ = Pending{t, std::move(*outcomes), l.Where()};
+    pending_ = Pending{t, std::move(*outcomes), l.Where(), {}};
+    if (opts_.strict && lockstep_) pending_->model = lockstep_->allowed();
     ++translations_;
     return true;
   }
@@ -288,6 +339,10 @@ class Session {
     const Pending p = std::move(*pending_);
     pending_.reset();
     const std::string want = l.text.substr(std::string("expect").size() + 1);
+    if (opts_.strict) {
+      Room room = TxnRoom(lockstep_ ? p.model : p.outcomes, *alts, profile_.oas);
+      AddRoom(l, Room::Kind::kTxn, std::move(room));
+    }
     // Adopt the first allowed outcome that some alternative accepts, its event record's fields
     // included, then check what the event queue shows.
     for (const auto& o : p.outcomes) {
@@ -360,6 +415,7 @@ class Session {
   Result<bool> EventExpect(const VectorLine& l) {
     auto e = ParseEventExpectation(l, 0);
     if (!e) return e.error();
+    EventRoom(l);
     if (EventQueueUnknown()) {
       ConsumeEvents(*device_, profile_);
       Pass();
@@ -378,6 +434,7 @@ class Session {
 
   Result<bool> EventNone(const VectorLine& l) {
     if (!l.args.empty()) return Usage(l, "event.none");
+    EventRoom(l);
     if (EventQueueUnknown()) {
       Pass();
       return true;
@@ -423,6 +480,7 @@ class Session {
     if (!r) return r.error();
     if (r->kind == LineResult::Kind::kPass) Pass();
     if (r->kind == LineResult::Kind::kFail) Fail(l, r->message);
+    if (opts_.strict && r->kind != LineResult::Kind::kDone) ++report_->uncounted;
     return true;
 #else
     return Error{l.Where(), "not modelled: IOMMU API operations are not built into this binary"};
