@@ -183,6 +183,8 @@ void CacheState::CompletePending(uint64_t now) {
   if (!pending_.empty()) SMMUREF_RULE("R-SYNC-001");
   for (Invalidation& inv : pending_) {
     inv.completed = now;
+    completed_max_consumed_.push_back(
+        std::max(inv.consumed, completed_.empty() ? 0 : completed_max_consumed_.back()));
     completed_.push_back(inv);
   }
   pending_.clear();
@@ -251,7 +253,9 @@ uint64_t CacheState::CoveredSince(FetchKind kind, const FetchTag& tag, bool leaf
     }
     return std::min(s2, s2_before_s1);
   }
-  for (const Invalidation& inv : completed_) {
+  // The latest covering one: newest first, until none earlier can be later than what was found.
+  for (size_t i = completed_.size(); i-- > 0 && completed_max_consumed_[i] > since;) {
+    const Invalidation& inv = completed_[i];
     if (Covers(inv, kind, tag, leaf_entry, global_entry, p)) since = std::max(since, inv.consumed);
   }
   if (since != 0) SMMUREF_RULE("R-SYNC-003");
