@@ -118,6 +118,10 @@ Scene BuildScene(const SceneSpec& spec, Sink& sink) {
   sink.write_reg(spec::Reg::STRTAB_BASE_CFG, 0x4);  // linear, LOG2SIZE=4
   sink.write_reg(spec::Reg::EVENTQ_BASE, kEvtq | 4);
   sink.write_reg(spec::Reg::CMDQ_BASE, kCmdq | 4);
+  for (spec::Reg r : {spec::Reg::CMDQ_PROD, spec::Reg::CMDQ_CONS, spec::Reg::EVENTQ_PROD,
+                      spec::Reg::EVENTQ_CONS}) {
+    sink.write_reg(r, 0);  // UNKNOWN after reset
+  }
   sink.write_reg(spec::Reg::CR0, 0xd);  // SMMUEN, EVENTQEN, CMDQEN
   return scene;
 }

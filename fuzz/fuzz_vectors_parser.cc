@@ -3,19 +3,25 @@
 //   1. ParseVectorText never crashes; bad input is an Error naming file:line.
 //   2. A parsed file round-trips: PrintVectorFile then ParseVectorText gives the same lines
 //      (op and args, in order).
-//   3. Running a parsed file on the model never crashes: bad lines stop the file with an error,
-//      failed expectations are reported. Inputs over 4 KB or 200 lines skip this step, and so do
-//      files naming a profile by path (this target fuzzes the runner, not the file system).
-// Replayed over corpus/fuzz/fuzz_vectors_parser/ by ctest (fuzz/replay/vectors_parser).
+//   3. Running a parsed file on the model never crashes, hangs (libFuzzer -timeout) or grows
+//      without bound (-rss_limit_mb): bad lines stop the file with an error, failed expectations
+//      are reported. Inputs over 4 KB or 200 lines skip this step, and so do files naming a
+//      profile by path (this target fuzzes the runner, not the file system).
+//   4. A file that parses is text: no NUL and no control character other than tab, CR and LF.
+// Mutations: fuzz/fuzz_vectors_parser.dict (-dict=) and the grammar-aware custom mutator of
+// fuzz/vector_mutator.h. Replayed over corpus/fuzz/fuzz_vectors_parser/ by ctest
+// (fuzz/replay/vectors_parser).
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include "smmuref/conform/runner.h"
 #include "smmuref/conform/vector.h"
+#include "vector_mutator.h"
 
 namespace {
 
@@ -52,6 +58,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   const VectorFile& file = *parsed;
+  for (unsigned char c : text) {
+    if (c == 0 || c == 0x7f || (c < 0x20 && c != '\t' && c != '\r' && c != '\n')) {
+      Die("a file holding a NUL or control byte was accepted", text, "");
+    }
+  }
 
   const std::string printed = smmuref::conform::PrintVectorFile(file);
   auto again = smmuref::conform::ParseVectorText(printed, "printed.vec");
@@ -74,4 +85,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto rep = smmuref::conform::RunVectorFile(file, ro);
   if (rep.error && rep.error_message.empty()) Die("runner error without a message", text, printed);
   return 0;
+}
+
+// libFuzzer's byte-level mutator; absent (null) in the replay build, which never mutates.
+extern "C" size_t LLVMFuzzerMutate(uint8_t* data, size_t size, size_t max_size) __attribute__((weak));
+
+extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max_size,
+                                          unsigned int seed) {
+  if (LLVMFuzzerMutate && seed % 4 == 0) return LLVMFuzzerMutate(data, size, max_size);
+  smmuref::fuzz::VectorMutator m(seed);
+  const std::string out = m.Mutate(std::string(reinterpret_cast<const char*>(data), size));
+  const size_t n = out.size() < max_size ? out.size() : max_size;
+  std::memcpy(data, out.data(), n);
+  return n;
 }

@@ -2,7 +2,8 @@
 // splitting a line into operands, `key=value` options and the expectation after `->`; which
 // options each operation takes and which outputs it reports; the form of result tokens. Every
 // mistake is an error naming file:line, never a silently ignored or truncated token.
-// Tests: tests/badinput/badinput_test.cc (cases/api*.cases), tests/model/api/vectors_test.cc.
+// Tests: tests/badinput/cases/api.cases, tests/badinput/cases/api_ops.cases,
+// tests/model/api/vectors_test.cc.
 #include <set>
 
 #include "api_executor.h"

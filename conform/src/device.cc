@@ -17,6 +17,7 @@ class ModelDevice final : public Device {
   void MemClean(uint64_t pa, uint64_t len) override { smmu_.memory().Clean(pa, len); }
   void MemAbort(uint64_t pa, uint64_t len) override { smmu_.memory().AddAbortRange(pa, len); }
   uint64_t RegRead(spec::Reg r) override { return smmu_.ReadReg(r); }
+  uint64_t RegUnknownMask(spec::Reg r) override { return smmu_.RegUnknownMask(r); }
   void RegWrite(spec::Reg r, uint64_t value) override { smmu_.WriteReg(r, value); }
   void RegWrite32(spec::Reg r, bool high, uint32_t value) override {
     smmu_.WriteReg32(r, high, value);

@@ -47,10 +47,14 @@ void LockstepDevice::SetLine(int line) {
 }
 
 void LockstepDevice::CompareRegister(Reg r, const char* after) {
+  // Only bits with a defined value now are compared (RES0, IMPLEMENTATION DEFINED and UNKNOWN
+  // bits are not: C-REG-001, C-REG-009, C-REG-010, C-REG-011).
+  const uint64_t open = oracle_->RegUnknownMask(r);
   const uint64_t d = dut_->RegRead(r), m = oracle_->RegRead(r);
-  if (d != m) {
+  if (((d ^ m) & ~open) != 0) {
     mismatches_.push_back(std::string(spec::RegName(r)) + " after " + after + ": " + Name() +
-                          " has " + Hex(d) + ", the model " + Hex(m));
+                          " has " + Hex(d) + ", the model " + Hex(m) + " (bits " +
+                          Hex((d ^ m) & ~open) + " differ)");
   }
 }
 

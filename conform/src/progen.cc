@@ -423,6 +423,11 @@ std::string Generator::Run(const GenOptions& o) {
   Line("reg.write32 STRTAB_BASE_CFG 0x%llx", two_level ? (1u << 16) | (6u << 6) | 8 : 4);
   Line("reg.write64 EVENTQ_BASE 0x%llx", kEvtq | (2 + r_.Below(4)));
   Line("reg.write64 CMDQ_BASE 0x%llx", kCmdq | 4);
+  // The queue indexes reset to UNKNOWN values (spec/choices.md C-REG-001): a driver programs them.
+  Line("reg.write32 CMDQ_PROD 0");
+  Line("reg.write32 CMDQ_CONS 0");
+  Line("reg.write32 EVENTQ_PROD 0");
+  Line("reg.write32 EVENTQ_CONS 0");
   const bool enable_first = r_.Chance(40);
   if (enable_first) Line("reg.write32 CR0 0xd");
   uint64_t l2 = kStrtab;

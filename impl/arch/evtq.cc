@@ -1,6 +1,6 @@
 // Event queue producer of the engine [IHI0070 §7.1-§7.2, §6.3.29-§6.3.31] and the event record
 // layout [IHI0070 §7.3; fact sheet §6.3]. Rules R-EVTQ-*.
-// Tests: tests/impl/arch/engine_test.cc, corpus/vectors/evtq/*.vec
+// Tests: tests/conformance/device_test.cc, corpus/vectors/evtq/*.vec
 #include <algorithm>
 
 #include "smmuref/impl/arch/engine.h"

@@ -1,5 +1,5 @@
 // Sparse physical memory with abort ranges [IHI0070 §3.4.3 (external aborts on SMMU reads)].
-// Rules R-MEM-001, R-MEM-002. Tests: tests/impl/arch/engine_test.cc
+// Rules R-MEM-001, R-MEM-002. Tests: tests/conformance/device_test.cc
 #include "smmuref/impl/arch/memory.h"
 
 #include <algorithm>

@@ -1,6 +1,6 @@
 // Registers [IHI0070 §6.2-§6.3]: ID encodings (§6.3.1-§6.3.6), CR0/CR0ACK (§6.3.9-§6.3.10),
 // GBPA (§6.3.14), GERROR (§6.3.16-§6.3.17), stream table and queue bases (§6.3.24-§6.3.31).
-// Tests: tests/impl/arch/engine_test.cc, corpus/vectors/regs/*.vec
+// Tests: tests/conformance/device_test.cc, corpus/vectors/regs/*.vec
 #include "smmuref/impl/arch/regs.h"
 
 #include "smmuref/impl/arch/kernels.h"
@@ -86,7 +86,9 @@ RegisterFile::RegisterFile(const spec::Profile& p) {
   v_[Index(Reg::IDR3)] = Idr3(p);
   v_[Index(Reg::IDR5)] = Idr5(p);
   v_[Index(Reg::AIDR)] = Put(r::kAidrArchMinor, p.arch_minor);
-  // R-REG-002: everything else resets to zero.
+  // R-REG-002: everything else resets to zero, except GBPA.ABORT when the profile pins it to 1
+  // (an IMPLEMENTATION DEFINED reset value; with `any` the engine resets it to 0).
+  if (p.Pick(spec::Choice::kGbpaAbortReset, 0) == 1) v_[Index(Reg::GBPA)] = regbits::kGbpaAbort;
 }
 
 void RegisterFile::Write32(Reg r, bool high, uint32_t value) {

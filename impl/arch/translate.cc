@@ -3,7 +3,7 @@
 // a miss. Configuration-phase faults come in the architectural priority order (R-TXN-001):
 // C_BAD_STREAMID, F_STE_FETCH, C_BAD_STE, C_BAD_SUBSTREAMID, F_STREAM_DISABLED, stage-2 faults on
 // the CD fetch, F_CD_FETCH, C_BAD_CD, then the walks (walk.cc).
-// Tests: tests/impl/arch/engine_test.cc, corpus/vectors/**/*.vec
+// Tests: tests/conformance/device_test.cc, corpus/vectors/**/*.vec
 #include <algorithm>
 
 #include "smmuref/impl/arch/engine.h"

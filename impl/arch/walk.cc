@@ -3,7 +3,7 @@
 // and stage 2 through STE.S2TTB [IHI0070 §3.4, §5.2, §5.4, §7.3.12-§7.3.16; DDI0487 D8.2-D8.5].
 // Per level: fetch abort, invalid descriptor, address size; then on the leaf the access flag;
 // permissions are evaluated on the resulting entry (translate.cc, CheckEntry).
-// Tests: tests/impl/arch/engine_test.cc, corpus/vectors/{walk,stage2,nested,perm}/*.vec
+// Tests: tests/conformance/device_test.cc, corpus/vectors/{walk,stage2,nested,perm}/*.vec
 #include <algorithm>
 
 #include "smmuref/impl/arch/engine.h"

@@ -10,10 +10,12 @@
 namespace smmuref::model::api {
 
 // R-AUX-002: aux attach and get-PASID need aux_domains=on and the device's AUX feature enabled:
-// -ENODEV otherwise [a3a195929d40 and the feature-enabled hardening].
+// -ENODEV otherwise [iommu_aux_attach_device, v5.1-v5.17, a3a195929d40, with the later
+// feature-enabled check].
 // R-AUX-003: an aux domain is an unmanaged paging domain of the device's instance (or an
 // unfinalized one, then bound), not a RID domain of any group: -EINVAL, -EBUSY [decision for
-// -EBUSY: a domain is either a device's primary or an aux domain, never both].
+// -EBUSY: a domain is either a device's primary or an aux domain, never both;
+// iommu_aux_attach_device, v5.1-v5.17].
 Ret<uint32_t> System::AuxAttach(DomainId id, DeviceId dev_id, std::optional<uint32_t> proposed) {
   if (Errno e = LiveDevice(dev_id); e != Errno::kOk) return {e};
   Domain* d = FindDomainMut(id);
@@ -32,7 +34,7 @@ Ret<uint32_t> System::AuxAttach(DomainId id, DeviceId dev_id, std::optional<uint
   if (!PasidRange(dev, &lo, &hi)) return {Errno::kEINVAL};
   // R-AUX-010: an aux domain carries one PASID on every device it is attached to, taken from the
   // global space at its first aux attach (lowest free, or a proposal checked as in R-PASID-012)
-  // and freed at its last aux detach [core default_pasid design, v5.1].
+  // and freed at its last aux detach [iommu_aux_attach_device, v5.1-v5.17: default PASID design].
   uint32_t pasid = d->aux_pasid;
   if (pasid != 0) {
     if (proposed && *proposed != pasid) return {Errno::kBadChoice};
@@ -62,7 +64,8 @@ Ret<uint32_t> System::AuxAttach(DomainId id, DeviceId dev_id, std::optional<uint
 }
 
 // R-AUX-008: aux-detaching a domain that is not aux-attached to the device is a contract
-// violation and changes nothing [decision: the core call returns void].
+// violation and changes nothing [iommu_aux_detach_device, v5.1-v5.17; decision: the core call
+// returns void].
 Errno System::AuxDetach(DomainId id, DeviceId dev_id) {
   if (Errno e = LiveDevice(dev_id); e != Errno::kOk) return e;
   Domain* d = FindDomainMut(id);
@@ -76,13 +79,14 @@ Errno System::AuxDetach(DomainId id, DeviceId dev_id) {
     pasids_.Release(d->aux_pasid);
     d->aux_pasid = 0;
   }
-  // R-AUX-005: the last aux detach disables the device's PASID path [seed 003].
+  // R-AUX-005: the last aux detach disables the device's PASID path [seed 003;
+  // arm_smmu_aux_detach_dev, RFC 2020].
   if (dev.aux_domains.empty()) dev.aux_path = false;
   return Errno::kOk;
 }
 
 // R-AUX-007: get-PASID returns the domain's PASID while it is aux-attached to the device;
-// -EINVAL when it is not [Intel aux: no default PASID], -ENODEV as in R-AUX-002.
+// -EINVAL when it is not [iommu_aux_get_pasid, v5.1-v5.17], -ENODEV as in R-AUX-002.
 Ret<uint32_t> System::AuxGetPasid(DomainId id, DeviceId dev_id) const {
   if (Errno e = LiveDevice(dev_id); e != Errno::kOk) return {e};
   const Domain* d = FindDomain(id);

@@ -1,5 +1,5 @@
 // Devices: probe onto an instance (group formation from shared StreamIDs and aliases, default
-// domain), removal, lookups. Tests: tests/model/api/device_test.cc, group_test.cc.
+// domain), removal, lookups. Tests: tests/model/api/group_test.cc, group_test.cc.
 #include "smmuref/model/api/device.h"
 
 #include <algorithm>
@@ -20,37 +20,38 @@ bool SharesSid(const DeviceDesc& a, const DeviceDesc& b) {
 }  // namespace
 
 // R-API-010: probing needs a registered instance (-ENODEV) and at least one StreamID (-EINVAL);
-// a declared alias must name a live device of the same instance (-EINVAL).
-Ret<DeviceId> System::ProbeDevice(const DeviceDesc& desc) {
-  const Instance* inst = FindInstance(desc.instance);
-  if (inst == nullptr) return {Errno::kENODEV};
-  if (desc.sids.empty()) return {Errno::kEINVAL};
-  std::set<GroupId> joined;
+// a declared alias must name a live device of the same instance (-EINVAL) [iommu_init_device,
+// v6.12-v7.0; decision for the StreamID and alias checks: firmware never describes such devices].
+// R-API-013: a StreamID already used by another live device of the instance fails the probe with
+// -EINVAL (the same ID twice in one device is allowed) [arm_smmu_insert_master, v6.12-v7.0].
+Errno System::CheckProbe(const DeviceDesc& desc) const {
+  if (FindInstance(desc.instance) == nullptr) return Errno::kENODEV;
+  if (desc.sids.empty()) return Errno::kEINVAL;
   if (desc.alias) {
     const Device* a = FindDevice(*desc.alias);
-    if (a == nullptr || a->removed || a->desc.instance != desc.instance) return {Errno::kEINVAL};
-    joined.insert(a->group);
+    if (a == nullptr || a->removed || a->desc.instance != desc.instance) return Errno::kEINVAL;
   }
-  // R-GROUP-002: a device sharing a StreamID with, or aliasing, a probed device of the same
-  // instance joins that device's group [C-NEW pci_device_group; issue scope].
   for (const auto& [_, other] : devices_) {
     if (!other.removed && other.desc.instance == desc.instance && SharesSid(desc, other.desc)) {
-      joined.insert(other.group);
+      return Errno::kEINVAL;
     }
   }
-  // R-GROUP-003: a device that would join two different groups is refused with -EINVAL
-  // [decision: groups never merge, so the device has no single group to be in].
-  if (joined.size() > 1) return {Errno::kEINVAL};
+  return Errno::kOk;
+}
+
+Ret<DeviceId> System::ProbeDevice(const DeviceDesc& desc) {
+  if (Errno e = CheckProbe(desc); e != Errno::kOk) return {e};
+  const Instance* inst = FindInstance(desc.instance);
   Device dev;
   dev.id = next_id_++;
   dev.desc = desc;
-  if (joined.empty()) {
+  if (!desc.alias) {
     // R-GROUP-004: a new group gets its default domain (a DMA paging domain of the instance, or
-    // the instance's identity domain) and starts attached to it [C-NEW iommu_setup_default_domain].
+    // the driver's identity domain) and starts attached to it; it has no blocking domain until
+    // its first DMA-ownership claim [iommu_setup_default_domain, v6.12-v7.0].
     Group g;
     g.id = next_id_++;
     g.instance = desc.instance;
-    g.blocking_domain = inst->blocked_domain;
     if (desc.default_type == DefaultDomainType::kDma) {
       g.default_domain = NewDomain(DomainType::kDma);
       Domain& dd = domains_[g.default_domain];
@@ -63,19 +64,25 @@ Ret<DeviceId> System::ProbeDevice(const DeviceDesc& desc) {
     groups_[g.id] = g;
     dev.group = g.id;
   } else {
-    // R-GROUP-005: a device joining a group translates through the group's current domain; the
-    // group's default type is the first device's [decision: no default-domain change on join].
-    dev.group = *joined.begin();
+    // R-GROUP-002: a device declaring an alias (a PCI DMA alias, or a function without ACS
+    // isolation) joins the aliased device's group; every other device gets a new group
+    // [pci_device_group, v6.12-v7.0; generic_device_group, v6.12-v7.0].
+    // R-GROUP-005: it translates through the group's current domain, and the group keeps the first
+    // device's default type [__iommu_probe_device, v6.12-v7.0; decision: the model has no
+    // default-domain change on join].
+    dev.group = FindDevice(*desc.alias)->group;
   }
-  // R-GROUP-001: every probed device is in exactly one group.
+  // R-GROUP-001: every probed device is in exactly one group [iommu_init_device, v6.12-v7.0].
   groups_[dev.group].devices.push_back(dev.id);
   devices_[dev.id] = dev;
   return {Errno::kOk, dev.id};
 }
 
-// R-GROUP-017: removal always happens; it is a contract violation (WARN) when the device still
-// has SVA binds, aux domains or DMA mappings, or when it is the group's last device and the group
-// is owned, off its default domain or has PASIDs attached [C-NEW __iommu_group_remove_device].
+// R-GROUP-017: removal always happens; it is WARN when it is the group's last device and the
+// group still has users (owner_cnt) or is off its default domain [__iommu_group_free_device,
+// v6.12-v7.0], or when the device still has SVA binds, aux domains or DMA mappings [decision: the
+// kernel frees them under the caller (arm_smmu_release_device, v6.16+, WARNs only for IOPF
+// users); the model names the leak]. PASIDs left on the group vanish with it, without WARN.
 Errno System::RemoveDevice(DeviceId id) {
   if (Errno e = LiveDevice(id); e != Errno::kOk) return e;
   Device& dev = devices_[id];
@@ -102,8 +109,7 @@ Errno System::RemoveDevice(DeviceId id) {
   }
   g.devices.erase(std::find(g.devices.begin(), g.devices.end(), id));
   if (g.devices.empty()) {
-    violation = violation || g.owner_cnt != 0 || g.domain != g.default_domain ||
-                !g.pasid_array.empty();
+    violation = violation || g.owner_cnt != 0 || g.domain != g.default_domain;
     Domain* dd = FindDomainMut(g.default_domain);
     if (dd != nullptr && !dd->is_static) domains_.erase(g.default_domain);
     groups_.erase(g.id);
@@ -124,6 +130,13 @@ uint64_t System::DeviceMaxPasids(DeviceId id) const {
   return inst == nullptr ? 0 : MaxPasids(dev->desc.pasid_bits, inst->caps.pasid_bits);
 }
 
+uint32_t System::DeviceSsidBits(DeviceId id) const {
+  const Device* dev = FindDevice(id);
+  if (dev == nullptr || dev->removed) return 0;
+  const Instance* inst = FindInstance(dev->desc.instance);
+  return inst == nullptr ? 0 : SsidBits(dev->desc.pasid_bits, inst->caps.pasid_bits);
+}
+
 Device* System::FindDevice(DeviceId id) {
   auto it = devices_.find(id);
   return it == devices_.end() ? nullptr : &it->second;
@@ -135,8 +148,9 @@ const Device* System::FindDevice(DeviceId id) const {
 
 // R-API-004: an id that names no object gives -ENOENT and changes nothing [decision: the kernel
 // API takes pointers; the model follows iommufd, where an unknown object id is -ENOENT].
-// R-API-005: an operation on a removed device gives -ENODEV and changes nothing [C-NEW: no
-// group / no dev_iommu is -ENODEV].
+// R-API-005: an operation on a removed device gives -ENODEV and changes nothing
+// [iommu_attach_device, v6.12-v7.0: no group is -ENODEV; decision for the calls that return void
+// or 0 there].
 Errno System::LiveDevice(DeviceId id) const {
   const Device* dev = FindDevice(id);
   if (dev == nullptr) return Errno::kENOENT;

@@ -31,7 +31,8 @@ DomainId System::NewDomain(DomainType type) {
 }
 
 // R-DOM-011: a paging domain bound to an instance takes the instance's page-size bitmap, IAS and
-// OAS, and its aperture is [0, 2^IAS - 1] [V3 arm_smmu_domain_finalise; facts 1.6].
+// OAS, and its aperture is [0, 2^IAS - 1] [arm_smmu_domain_finalise, v6.12-v7.0]. Its page
+// table has the levels of R-MAP-016.
 void System::BindDomainToInstance(Domain& d, const Instance& inst) {
   d.instances = {inst.id};
   d.pgsize_bitmap = inst.caps.pgsize_bitmap;
@@ -61,7 +62,8 @@ Errno System::ExtendDomainTo(Domain& d, const Instance& inst) {
 }
 
 // R-DOM-001: a paging domain allocated for a device is bound to that device's instance at birth
-// and accepts map/unmap before any attach [seed 000; C-NEW iommu_paging_domain_alloc; V3].
+// and accepts map/unmap before any attach [seed 000; iommu_paging_domain_alloc, v6.12-v7.0;
+// arm_smmu_domain_alloc_paging, v6.12-v7.0].
 // R-DOM-002: without a device, allocation gives -ENODEV under domain_scope=per_device
 // [decision: the modern API has no device-less paging allocation; -ENODEV is what it returns for
 // a device without an IOMMU]; under legacy_cross_instance it gives an unfinalized domain (R-DOM-003).
@@ -79,7 +81,8 @@ Ret<DomainId> System::AllocPagingDomain(std::optional<DeviceId> dev) {
 }
 
 // R-DOM-008: identity and blocked domains are static per instance: every request for the same
-// instance returns the same domain [C-NEW ops->identity_domain / blocked_domain].
+// instance returns the same domain [arm_smmu_identity_domain, arm_smmu_blocked_domain,
+// v6.12-v7.0: the static domains of arm_smmu_ops].
 Ret<DomainId> System::AllocStaticDomain(DeviceId dev, DomainType type) {
   if (Errno e = LiveDevice(dev); e != Errno::kOk) return {e};
   const Instance& inst = instances_[FindDevice(dev)->desc.instance];
@@ -103,7 +106,8 @@ bool System::DomainInUse(DomainId id) const {
 // R-DOM-009: freeing an unknown or already freed domain gives -ENOENT; freeing a domain that a
 // group, PASID, aux or SVA user still references gives -EBUSY, nothing changes [decision: the
 // kernel's contract is "not attached"; a use-after-free there is a refusal here]; freeing a
-// static domain is a no-op success [C-NEW: static domains have no free op].
+// static domain is a no-op success [iommu_domain_free, v6.12-v7.0: static domains have no free
+// op].
 Errno System::FreeDomain(DomainId id) {
   auto it = domains_.find(id);
   if (it == domains_.end()) return Errno::kENOENT;

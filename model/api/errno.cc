@@ -1,4 +1,5 @@
-// Names of API results as written in spec/rules-api.md and vector files. Tests: errno_test.cc.
+// Names of API results as written in spec/rules-api.md and vector files.
+// Tests: tests/model/api/vectors_test.cc, corpus/vectors/api/*.vec.
 #include "smmuref/model/api/errno.h"
 
 #include <utility>
@@ -31,11 +32,12 @@ constexpr std::pair<Errno, const char*> kNames[] = {
 }  // namespace
 
 // R-API-006: where upstream only WARNs, the result is WARN (a contract violation) and the state is
-// what the kernel leaves behind (usually unchanged) [facts 11].
+// what the kernel leaves behind (usually unchanged) [iommu_detach_device, v6.12-v7.0: WARN_ON
+// and return].
 // R-API-007: a value the implementation chose (PASID, IOVA) that the API does not allow gives
 // BADCHOICE and changes nothing; determined results (errors, unmap sizes, iova_to_phys) are exact.
 // R-API-008: operations are specified as linearizable: a concurrent implementation must behave as
-// some sequential order of them [DESIGN: concurrency rules].
+// some sequential order of them.
 std::string ErrnoName(Errno e) {
   for (const auto& [v, n] : kNames) {
     if (v == e) return n;

@@ -7,7 +7,7 @@
 namespace smmuref::model::api {
 
 // R-GROUP-013: the core domain a group returns to is its blocking domain while it has a DMA
-// owner, else its default domain [C-NEW __iommu_group_set_core_domain].
+// owner, else its default domain [__iommu_group_set_core_domain, v6.12-v7.0].
 DomainId System::CoreDomain(const Group& g) const {
   return g.owner != 0 ? g.blocking_domain : g.default_domain;
 }
@@ -19,25 +19,29 @@ bool System::GroupHasAux(const Group& g) const {
   return false;
 }
 
-// R-GROUP-011: a domain may be attached only to devices of the instance it is bound to
-// (-EINVAL); SVA domains attach only to PASIDs (-EINVAL). Under domain_scope=
-// legacy_cross_instance a device-less domain binds at first attach and may extend to a further
-// instance; a domain allocated for a device stays on its instance (R-DOM-005, R-DOM-006) [C-NEW domain_iommu_ops_compatible; V3].
+// R-GROUP-011: a domain attaches only to devices of the instance it is bound to: the core
+// accepts any domain of the same driver, including the driver's static domains, and
+// arm-smmu-v3 refuses a paging domain of another SMMU with -EINVAL; SVA domains never attach to
+// a RID (-EINVAL) [domain_iommu_ops_compatible, v6.12-v7.0; arm_smmu_attach_dev, v6.12-v7.0].
+// Under domain_scope=legacy a device-less domain binds at first attach; under
+// legacy_cross_instance it may then extend to a further instance (R-DOM-005, R-DOM-006).
 Errno System::CheckDomainFor(const Domain& d, const Device& dev) const {
   if (d.type == DomainType::kSva) return Errno::kEINVAL;
+  if (d.is_static) return Errno::kOk;
   if (d.instances.empty() || d.instances.count(dev.desc.instance) != 0) return Errno::kOk;
-  const bool legacy = knobs_.domain_scope == DomainScope::kLegacyCrossInstance;
-  if (!legacy || !d.device_less) return Errno::kEINVAL;
+  const bool cross = knobs_.domain_scope == DomainScope::kLegacyCrossInstance;
+  if (!cross || !d.device_less) return Errno::kEINVAL;
   // R-DOM-006: extending a domain to another instance needs it to hold no mappings
   // [decision: live leaves were chosen for the old page sizes; re-cutting them is not an API
-  // operation and upstream never implemented cross-instance domains].
+  // operation and upstream never implemented cross-instance domains; arm_smmu_attach_dev,
+  // v6.12, refuses the other instance instead].
   return d.leaves.empty() ? Errno::kOk : Errno::kEINVAL;
 }
 
 // R-GROUP-012: a group changes domain all-or-nothing: every device is checked first (a device
 // with direct-mapped regions cannot sit on a blocked domain: -EINVAL), and only when all pass
-// does the group move; otherwise nothing changes [C-NEW __iommu_group_set_domain_internal,
-// __iommu_device_set_domain]. Setting the current domain again is a no-op success.
+// does the group move; otherwise nothing changes [__iommu_group_set_domain_internal, v6.12-v7.0;
+// __iommu_device_set_domain, v6.12-v7.0]. Setting the current domain again is a no-op success.
 Errno System::SetGroupDomain(Group& g, DomainId id) {
   if (g.domain == id) return Errno::kOk;
   Domain& d = domains_[id];
@@ -47,7 +51,9 @@ Errno System::SetGroupDomain(Group& g, DomainId id) {
     }
   }
   const Instance& inst = instances_[g.instance];
-  if (d.instances.empty()) {
+  if (d.is_static) {
+    // the driver's static domains belong to no instance
+  } else if (d.instances.empty()) {
     // R-DOM-004: a device-less domain is finalized for the instance of its first attach.
     BindDomainToInstance(d, inst);
   } else if (d.instances.count(g.instance) == 0) {
@@ -57,18 +63,22 @@ Errno System::SetGroupDomain(Group& g, DomainId id) {
   return Errno::kOk;
 }
 
-// R-GROUP-010: attach succeeds only from a core domain: a group already on any other domain,
-// the same one included, gives -EBUSY [C-NEW __iommu_attach_group]. R-AUX-006: a group whose
-// devices have aux domains refuses a RID attach with -EBUSY [decision: core comment says attach
-// must fail while aux domains exist; -EBUSY is the attach_dev code for "cannot change now"].
+// R-GROUP-010: attach succeeds only from the group's default domain or its blocking domain,
+// which exists only once the group has been claimed: a group on any other domain (the same one,
+// or the static blocked domain of a group never claimed) gives -EBUSY [__iommu_attach_group,
+// v6.12-v7.0]. R-AUX-006: a group whose devices have aux domains refuses a RID attach with
+// -EBUSY [iommu_aux_attach_device, v5.1-v5.17: the core comment; decision for the code].
 Errno System::AttachGroupChecked(Domain& d, Group& g) {
   if (GroupHasAux(g)) return Errno::kEBUSY;
-  if (g.domain != g.default_domain && g.domain != g.blocking_domain) return Errno::kEBUSY;
+  const bool core = g.domain == g.default_domain ||
+                    (g.blocking_domain != 0 && g.domain == g.blocking_domain);
+  if (!core) return Errno::kEBUSY;
   if (Errno e = CheckDomainFor(d, *FindDevice(g.devices.front())); e != Errno::kOk) return e;
   return SetGroupDomain(g, d.id);
 }
 
-// R-GROUP-009: iommu_attach_device needs the device to be alone in its group (-EINVAL) [C-NEW].
+// R-GROUP-009: iommu_attach_device needs the device to be alone in its group (-EINVAL)
+// [iommu_attach_device, v6.12-v7.0].
 Errno System::AttachDevice(DomainId id, DeviceId dev) {
   if (Errno e = LiveDevice(dev); e != Errno::kOk) return e;
   Domain* d = FindDomainMut(id);
@@ -86,8 +96,8 @@ Errno System::AttachGroup(DomainId id, DeviceId member) {
 }
 
 // R-GROUP-014: detaching a domain the device's group is not on, or from a device that is not
-// alone in its group, is a contract violation (WARN) and changes nothing [C-NEW
-// iommu_detach_device]. Otherwise the group returns to its core domain (R-GROUP-013).
+// alone in its group, is a contract violation (WARN) and changes nothing [iommu_detach_device,
+// v6.12-v7.0]. Otherwise the group returns to its core domain (R-GROUP-013).
 Errno System::DetachDevice(DomainId id, DeviceId dev) {
   if (Errno e = LiveDevice(dev); e != Errno::kOk) return e;
   if (FindDomainMut(id) == nullptr) return Errno::kENOENT;
@@ -97,7 +107,8 @@ Errno System::DetachDevice(DomainId id, DeviceId dev) {
 }
 
 // R-GROUP-015: iommu_detach_group does not check its domain argument: the group returns to its
-// core domain either way, and a mismatching argument is reported as a contract violation [C-NEW].
+// core domain either way, and a mismatching argument is reported as a contract violation
+// [iommu_detach_group, v6.12-v7.0; decision for the WARN].
 Errno System::DetachGroup(DomainId id, DeviceId member) {
   if (Errno e = LiveDevice(member); e != Errno::kOk) return e;
   if (FindDomainMut(id) == nullptr) return Errno::kENOENT;
@@ -109,8 +120,8 @@ Errno System::DetachGroup(DomainId id, DeviceId member) {
 }
 
 // R-GROUP-016: replace switches the group to the new domain from any current domain (no -EBUSY
-// for a non-core domain), all-or-nothing, with the attach compatibility checks [C-NEW
-// iommu_group_replace_domain].
+// for a non-core domain), all-or-nothing, with the driver's compatibility checks
+// [iommu_group_replace_domain, v6.12-v7.0].
 Errno System::ReplaceGroupDomain(DomainId id, DeviceId member) {
   if (Errno e = LiveDevice(member); e != Errno::kOk) return e;
   Domain* d = FindDomainMut(id);
@@ -121,10 +132,12 @@ Errno System::ReplaceGroupDomain(DomainId id, DeviceId member) {
   return SetGroupDomain(g, id);
 }
 
-// R-GROUP-006: claiming DMA ownership needs a non-zero owner (-EINVAL); a group already owned
-// or used by kernel drivers refuses a different owner (-EPERM) and stacks the same owner; a
-// group off its default domain or with PASIDs attached gives -EBUSY; success moves the group to
-// its blocking domain [C-NEW iommu_device_claim_dma_owner].
+// R-GROUP-006: claiming DMA ownership needs a non-zero owner (-EINVAL); a group with users
+// refuses a different owner (-EPERM, kernel drivers on the default domain included) and stacks
+// the same one; a group off its default domain or with PASIDs attached gives -EBUSY; the first
+// claim gives the group its blocking domain (the driver's static blocked domain), which it
+// keeps, and moves the group onto it [iommu_device_claim_dma_owner, v6.12-v7.0;
+// __iommu_take_dma_ownership, v6.12-v7.0].
 Errno System::ClaimDmaOwner(DeviceId dev, uint64_t owner) {
   if (owner == 0) return Errno::kEINVAL;
   if (Errno e = LiveDevice(dev); e != Errno::kOk) return e;
@@ -135,24 +148,26 @@ Errno System::ClaimDmaOwner(DeviceId dev, uint64_t owner) {
     return Errno::kOk;
   }
   if (g.domain != g.default_domain || !g.pasid_array.empty()) return Errno::kEBUSY;
+  if (g.blocking_domain == 0) g.blocking_domain = instances_[g.instance].blocked_domain;
   if (Errno e = SetGroupDomain(g, g.blocking_domain); e != Errno::kOk) return e;
   g.owner = owner;
   g.owner_cnt = 1;
   return Errno::kOk;
 }
 
-// R-GROUP-007: releasing ownership of a group that has no owner, or that still has PASIDs
-// attached, is a contract violation and changes nothing; the last release returns the group to
-// its default domain [C-NEW __iommu_release_dma_ownership].
+// R-GROUP-007: a release while the group has more than one user only drops the count, whoever
+// the users are; the last release is WARN and changes nothing when the group has no owner or
+// still has PASIDs attached, and otherwise returns the group to its default domain
+// [iommu_device_release_dma_owner, v6.12-v7.0; __iommu_release_dma_ownership, v6.12-v7.0].
 Errno System::ReleaseDmaOwner(DeviceId dev) {
   if (Errno e = LiveDevice(dev); e != Errno::kOk) return e;
   Group& g = *GroupOfDevice(dev);
-  if (g.owner_cnt == 0 || g.owner == 0 || !g.pasid_array.empty()) {
-    return Errno::kContractViolation;
-  }
   if (g.owner_cnt > 1) {
     --g.owner_cnt;
     return Errno::kOk;
+  }
+  if (g.owner_cnt == 0 || g.owner == 0 || !g.pasid_array.empty()) {
+    return Errno::kContractViolation;
   }
   g.owner = 0;
   g.owner_cnt = 0;
@@ -162,8 +177,8 @@ Errno System::ReleaseDmaOwner(DeviceId dev) {
 
 // R-GROUP-008: a kernel driver using the default domain counts as a user; it is refused
 // (-EBUSY) when the group already has users and is off its default domain, owned, or has PASIDs
-// attached; an unbalanced release is a contract violation [C-NEW
-// iommu_device_use_default_domain / unuse].
+// attached; an unbalanced or PASID-holding unuse is a contract violation and changes nothing
+// [iommu_device_use_default_domain, v6.12-v7.0; iommu_device_unuse_default_domain, v6.12-v7.0].
 Errno System::UseDefaultDomain(DeviceId dev) {
   if (Errno e = LiveDevice(dev); e != Errno::kOk) return e;
   Group& g = *GroupOfDevice(dev);

@@ -1,5 +1,5 @@
 // Policy knobs (spec/api-knobs.md): parsing by name, and the rule that knobs are fixed once the
-// system has an instance. Tests: tests/model/api/knobs_test.cc.
+// system has an instance. Tests: tests/model/api/domain_test.cc (Knobs).
 #include "smmuref/model/api/knobs.h"
 
 #include <cstdlib>

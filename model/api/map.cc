@@ -2,7 +2,7 @@
 // (iommu_pgsize), the map loop with its unwind on error, the unmap loop and its return value,
 // protection checks. The page table itself is pgtable.cc.
 // Tests: tests/model/api/map_test.cc, tests/model/api/pgtable_test.cc, corpus/vectors/api/map*.vec,
-// corpus/vectors/api/unmap_*.vec, tests/kernel/io_pgtable_diff.cc.
+// corpus/vectors/api/unmap_*.vec, tests/kernel/io_pgtable_diff_test.cc.
 #include "smmuref/model/api/map.h"
 
 #include <bit>
@@ -122,7 +122,7 @@ void ApplyFailedMap(Domain& d, const MapPlan& plan, uint64_t iova, uint64_t pa, 
 // R-MAP-004: iommu_pgsize: candidates are the bitmap's sizes no larger than `size` and, unless
 // iova|pa is 0, no larger than its alignment; the largest wins. The run length is size/pgsize,
 // cut short at the first boundary where the next larger size could start (same offset of iova
-// and pa within it, and room for it), with the overflow guard [iommu_pgsize, v5.14-v7.0;
+// and pa within it, and room for it), with the overflow guard [iommu_pgsize, v6.12-v7.0;
 // e586e22974d2].
 PgSizeChoice PgSize(uint64_t bitmap, uint64_t iova, uint64_t pa, uint64_t size) {
   if (size == 0) return {};
@@ -143,7 +143,7 @@ PgSizeChoice PgSize(uint64_t bitmap, uint64_t iova, uint64_t pa, uint64_t size) 
 
 // R-MAP-013: a stage-1 leaf permits a read if it has READ or WRITE (stage 1 cannot express
 // write-only), a write if it has WRITE, an execute if readable and not NOEXEC; a PRIV leaf
-// refuses unprivileged accesses [arm_lpae_prot_to_pte, v4.0-v7.0: AP_RDONLY, XN, AP_UNPRIV].
+// refuses unprivileged accesses [arm_lpae_prot_to_pte, v6.12-v7.0: AP_RDONLY, XN, AP_UNPRIV].
 bool ProtPermits(uint32_t prot, const Access& a) {
   const bool readable = (prot & (kProtRead | kProtWrite)) != 0;
   if ((prot & kProtPriv) != 0 && !a.priv) return false;
@@ -162,13 +162,13 @@ size_t System::TotalLeaves() const {
 Errno System::Map(DomainId id, uint64_t iova, uint64_t pa, uint64_t size, uint32_t prot) {
   Domain* d = FindDomainMut(id);
   if (d == nullptr) return Errno::kENOENT;
-  // R-MAP-001: only paging domains map: -EINVAL otherwise [iommu_map_nosync, v6.2-v7.0].
+  // R-MAP-001: only paging domains map: -EINVAL otherwise [iommu_map_nosync, v6.12-v7.0].
   if (!IsPaging(d->type)) return Errno::kEINVAL;
   // R-MAP-002: an unfinalized (legacy device-less) domain has no page table yet: -ENODEV, before
-  // any alignment check (its bitmap is the driver's -1) [arm_smmu_map_pages, v5.15-v6.12].
+  // any alignment check (its bitmap is the driver's -1) [arm_smmu_map_pages, v6.12].
   if (d->instances.empty()) return Errno::kENODEV;
   // R-MAP-003: iova, pa and size must be multiples of the minimum page size: -EINVAL, nothing
-  // changes [iommu_map_nosync, v6.2-v7.0].
+  // changes [iommu_map_nosync, v6.12-v7.0].
   const uint64_t min_page = MinPageSize(d->pgsize_bitmap);
   if (((iova | pa | size) & (min_page - 1)) != 0) return Errno::kEINVAL;
   // R-MAP-007: a zero-size map succeeds and changes nothing [iommu_map_nosync: no call is made].
@@ -183,7 +183,7 @@ Errno System::Map(DomainId id, uint64_t iova, uint64_t pa, uint64_t size, uint32
     return Errno::kOk;
   }
   // R-MAP-017: a failed map is unwound: its leaves are gone, tables its walks allocated stay
-  // (empty), tables it replaced stay freed [__iommu_map, v5.14-v7.0]; under map_overlap=strict
+  // (empty), tables it replaced stay freed [__iommu_map, v6.12-v7.0]; under map_overlap=strict
   // nothing changes [decision].
   if (knobs_.map_overlap == MapOverlap::kReplaceTables) ApplyFailedMap(*d, plan, iova, pa, size);
   return plan.err;
@@ -197,14 +197,14 @@ Ret<uint64_t> System::Unmap(DomainId id, uint64_t iova, uint64_t size, Errno* wh
   if (d == nullptr) return *why = Errno::kENOENT, Ret<uint64_t>{Errno::kOk, 0};
   // R-MAP-010: unmap returns 0 for a non-paging or unfinalized domain and for iova|size not
   // aligned to the minimum page size; it never returns a negative value [__iommu_unmap,
-  // v5.14-v7.0; arm_smmu_unmap_pages, v5.15-v6.12 for unfinalized domains].
+  // v6.12-v7.0; arm_smmu_unmap_pages, v6.12 for unfinalized domains].
   if (!IsPaging(d->type)) return *why = Errno::kEINVAL, Ret<uint64_t>{Errno::kOk, 0};
   if (d->instances.empty()) return *why = Errno::kENODEV, Ret<uint64_t>{Errno::kOk, 0};
   const uint64_t min_page = MinPageSize(d->pgsize_bitmap);
   if (((iova | size) & (min_page - 1)) != 0) return *why = Errno::kEINVAL, Ret<uint64_t>{};
   // R-MAP-009: unmap calls unmap_pages from iova with iommu_pgsize(iova, iova, remaining) runs,
   // adds what each call removes, and stops at a call that removes nothing or once the total
-  // reaches size; the total may exceed size [__iommu_unmap, v5.14-v7.0]. A call that stops at a
+  // reaches size; the total may exceed size [__iommu_unmap, v6.12-v7.0]. A call that stops at a
   // hole, beyond IAS or at part of a larger leaf (reject) is where io-pgtable-arm WARNs: WARN.
   uint64_t unmapped = 0;
   bool warned = false;
@@ -230,7 +230,7 @@ std::optional<std::pair<uint64_t, Leaf>> System::LeafAt(DomainId id, uint64_t io
 
 // R-MAP-012: iova_to_phys is the leaf's PA plus the offset for a mapped IOVA and 0 otherwise;
 // identity domains return the IOVA, blocked and SVA domains 0 [iommu_iova_to_phys,
-// arm_lpae_iova_to_phys, v6.2-v7.0]. An IOVA at or beyond 2^IAS gives 0 [decision:
+// arm_lpae_iova_to_phys, v6.12-v7.0]. An IOVA at or beyond 2^IAS gives 0 [decision:
 // arm_lpae_iova_to_phys drops the bits above IAS and answers for the aliased IOVA; found by
 // tests/kernel].
 uint64_t System::IovaToPhys(DomainId id, uint64_t iova) const {
@@ -253,7 +253,7 @@ Ret<bool> System::CheckAccess(DomainId id, uint64_t iova, const Access& a) const
 
 // R-MAP-015: page-table writes of a domain on an instance whose walker is not coherent must be
 // cleaned to the point of coherency before any command that makes the SMMU walk them [seed 004;
-// __arm_lpae_sync_pte, v4.0-v7.0].
+// __arm_lpae_sync_pte, v6.12-v7.0].
 Ret<bool> System::WalkerNeedsClean(DomainId id) const {
   const Domain* d = FindDomain(id);
   if (d == nullptr) return {Errno::kENOENT};

@@ -1,7 +1,7 @@
 // The abstract io-pgtable-arm page table of a paging domain: level sizes, the table entries a
 // walk allocates, map_pages and unmap_pages over leaves, tables and emptied tables, and the
 // partial-leaf unmap of each Linux version (split up to v6.12, refused from v6.13).
-// Tests: tests/model/api/pgtable_test.cc, tests/kernel/io_pgtable_diff.cc (against the real
+// Tests: tests/model/api/pgtable_test.cc, tests/kernel/io_pgtable_diff_test.cc (against the real
 // io-pgtable-arm.c of the Debian linux-source-6.12 package).
 #include "smmuref/model/api/pgtable.h"
 
@@ -56,7 +56,7 @@ uint64_t EntriesInTable(const std::vector<uint64_t>& levels, uint64_t iova, uint
 }
 
 // R-MAP-016: a domain on one LPAE granule has that granule's level sizes (bits per level =
-// log2(granule) - 3) below 2^IAS [arm_lpae_alloc_pgtable, v3.19-v7.0]; any other bitmap (a
+// log2(granule) - 3) below 2^IAS [arm_lpae_alloc_pgtable, v6.12-v7.0]; any other bitmap (a
 // cross-instance union, or sizes outside one granule) is modelled with one level per size.
 std::vector<uint64_t> PageTableLevels(uint64_t bitmap, uint32_t ias) {
   std::vector<uint64_t> levels;
@@ -110,9 +110,12 @@ void FreeSubtree(Domain& d, uint64_t size, uint64_t base) {
 // [arm_lpae_map_pages, v6.12-v7.0]. R-MAP-006: a walk meeting a larger leaf, or an entry of this
 // size holding a leaf, gives -EEXIST; an entry holding a table is freed with everything under it
 // before the block is written (entries in order, so tables before the conflicting entry are
-// already gone) [arm_lpae_init_pte, v4.8-v7.0].
+// already gone) [arm_lpae_init_pte, v6.12-v7.0].
 PagesResult MapPages(Domain& d, uint64_t iova, uint64_t pa, uint64_t pgsize, uint64_t count,
                      uint32_t prot) {
+  if (pgsize == 0 || (pgsize & d.pgsize_bitmap) != pgsize || (pgsize & (pgsize - 1)) != 0) {
+    return {Errno::kEINVAL, 0, true};  // not one supported page size [arm_lpae_map_pages]
+  }
   const uint64_t n = EntriesInTable(d.levels, iova, pgsize, count);
   if (!ChunkInRange(d, iova, pa, n * pgsize)) return {Errno::kERANGE, 0, true};
   if ((prot & (kProtRead | kProtWrite)) == 0) return {Errno::kEINVAL, 0, false};
@@ -132,7 +135,7 @@ PagesResult MapPages(Domain& d, uint64_t iova, uint64_t pa, uint64_t pgsize, uin
 
 // R-MAP-011 (split, v6.12 and earlier): the larger leaf becomes a table of the next level's
 // leaves with the same protection, less the pages being unmapped when they are of that level
-// [arm_lpae_split_blk_unmap, v4.0-v6.12]. Returns the bytes removed, 0 when the pages are smaller
+// [arm_lpae_split_blk_unmap, v6.12]. Returns the bytes removed, 0 when the pages are smaller
 // than the new level (the caller then splits again).
 static uint64_t SplitLeaf(Domain& d, std::map<uint64_t, Leaf>::const_iterator cover, uint64_t iova,
                           uint64_t pgsize, uint64_t count) {
@@ -155,11 +158,14 @@ static uint64_t SplitLeaf(Domain& d, std::map<uint64_t, Leaf>::const_iterator co
 
 // R-MAP-014: at the level of the page size, each entry from iova is cleared in turn: a leaf is
 // removed, a table is freed whole (R-MAP-016: an emptied table too), and the first empty entry
-// stops the call; the call also stops at the end of the table [__arm_lpae_unmap, v5.15-v7.0].
+// stops the call; the call also stops at the end of the table [__arm_lpae_unmap, v6.12-v7.0].
 // An IOVA beyond 2^IAS or an empty entry on the walk unmaps nothing; io-pgtable-arm WARNs then.
 PagesResult UnmapPages(Domain& d, uint64_t iova, uint64_t pgsize, uint64_t count,
                        PartialUnmap mode) {
-  if (count == 0 || (iova >> d.ias) != 0) return {Errno::kOk, 0, true};
+  if (pgsize == 0 || (pgsize & d.pgsize_bitmap) != pgsize || (pgsize & (pgsize - 1)) != 0 ||
+      count == 0 || (iova >> d.ias) != 0) {
+    return {Errno::kOk, 0, true};
+  }
   for (auto cover = CoveringLeaf(d, iova);
        cover != d.leaves.end() && cover->second.size > pgsize; cover = CoveringLeaf(d, iova)) {
     // R-MAP-011: part of a larger leaf: reject (v6.13+) removes nothing and WARNs

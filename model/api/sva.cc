@@ -9,59 +9,11 @@
 
 namespace smmuref::model::api {
 
-const char* FeatureName(Feature f) {
-  switch (f) {
-    case Feature::kSva: return "sva";
-    case Feature::kIopf: return "iopf";
-    case Feature::kAux: return "aux";
-  }
-  return "?";
-}
-
-// R-SVA-018: enabling a feature the instance lacks gives -EINVAL, enabling it twice -EBUSY
-// [V3-OLD arm_smmu_dev_enable_feature]; aux follows R-AUX-001/R-AUX-002.
-Errno System::EnableFeature(DeviceId id, Feature f) {
-  if (Errno e = LiveDevice(id); e != Errno::kOk) return e;
-  Device& dev = devices_[id];
-  const InstanceCaps& caps = instances_[dev.desc.instance].caps;
-  if (f == Feature::kAux) {
-    // R-AUX-001: with aux_domains=off there is no aux support: -ENODEV [core: no driver op].
-    if (!knobs_.aux_domains) return Errno::kENODEV;
-    if (!caps.aux || DeviceMaxPasids(id) == 0) return Errno::kEINVAL;
-    dev.feat_aux = true;  // enabling again is a no-op success [seed 003 variant]
-    return Errno::kOk;
-  }
-  bool& flag = f == Feature::kSva ? dev.feat_sva : dev.feat_iopf;
-  const bool supported = f == Feature::kSva ? caps.sva && DeviceMaxPasids(id) != 0 : caps.iopf;
-  if (!supported) return Errno::kEINVAL;
-  if (flag) return Errno::kEBUSY;
-  flag = true;
-  return Errno::kOk;
-}
-
-// R-SVA-019: disabling a feature that is not enabled gives -EINVAL; disabling SVA while the
-// device has binds, or (R-AUX-009) aux while it has aux domains, gives -EBUSY [V3-OLD; seed 003
-// variant].
-Errno System::DisableFeature(DeviceId id, Feature f) {
-  if (Errno e = LiveDevice(id); e != Errno::kOk) return e;
-  Device& dev = devices_[id];
-  bool& flag = f == Feature::kSva ? dev.feat_sva : f == Feature::kIopf ? dev.feat_iopf
-                                                                       : dev.feat_aux;
-  if (!flag) return Errno::kEINVAL;
-  if (f == Feature::kAux && !dev.aux_domains.empty()) return Errno::kEBUSY;
-  if (f == Feature::kSva) {
-    for (const auto& [_, h] : sva_handles_) {
-      if (h.refcount > 0 && h.device == id) return Errno::kEBUSY;
-    }
-  }
-  flag = false;
-  return Errno::kOk;
-}
-
 // R-SVA-011: sva_init=rfc2018: iommu_sva_device_init(dev, features, min, max) needs an instance
 // with SVA (-ENODEV), features within {IOPF} supported by the instance and a PASID-capable device
 // (-EINVAL), and a first call (-EEXIST); it clamps min up to min_pasid and max (0 = 0xFFFFF) down
-// to max_pasids - 1, -EINVAL if empty [S-RFC]. Other sva_init values give -EOPNOTSUPP.
+// to max_pasids - 1, -EINVAL if empty [iommu_sva_device_init, RFC 2018]. Other sva_init values
+// give -EOPNOTSUPP [decision: the call exists only in that form].
 Errno System::SvaDeviceInit(DeviceId id, uint32_t features, uint32_t min, uint32_t max) {
   if (Errno e = LiveDevice(id); e != Errno::kOk) return e;
   if (knobs_.sva_init != SvaInit::kRfc2018) return Errno::kEOPNOTSUPP;
@@ -82,7 +34,8 @@ Errno System::SvaDeviceInit(DeviceId id, uint32_t features, uint32_t min, uint32
   return Errno::kOk;
 }
 
-// R-SVA-020: shutdown needs a prior init (-ENODEV) and unbinds every bond of the device [S-RFC].
+// R-SVA-020: shutdown needs a prior init (-ENODEV) and unbinds every bond of the device
+// [iommu_sva_device_shutdown, RFC 2018].
 Errno System::SvaDeviceShutdown(DeviceId id) {
   if (Errno e = LiveDevice(id); e != Errno::kOk) return e;
   if (knobs_.sva_init != SvaInit::kRfc2018) return Errno::kEOPNOTSUPP;
@@ -95,38 +48,29 @@ Errno System::SvaDeviceShutdown(DeviceId id) {
   return Errno::kOk;
 }
 
-// R-SVA-001: bind needs: a live address space (-EINVAL after exit [decision]); under rfc2018 a
-// prior sva_device_init (-EINVAL), under feature the SVA feature enabled (-ENODEV); a device with
-// PASIDs and an instance with SVA (-EOPNOTSUPP) [S-RFC; V3-OLD; S-62].
-Errno System::SvaBindChecks(const Device& dev, Mm& mm) const {
-  if (mm.exited) return Errno::kEINVAL;
-  if (knobs_.sva_init == SvaInit::kRfc2018 && !dev.sva_param) return Errno::kEINVAL;
-  if (knobs_.sva_init == SvaInit::kFeature && !dev.feat_sva) return Errno::kENODEV;
-  if (DeviceMaxPasids(dev.id) == 0) return Errno::kEOPNOTSUPP;
-  if (!FindInstance(dev.desc.instance)->caps.sva) return Errno::kEOPNOTSUPP;
-  return Errno::kOk;
-}
-
-// R-SVA-004: an address space has one PASID for all devices: the first bind allocates it (lowest
-// free in the device's range, or a proposed value checked as in R-PASID-012), later binds reuse
-// it. R-SVA-005: a reused PASID above the device's range gives -EOVERFLOW (modern) [S-65] or
-// outside [min, max] -ERANGE (rfc2018) [S-RFC]; a reused PASID below the device's floor gives
-// -EINVAL [decision]. A proposal other than the address space's PASID is BADCHOICE.
+// R-SVA-004: an address space has one PASID for all devices: the first bind allocates it from
+// the device's range (lowest free, or a proposal checked as in R-PASID-012), later binds reuse
+// it, and the address space keeps it even when the bind then fails [iommu_alloc_mm_data,
+// v6.12-v7.0; iommu_sva_alloc_pasid, v6.5-v6.7]. R-SVA-005: a reused PASID at or above the
+// device's max_pasids gives -EOVERFLOW, so a device without PASIDs gets -EOVERFLOW for an address
+// space that has one and -ENOSPC for a fresh one (no PASID can be allocated for it)
+// [iommu_alloc_mm_data, v6.12-v7.0]; a reused PASID below the device's floor gives -EINVAL
+// [decision: the min_pasid floor]; under rfc2018 a PASID outside the device's [min, max] gives
+// -ERANGE [iommu_sva_bind_device, RFC 2018]. A proposal other than the address space's PASID
+// is BADCHOICE.
 Ret<uint32_t> System::SvaChoosePasid(const Device& dev, Mm& mm, std::optional<uint32_t> proposed) {
   const bool rfc = knobs_.sva_init == SvaInit::kRfc2018;
-  uint32_t lo = 0, hi = 0;
-  if (rfc) {
-    lo = dev.sva_min, hi = dev.sva_max;
-  } else if (!PasidRange(dev, &lo, &hi)) {
-    return {Errno::kEOPNOTSUPP};
-  }
+  const uint64_t max = DeviceMaxPasids(dev.id);
+  uint32_t lo = rfc ? dev.sva_min : MinPasid(dev.desc.instance);
+  uint32_t hi = rfc ? dev.sva_max : static_cast<uint32_t>(max == 0 ? 0 : max - 1);
   if (mm.pasid != 0) {
     if (rfc && (mm.pasid < lo || mm.pasid > hi)) return {Errno::kERANGE};
-    if (mm.pasid > hi) return {Errno::kEOVERFLOW};
+    if (mm.pasid >= max) return {Errno::kEOVERFLOW};
     if (mm.pasid < lo) return {Errno::kEINVAL};
     if (proposed && *proposed != mm.pasid) return {Errno::kBadChoice};
     return {Errno::kOk, mm.pasid};
   }
+  if (max == 0) return {Errno::kENOSPC};
   uint32_t pasid = 0;
   if (proposed) {
     if (*proposed < lo || *proposed > hi || pasids_.IsAllocated(*proposed)) {
@@ -134,7 +78,7 @@ Ret<uint32_t> System::SvaChoosePasid(const Device& dev, Mm& mm, std::optional<ui
     }
     pasid = *proposed;
   } else {
-    auto free = pasids_.LowestFree(lo, hi);
+    auto free = lo > hi ? std::nullopt : pasids_.LowestFree(lo, hi);
     if (!free) return {Errno::kENOSPC};
     pasid = *free;
   }
@@ -143,13 +87,33 @@ Ret<uint32_t> System::SvaChoosePasid(const Device& dev, Mm& mm, std::optional<ui
   return {Errno::kOk, pasid};
 }
 
+// R-SVA-001: what a bind checks once the PASID is known and the slot is free, by sva_init:
+// modern (v6.16+) refuses an instance without SVA when it makes the SVA domain (-EOPNOTSUPP)
+// before attaching it [arm_smmu_sva_domain_alloc, v7.0]; feature (v6.5-v6.9) needs
+// IOMMU_DEV_FEAT_SVA enabled, checked by the driver when the PASID is set (-ENODEV)
+// [__arm_smmu_sva_bind, v6.5-v6.9]; feature_unchecked (v6.10-v6.15) checks neither
+// [arm_smmu_sva_domain_alloc, v6.10-v6.15]; every form then attaches with the group's PASID
+// checks (R-PASID-006, -EINVAL) [iommu_attach_device_pasid, v6.12-v7.0].
+Errno System::SvaAttachChecks(const Device& dev, const Group& g, uint32_t pasid) const {
+  const bool sva = FindInstance(dev.desc.instance)->caps.sva;
+  if (knobs_.sva_init == SvaInit::kModern && !sva) return Errno::kEOPNOTSUPP;
+  if (Errno e = CheckPasidForGroup(g, pasid); e != Errno::kOk) return e;
+  if (knobs_.sva_init == SvaInit::kFeature && !dev.feat_sva) return Errno::kENODEV;
+  return Errno::kOk;
+}
+
+// R-SVA-001: bind first needs a live address space (-EINVAL after exit [decision: the caller
+// must hold mm_users]) and, under rfc2018, a prior sva_device_init (-EINVAL)
+// [iommu_sva_bind_device, RFC 2018]; then the PASID (R-SVA-004/005), the slot (R-SVA-006/007) and
+// SvaAttachChecks, in that order [iommu_sva_bind_device, v6.12-v7.0].
 Ret<SvaBinding> System::SvaBind(DeviceId id, MmId mm_id, std::optional<uint32_t> proposed) {
   if (Errno e = LiveDevice(id); e != Errno::kOk) return {e};
   if (mm_id == 0) return {Errno::kEINVAL};
   Mm& mm = mms_[mm_id];
   mm.id = mm_id;
   const Device& dev = devices_[id];
-  if (Errno e = SvaBindChecks(dev, mm); e != Errno::kOk) return {e};
+  if (mm.exited) return {Errno::kEINVAL};
+  if (knobs_.sva_init == SvaInit::kRfc2018 && !dev.sva_param) return {Errno::kEINVAL};
   Ret<uint32_t> pasid = SvaChoosePasid(dev, mm, proposed);
   if (!pasid.ok()) return {pasid.err};
   Group& g = *GroupOfDevice(id);
@@ -158,20 +122,22 @@ Ret<SvaBinding> System::SvaBind(DeviceId id, MmId mm_id, std::optional<uint32_t>
     SvaHandle* h = slot->second.use == PasidUse::kSva ? &sva_handles_[slot->second.handle]
                                                       : nullptr;
     // R-SVA-007: the PASID slot held by anything other than this address space's SVA handle
-    // gives -EBUSY [C-NEW iommu_attach_handle_get].
+    // gives -EBUSY [iommu_attach_handle_get, v6.12-v7.0; iommu_attach_device_pasid: xa_insert].
     if (h == nullptr || h->mm != mm_id) return MaybeDropMmPasid(mm), Ret<SvaBinding>{Errno::kEBUSY};
     // R-SVA-006: binding the same address space again on the group returns the same handle with
-    // one more reference (modern) [65d4418c5002]; R-SVA-013: under rfc2018 it returns the same
-    // bond and PASID without a reference [S-RFC].
+    // one more reference [iommu_sva_bind_device, v6.12-v7.0, 65d4418c5002; v6.5-v6.7 gave a new
+    // handle per bind]; R-SVA-013: under rfc2018 it returns the same bond and PASID without a
+    // reference [iommu_sva_bind_device, RFC 2018].
     if (knobs_.sva_init != SvaInit::kRfc2018) ++h->refcount;
     return {Errno::kOk, SvaBinding{h->id, h->pasid}};
   }
-  if (Errno e = CheckPasidForGroup(g, pasid.value); e != Errno::kOk) {
+  if (Errno e = SvaAttachChecks(dev, g, pasid.value); e != Errno::kOk) {
     MaybeDropMmPasid(mm);
     return {e};
   }
   // R-SVA-016: an address space has at most one SVA domain per instance, shared by every device
-  // of that instance bound to it [S-67 sva_domains; V3 one instance per SVA domain].
+  // of that instance bound to it [iommu_sva_bind_device, v6.12-v7.0: sva_domains;
+  // arm_smmu_set_pasid, v6.12-v7.0 refuses another instance's domain].
   const InstanceId inst = dev.desc.instance;
   DomainId dom = mm.sva_domains.count(inst) != 0 ? mm.sva_domains[inst] : 0;
   if (dom == 0) {
@@ -195,9 +161,11 @@ Ret<SvaBinding> System::SvaBind(DeviceId id, MmId mm_id, std::optional<uint32_t>
 }
 
 // R-SVA-008: unbind drops one reference (modern) or the whole bond (rfc2018); at zero the PASID
-// slot is emptied and the SVA domain loses a user, freed at none [C-NEW iommu_sva_unbind_device].
-// R-SVA-014: unbinding a released handle gives -ESRCH under rfc2018 [S-RFC] and is a contract
-// violation otherwise (reference underflow); an unknown handle gives -ENOENT.
+// slot is emptied and the SVA domain loses a user, freed at none [iommu_sva_unbind_device,
+// v6.12-v7.0].
+// R-SVA-014: unbinding a released handle gives -ESRCH under rfc2018 [iommu_sva_unbind_device,
+// RFC 2018] and is a contract violation otherwise (refcount underflow [refcount_dec_and_test,
+// v6.12-v7.0]); an unknown handle gives -ENOENT.
 Errno System::SvaUnbind(SvaHandleId id) {
   auto it = sva_handles_.find(id);
   if (it == sva_handles_.end()) return Errno::kENOENT;
@@ -232,8 +200,8 @@ void System::ReleaseSvaHandle(SvaHandle& h) {
 }
 
 // R-SVA-009: pasid_lifetime=mm_exit: an address space's PASID is freed once it has exited and
-// its last bind is gone [S-67 mm_pasid_drop]; last_unbind: once its last bind is gone, exit or
-// not [S-RFC io_mm lifetime]. A freed PASID can be handed out again.
+// its last bind is gone [mm_pasid_drop, v6.12-v7.0]; last_unbind: once its last bind is gone,
+// exit or not [io_mm_put, RFC 2018]. A freed PASID can be handed out again.
 void System::MaybeDropMmPasid(Mm& mm) {
   if (mm.pasid == 0) return;
   for (const auto& [_, h] : sva_handles_) {
@@ -246,9 +214,9 @@ void System::MaybeDropMmPasid(Mm& mm) {
 }
 
 // R-SVA-010: address-space exit: under rfc2018 every bond of the address space is detached at
-// exit [S-RFC mm_exit]; in the modern forms binds stay until unbound (the domain holds the mm)
-// [S-67]; either way the PASID then follows R-SVA-009. Exiting an unknown address space records
-// the exit and succeeds.
+// exit [iommu_notifier_release, RFC 2018]; in the other forms binds stay until unbound, the SVA
+// domain holding the mm [iommu_sva_bind_device, v6.12-v7.0]; either way the PASID then follows
+// R-SVA-009. Exiting an unknown address space records the exit and succeeds.
 Errno System::MmExit(MmId mm_id) {
   if (mm_id == 0) return Errno::kEINVAL;
   Mm& mm = mms_[mm_id];
@@ -264,7 +232,7 @@ Errno System::MmExit(MmId mm_id) {
 }
 
 // R-SVA-017: a live handle's PASID is its address space's PASID; a released or unknown handle
-// gives -ENOENT [C-NEW iommu_sva_get_pasid].
+// gives -ENOENT [iommu_sva_get_pasid, v6.12-v7.0; decision for released handles].
 Ret<uint32_t> System::SvaGetPasid(SvaHandleId id) const {
   auto it = sva_handles_.find(id);
   if (it == sva_handles_.end() || it->second.refcount == 0) return {Errno::kENOENT};

@@ -237,8 +237,30 @@ void ExecuteSync(const uint64_t cmd[2], Registers& regs, Memory& mem, CacheState
 
 }  // namespace
 
+namespace {
+
+// Whether the registers the consumer uses are all known: the base below the OAS and the size,
+// the index and wrap bits of PROD and CONS, and CMDQ_ERR.
+bool CommandQueueKnown(const Registers& regs, const spec::Profile& p) {
+  const uint64_t below_oas = (uint64_t{1} << p.oas) - 1;
+  return (regs.UnknownMask(Reg::CMDQ_BASE) & below_oas &
+          (FieldBits(rf::CMDQ_BASE_ADDR) | FieldBits(rf::CMDQ_BASE_LOG2SIZE))) == 0 &&
+         regs.IndexKnown(Reg::CMDQ_PROD) && regs.IndexKnown(Reg::CMDQ_CONS) &&
+         regs.Known(Reg::GERROR, rf::GERROR_CMDQ_ERR) && regs.Known(Reg::GERRORN, rf::GERROR_CMDQ_ERR);
+}
+
+}  // namespace
+
 void ProcessCommandQueue(Registers& regs, Memory& mem, CacheState& cache, const spec::Profile& p) {
   const unsigned cmdq_err = static_cast<unsigned>(rf::GERROR_CMDQ_ERR.lsb);
+  if (regs.CmdqEnabled() && !CommandQueueKnown(regs, p)) {
+    // C-REG-001 / C-REG-006 / C-CMDQ-003: with the queue base or an index UNKNOWN the SMMU may
+    // consume UNPREDICTABLE commands or stop: nothing is guaranteed to be consumed or completed
+    // (no invalidation completes), and CMDQ_CONS and CMDQ_ERR become UNKNOWN.
+    regs.SetUnknown(Reg::CMDQ_CONS, FieldBits(rf::CMDQ_CONS_RD) | FieldBits(rf::CMDQ_CONS_ERR));
+    regs.SetUnknown(Reg::GERROR, FieldBits(rf::GERROR_CMDQ_ERR));
+    return;
+  }
   // R-CMDQ-001: commands are consumed only while CMDQEN=1 and GERROR.CMDQ_ERR is inactive.
   while (regs.CmdqEnabled() && !regs.GerrorActive(cmdq_err)) {
     const uint64_t base_reg = regs.Read(Reg::CMDQ_BASE);

@@ -1,5 +1,5 @@
 // Event queue [IHI0070 §7.1-§7.2, §6.3.29-§6.3.31]. Rules R-EVTQ-*.
-// Tests: tests/model/arch/evtq_test.cc, corpus/vectors/evtq/*.vec
+// Tests: tests/model/arch/smmu_test.cc, corpus/vectors/evtq/*.vec
 #include "smmuref/model/arch/evtq.h"
 
 #include <algorithm>
@@ -12,9 +12,31 @@ namespace smmuref::model::arch {
 using spec::Reg;
 namespace rf = spec::reg;
 
+void MarkEventQueueUnknown(Registers& regs) {
+  regs.SetUnknown(Reg::EVENTQ_PROD, FieldBits(rf::EVENTQ_PROD_WR) | FieldBits(rf::EVENTQ_PROD_OVFLG));
+  regs.SetUnknown(Reg::GERROR, FieldBits(rf::GERROR_EVENTQ_ABT_ERR));
+}
+
+bool EventQueueKnown(const Registers& regs, const spec::Profile& p) {
+  const uint64_t below_oas = (uint64_t{1} << p.oas) - 1;
+  return (regs.UnknownMask(Reg::EVENTQ_BASE) & below_oas &
+          (FieldBits(rf::EVENTQ_BASE_ADDR) | FieldBits(rf::EVENTQ_BASE_LOG2SIZE))) == 0 &&
+         regs.IndexKnown(Reg::EVENTQ_PROD) && regs.Known(Reg::EVENTQ_PROD, rf::EVENTQ_PROD_OVFLG) &&
+         regs.IndexKnown(Reg::EVENTQ_CONS) &&
+         regs.Known(Reg::EVENTQ_CONS, rf::EVENTQ_CONS_OVACKFLG) &&
+         regs.Known(Reg::GERROR, rf::GERROR_EVENTQ_ABT_ERR) &&
+         regs.Known(Reg::GERRORN, rf::GERROR_EVENTQ_ABT_ERR);
+}
+
 void WriteEvent(Registers& regs, Memory& mem, const spec::Profile& p, const spec::EventRecord& e) {
   // R-EVTQ-001: with EVENTQEN=0 events are discarded without raising overflow.
   if (!regs.EventqEnabled()) return;
+  // C-REG-001 / C-REG-007 / C-EVT-005: with the queue base, an index or the abort error UNKNOWN
+  // (not programmed since reset, or a v3.1 write while enabled) the record may go anywhere.
+  if (!EventQueueKnown(regs, p)) {
+    MarkEventQueueUnknown(regs);
+    return;
+  }
   // R-EVTQ-005: while GERROR.EVENTQ_ABT_ERR is active the queue is not writable; events are
   // discarded.
   if (regs.GerrorActive(static_cast<unsigned>(rf::GERROR_EVENTQ_ABT_ERR.lsb))) return;

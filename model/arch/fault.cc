@@ -1,5 +1,5 @@
 // Fault configuration (terminate/record) and event records [IHI0070 §5.5, §7.3].
-// Tests: tests/model/arch/fault_test.cc, corpus/vectors/fault/*.vec
+// Tests: tests/model/arch/smmu_test.cc, corpus/vectors/fault/*.vec
 #include "smmuref/model/arch/fault.h"
 
 namespace smmuref::model::arch {

@@ -1,8 +1,10 @@
 // Registers [IHI0070 §6.2-§6.3]. Rules R-REG-*.
-// Tests: tests/model/arch/regs_test.cc, corpus/vectors/regs/*.vec
+// Tests: tests/model/arch/smmu_test.cc, corpus/vectors/regs/*.vec
 #include "smmuref/model/arch/regs.h"
 
 #include "smmuref/spec/tables.h"
+
+#include <algorithm>
 
 namespace smmuref::model::arch {
 
@@ -106,9 +108,26 @@ Registers::Registers(const spec::Profile& p) : p_(p) {
                 Reg::IIDR}) {
     value_[Index(r)] = EncodeIdr(r, p);
   }
-  // R-REG-002: every other register resets to zero; in particular GBPA.ABORT=0, so with
-  // SMMUEN=0 traffic bypasses [decision: GBPA's reset value is IMPLEMENTATION DEFINED; zero is
-  // the value a vector can rely on and override].
+  // R-REG-002: CR0, CR0ACK, IRQ_CTRL(ACK), GERROR and GERRORN reset to zero, so SMMUEN=0 and no
+  // queue is enabled.
+  // C-REG-001: the queue bases and indexes, the stream table base registers, CR1, CR2.RECINVSID
+  // (and E2H, PTM where present) and the MSI configuration reset to UNKNOWN values: software
+  // must program them before relying on them.
+  const uint64_t all = ~uint64_t{0};
+  for (Reg r : {Reg::STRTAB_BASE, Reg::STRTAB_BASE_CFG, Reg::CMDQ_BASE, Reg::CMDQ_PROD,
+                Reg::CMDQ_CONS, Reg::EVENTQ_BASE, Reg::EVENTQ_PROD, Reg::EVENTQ_CONS, Reg::CR1,
+                Reg::GERROR_IRQ_CFG0, Reg::GERROR_IRQ_CFG1, Reg::GERROR_IRQ_CFG2,
+                Reg::EVENTQ_IRQ_CFG0, Reg::EVENTQ_IRQ_CFG1, Reg::EVENTQ_IRQ_CFG2}) {
+    unknown_[Index(r)] = all;
+  }
+  unknown_[Index(Reg::CR2)] = spec::RegDefinedMask(Reg::CR2, p);
+  // C-REG-002 (profile field gbpa_abort_reset): GBPA resets to an IMPLEMENTATION DEFINED value:
+  // the attribute fields are UNKNOWN to the model, ABORT is the profile's choice or UNKNOWN.
+  unknown_[Index(Reg::GBPA)] = spec::RegDefinedMask(Reg::GBPA, p) & ~FieldBits(rf::GBPA_UPDATE) &
+                               ~FieldBits(rf::GBPA_ABORT);
+  const int abort = p.choice(spec::Choice::kGbpaAbortReset);
+  if (abort == spec::kAny) unknown_[Index(Reg::GBPA)] |= FieldBits(rf::GBPA_ABORT);
+  if (abort == 1) spec::Set(&value_[Index(Reg::GBPA)], rf::GBPA_ABORT, 1);
 }
 
 uint32_t Registers::Read32(Reg r, bool high) const {
@@ -130,6 +149,7 @@ void Registers::Write32(Reg r, bool high, uint32_t v) {
 void Registers::Write(Reg r, uint64_t v) {
   if (!spec::RegIs64(r)) v &= 0xffffffffull;
   v &= WritableMask(r);
+  const bool v31 = p_.arch_minor <= 1;
   switch (r) {
     case Reg::IDR0: case Reg::IDR1: case Reg::IDR2: case Reg::IDR3: case Reg::IDR4:
     case Reg::IDR5: case Reg::IIDR: case Reg::AIDR: case Reg::CR0ACK: case Reg::IRQ_CTRLACK:
@@ -137,44 +157,106 @@ void Registers::Write(Reg r, uint64_t v) {
       return;  // R-REG-001, R-REG-003: read-only registers ignore writes
     case Reg::CR0:
       // R-REG-003: CR0ACK reflects a CR0 write once the update completes; this model completes
-      // every update at once (an allowed timing).
-      value_[Index(r)] = v;
-      value_[Index(Reg::CR0ACK)] = v;
+      // every update at once (an allowed timing). R-REG-009 / C-REG-009: reserved CR0 bits are
+      // not acknowledged (CR0ACK has only the fields of the features present).
+      Store(r, v, ~uint64_t{0});
+      value_[Index(Reg::CR0ACK)] = v & spec::RegDefinedMask(Reg::CR0ACK, p_);
       return;
     case Reg::IRQ_CTRL:
-      value_[Index(r)] = v;
-      value_[Index(Reg::IRQ_CTRLACK)] = v;
+      Store(r, v, ~uint64_t{0});
+      value_[Index(Reg::IRQ_CTRLACK)] = v & spec::RegDefinedMask(Reg::IRQ_CTRLACK, p_);
       return;
     case Reg::GBPA:
-      // R-REG-004: GBPA changes only by a write with UPDATE=1; the update completes at once and
-      // UPDATE reads as 0; the attribute fields (MemAttr, MTCFG, ALLOCCFG, SHCFG, NSCFG, PRIVCFG,
-      // INSTCFG) keep what was written [§6.3.14; v3.1 leaves other writes CONSTRAINED
-      // UNPREDICTABLE and this model ignores them as v3.2 requires].
-      if (spec::Get(&v, spec::reg::GBPA_UPDATE)) {
-        spec::Set(&v, spec::reg::GBPA_UPDATE, 0);
-        value_[Index(r)] = v;
-      }
+      WriteGbpa(v);
       return;
     case Reg::STRTAB_BASE:
     case Reg::STRTAB_BASE_CFG:
-      // R-REG-005: stream table base registers ignore writes while SMMUEN or CR0ACK.SMMUEN is 1.
-      if (SmmuEnabled()) return;
+      // R-REG-005: stream table base registers ignore writes while SMMUEN or CR0ACK.SMMUEN is 1
+      // (v3.2 and later). C-REG-005: in v3.1 such a write is CONSTRAINED UNPREDICTABLE: the
+      // register takes any value or ignores the write, and reads return UNKNOWN.
+      if (SmmuEnabled()) {
+        if (v31) unknown_[Index(r)] = ~uint64_t{0};
+        return;
+      }
       break;
     case Reg::CMDQ_BASE:
     case Reg::CMDQ_CONS:
-      // R-REG-006: CMDQ_BASE and CMDQ_CONS ignore writes while CMDQEN is 1.
-      if (CmdqEnabled()) return;
+      // R-REG-006 / C-REG-006: likewise for CMDQ_BASE and CMDQ_CONS while CMDQEN is 1.
+      if (CmdqEnabled()) {
+        if (v31) unknown_[Index(r)] = ~uint64_t{0};
+        return;
+      }
       break;
     case Reg::EVENTQ_BASE:
     case Reg::EVENTQ_PROD:
-      // R-REG-007: EVENTQ_BASE and EVENTQ_PROD ignore writes while EVENTQEN is 1.
-      if (EventqEnabled()) return;
+      // R-REG-007 / C-REG-007: likewise for EVENTQ_BASE and EVENTQ_PROD while EVENTQEN is 1.
+      if (EventqEnabled()) {
+        if (v31) unknown_[Index(r)] = ~uint64_t{0};
+        return;
+      }
       break;
     default:
       break;
   }
-  value_[Index(r)] = v;
+  Store(r, v, ~uint64_t{0});
 }
+
+void Registers::Store(Reg r, uint64_t v, uint64_t written) {
+  value_[Index(r)] = (value_[Index(r)] & ~written) | (v & written);
+  unknown_[Index(r)] &= ~written;
+}
+
+void Registers::WriteGbpa(uint64_t v) {
+  // R-REG-004: GBPA changes by a write with UPDATE=1; the update completes at once and UPDATE
+  // reads as 0; the attribute fields keep what was written [§6.3.14].
+  if (spec::Get(&v, spec::reg::GBPA_UPDATE)) {
+    spec::Set(&v, spec::reg::GBPA_UPDATE, 0);
+    Store(Reg::GBPA, v, ~uint64_t{0});
+    return;
+  }
+  // A write without UPDATE is ignored in v3.2 and later. C-REG-003: in v3.1 it is CONSTRAINED
+  // UNPREDICTABLE whether it is ignored, stored without effect, or takes effect at an
+  // UNPREDICTABLE point: every field it would change is UNKNOWN (to reads and, for ABORT, to
+  // transactions) until the next update.
+  if (p_.arch_minor <= 1) {
+    unknown_[Index(Reg::GBPA)] |= (v ^ value_[Index(Reg::GBPA)]) & ~FieldBits(rf::GBPA_UPDATE);
+  }
+}
+
+uint64_t Registers::UnknownMask(Reg r) const {
+  uint64_t m = unknown_[Index(r)];
+  // C-REG-010: CMDQ_CONS.ERR is UNKNOWN while CMDQ_ERR is not active [§6.3.28].
+  if (r == Reg::CMDQ_CONS && !GerrorActive(static_cast<unsigned>(rf::GERROR_CMDQ_ERR.lsb))) {
+    m |= FieldBits(rf::CMDQ_CONS_ERR);
+  }
+  // C-REG-011: address fields need not store bits at or above the OAS [§3.4.3], and queue
+  // index fields only the index and wrap bits of the configured size.
+  const uint64_t above_oas = ~((uint64_t{1} << p_.oas) - 1);
+  switch (r) {
+    case Reg::STRTAB_BASE: m |= above_oas & FieldBits(rf::STRTAB_BASE_ADDR); break;
+    case Reg::CMDQ_BASE: m |= above_oas & FieldBits(rf::CMDQ_BASE_ADDR); break;
+    case Reg::EVENTQ_BASE: m |= above_oas & FieldBits(rf::EVENTQ_BASE_ADDR); break;
+    case Reg::GERROR_IRQ_CFG0: case Reg::EVENTQ_IRQ_CFG0: m |= above_oas & ((uint64_t{1} << 56) - 1); break;
+    case Reg::CMDQ_PROD: case Reg::CMDQ_CONS: case Reg::EVENTQ_PROD: case Reg::EVENTQ_CONS:
+      m |= FieldBits(rf::CMDQ_PROD_WR) & ~IndexBits(r);
+      break;
+    default: break;
+  }
+  return m;
+}
+
+bool Registers::Known(Reg r, spec::Field f) const { return (UnknownMask(r) & FieldBits(f)) == 0; }
+
+uint64_t Registers::IndexBits(Reg r) const {
+  const bool cmdq = r == Reg::CMDQ_PROD || r == Reg::CMDQ_CONS;
+  const uint64_t base = Read(cmdq ? Reg::CMDQ_BASE : Reg::EVENTQ_BASE);
+  const unsigned qs = std::min<unsigned>(
+      static_cast<unsigned>(spec::Get(&base, cmdq ? rf::CMDQ_BASE_LOG2SIZE : rf::EVENTQ_BASE_LOG2SIZE)),
+      cmdq ? p_.cmdqs : p_.eventqs);
+  return (uint64_t{2} << qs) - 1;
+}
+
+bool Registers::IndexKnown(Reg r) const { return (unknown_[Index(r)] & IndexBits(r)) == 0; }
 
 bool Registers::SmmuEnabled() const {
   const uint64_t cr0 = Read(Reg::CR0), ack = Read(Reg::CR0ACK);

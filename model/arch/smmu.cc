@@ -5,6 +5,7 @@
 #include "smmuref/model/arch/cmdq.h"
 #include "smmuref/model/arch/evtq.h"
 #include "smmuref/model/arch/translate.h"
+#include "smmuref/spec/tables.h"
 
 namespace smmuref::model::arch {
 
@@ -34,6 +35,15 @@ spec::Result<std::vector<spec::TxnOutcome>> Smmu::Translate(const spec::Txn& txn
   ctx.strtab.base = regs_.Read(Reg::STRTAB_BASE);
   ctx.strtab.cfg = regs_.Read(Reg::STRTAB_BASE_CFG);
   ctx.strtab.record_invalid_sid = regs_.RecordInvalidSid();
+  namespace rf = spec::reg;
+  ctx.strtab.record_invalid_sid_unknown = !regs_.Known(Reg::CR2, rf::CR2_RECINVSID);
+  ctx.gbpa_abort_unknown = !regs_.Known(Reg::GBPA, rf::GBPA_ABORT);
+  ctx.e2h_unknown = profile_.hyp && !regs_.Known(Reg::CR2, rf::CR2_E2H);
+  // The fields a stream table lookup uses: ADDR below the OAS, LOG2SIZE, and FMT/SPLIT.
+  const uint64_t below_oas = (uint64_t{1} << profile_.oas) - 1;
+  ctx.strtab_unknown =
+      (regs_.UnknownMask(Reg::STRTAB_BASE) & FieldBits(rf::STRTAB_BASE_ADDR) & below_oas) != 0 ||
+      (regs_.UnknownMask(Reg::STRTAB_BASE_CFG) & spec::RegDefinedMask(Reg::STRTAB_BASE_CFG, profile_)) != 0;
   AllowedSetFetcher fetch(mem_, cache_, profile_);
   std::vector<spec::TxnOutcome> out;
   do {
@@ -54,7 +64,19 @@ spec::Result<std::vector<spec::TxnOutcome>> Smmu::Translate(const spec::Txn& txn
 }
 
 void Smmu::Commit(const spec::TxnOutcome& o) {
+  if (o.kind == spec::TxnOutcome::Kind::kUnpredictable) {
+    // Any outcome was allowed, a record included: the event queue is no longer known.
+    MarkEventQueueUnknown(regs_);
+    return;
+  }
   if (o.event) WriteEvent(regs_, mem_, profile_, *o.event);
+}
+
+uint64_t Smmu::RegUnknownMask(Reg r) const {
+  // C-REG-009: RES0 and IMPLEMENTATION DEFINED bits are never compared; C-REG-001..011: nor are
+  // bits whose value is UNKNOWN in the current state.
+  const uint64_t width = spec::RegIs64(r) ? ~uint64_t{0} : 0xffffffffull;
+  return (regs_.UnknownMask(r) | ~spec::RegDefinedMask(r, profile_)) & width;
 }
 
 }  // namespace smmuref::model::arch

@@ -1,5 +1,5 @@
 // Stream table lookup [IHI0070 §3.3.2, §5.1, §6.3.24-§6.3.25]. Rules R-STRTAB-*.
-// Tests: tests/model/arch/strtab_test.cc, corpus/vectors/strtab/*.vec
+// Tests: tests/model/arch/smmu_test.cc, corpus/vectors/strtab/*.vec
 #include "smmuref/model/arch/strtab.h"
 
 #include <algorithm>
@@ -37,8 +37,12 @@ uint64_t AlignDown(uint64_t a, unsigned log2) {
 
 }  // namespace
 
-Step<FetchedSte> LocateSte(const StrtabRegs& regs, uint32_t sid, const spec::Profile& p,
+Step<FetchedSte> LocateSte(const StrtabRegs& in, uint32_t sid, const spec::Profile& p,
                            Fetcher& fetch) {
+  StrtabRegs regs = in;
+  // C-REG-001: with CR2.RECINVSID UNKNOWN (not written since reset), C_BAD_STREAMID may or may
+  // not be recorded.
+  if (regs.record_invalid_sid_unknown) regs.record_invalid_sid = fetch.Choose("C-REG-001", 2) == 1;
   const uint64_t base = spec::Get(&regs.base, rf::STRTAB_BASE_ADDR) << 6;
   const unsigned log2size = static_cast<unsigned>(spec::Get(&regs.cfg, rf::STRTAB_BASE_CFG_LOG2SIZE));
   unsigned fmt = static_cast<unsigned>(spec::Get(&regs.cfg, rf::STRTAB_BASE_CFG_FMT));

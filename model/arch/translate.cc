@@ -2,7 +2,7 @@
 // The order of the steps below is the configuration-phase fault priority: C_BAD_STREAMID,
 // F_STE_FETCH, C_BAD_STE, C_BAD_SUBSTREAMID, F_STREAM_DISABLED, stage-2 faults on CD fetch,
 // F_CD_FETCH, C_BAD_CD, then the walks (R-TXN-001).
-// Tests: tests/model/arch/translate_test.cc, corpus/vectors/**/*.vec
+// Tests: tests/model/arch/smmu_test.cc, corpus/vectors/**/*.vec
 #include "smmuref/model/arch/translate.h"
 
 #include "smmuref/model/arch/cd.h"
@@ -233,17 +233,32 @@ TxnOutcome TranslateTxn(const TranslateContext& ctx, const spec::Txn& txn, Fetch
   if (!ctx.smmuen) {
     // R-TXN-016: with SMMUEN=0 a transaction aborts without an event if GBPA.ABORT=1; else it
     // bypasses, aborting without an event if its address does not fit the OAS [§3.4].
-    if (ctx.gbpa_abort || !Fits(txn.addr, ctx.p->oas)) {
+    // C-REG-002 / C-REG-003: GBPA.ABORT may be UNKNOWN (IMPLEMENTATION DEFINED reset value, or a
+    // v3.1 write without Update): both behaviours are allowed.
+    const bool abort = ctx.gbpa_abort_unknown ? fetch.Choose("C-REG-002", 2) == 1 : ctx.gbpa_abort;
+    if (abort || !Fits(txn.addr, ctx.p->oas)) {
       Fault f = ConfigFault(EventType::F_UUT, "R-TXN-016");
       f.silent = true;
       return MakeFaultOutcome(txn, f, FaultConfig{});
     }
     return Ok(txn.addr);
   }
+  if (ctx.strtab_unknown) {
+    // C-REG-005: a v3.1 write to STRTAB_BASE(_CFG) while SMMUEN=1 left the stream table base
+    // UNKNOWN: STEs may be fetched from an UNPREDICTABLE address, so any outcome is allowed.
+    TxnOutcome o;
+    o.kind = TxnOutcome::Kind::kUnpredictable;
+    o.rule = "C-REG-005";
+    return o;
+  }
   auto located = LocateSte(ctx.strtab, txn.sid, *ctx.p, fetch);
   if (auto* f = std::get_if<Fault>(&located)) return Terminate(txn, *f);
   const uint64_t* raw = std::get<FetchedSte>(located).ste;
-  const SteConfig ste = DecodeSte(raw, *ctx.p, ctx.e2h);
+  SteConfig ste = DecodeSte(raw, *ctx.p, ctx.e2h);
+  if (ctx.e2h_unknown && ste.world != StreamWorld::kNsEl1 && fetch.Choose("C-REG-001", 2) == 1) {
+    // C-REG-001: CR2.E2H resets to UNKNOWN; an STE with STRW=0b10 is NS-EL2 or NS-EL2-E2H.
+    ste = DecodeSte(raw, *ctx.p, !ctx.e2h);
+  }
   // R-TXN-017: STE.V=0 gives C_BAD_STE; V=1 with Config 0b0xx aborts with no event; an ILLEGAL
   // STE gives C_BAD_STE (rules R-STE-*).
   if (!ste.valid) return Terminate(txn, ConfigFault(EventType::C_BAD_STE, "R-STE-001"));

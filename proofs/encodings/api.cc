@@ -51,9 +51,10 @@ PgSizeTerms PgSizeTerm(const Bv& bitmap, const Bv& iova, const Bv& pa, const Bv&
 PasidRangeTerms PasidRangeTerm(const Bv& device_bits, const Bv& instance_bits,
                                const Bv& knob, const Bv& floor) {
   PasidRangeTerms r;
-  // R-API-012
+  // R-API-012: 2^min(device, instance) for a device with PASIDs (1, PASID 0 only, behind an SMMU
+  // without SubstreamIDs); 0 for a device without PASIDs.
   const Bv bits = Select(device_bits < instance_bits, device_bits, instance_bits);
-  r.count = Select(device_bits == Bv(0) || instance_bits == Bv(0), Bv(0), Bv(1) << bits);
+  r.count = Select(device_bits == Bv(0), Bv(0), Bv(1) << bits);
   // R-API-011
   r.lo = Select(knob > floor, knob, floor);
   r.hi = r.count - Bv(1);

@@ -2,7 +2,7 @@
 // checks of every command (reserved opcodes, SSec, missing features, CMD_SYNC CS, the reserved
 // range form, and with the cmd_res0_ill choice every non-zero reserved field), and the circular
 // queue arithmetic (index, wrap, next, empty, full) [IHI0070 §3.5.1, §4.1-§4.7, §7.1].
-// Tests: proofs/cross/cmdq_test.cc, proofs/equiv/queue.cc
+// Tests: proofs/cross/cmdq_test.cc, tests/proofs/equiv_main.cc
 #pragma once
 
 #include "../lib/bv.h"

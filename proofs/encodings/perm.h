@@ -2,7 +2,7 @@
 // attributes, the stage-1 check in EL1&0-type and single-privilege (NS-EL2) StreamWorlds with
 // WXN, PAN and implicit PXN, the stage-2 check with and without IDR3.XNX, the access flag, and
 // the merge of the two stages [IHI0070 §5.2 S2PTW, §5.4 WXN/PAN/HADx/AFFD; DDI0487 D8.4-D8.5].
-// Tests: proofs/cross/perm_test.cc, proofs/equiv/perm.cc
+// Tests: proofs/cross/perm_test.cc, tests/proofs/equiv_main.cc
 #pragma once
 
 #include "../lib/bv.h"

@@ -2,7 +2,7 @@
 // model/arch/cache.cc Covers): which cached stage-1 or stage-2 descriptor entries a TLBI_*
 // command covers, by regime, VMID, ASID (global entries), and address (one address, or the
 // range (NUM+1) x 2^SCALE granules with TG and TTL) [IHI0070 §4.4].
-// Tests: proofs/cross/tlbi_test.cc, proofs/equiv/tlbi.cc
+// Tests: proofs/cross/tlbi_test.cc, tests/proofs/equiv_main.cc
 #pragma once
 
 #include "../lib/bv.h"

@@ -3,7 +3,7 @@
 // each level, descriptor decode with the legal block levels, next-table and output-address
 // assembly, the address-size check, TTB selection and the input-range check with TBI
 // [IHI0070 §3.4, §5.4; DDI0487 D8.2-D8.3].
-// Tests: proofs/cross/walk_test.cc, proofs/equiv/walk.cc
+// Tests: proofs/cross/walk_test.cc, tests/proofs/equiv_main.cc
 #pragma once
 
 #include "../lib/bv.h"

@@ -5,7 +5,7 @@
 // verdict (invalid, abort, legal), the same set of violated rules, named through the engine's
 // own rule table, and the same decoded fields for a legal structure; under each named profile
 // and under a symbolic profile [IHI0070 §5.2, §5.4].
-// Tests: tests/proofs/equiv_test.cc
+// Tests: tests/proofs/equiv_main.cc
 #include <string>
 
 #include "proofs/encodings/cd.h"

@@ -2,7 +2,7 @@
 // against the bit-vector operations they stand for, with a wrong variant each where a mutant
 // or an easy slip exists. The walk, permission, queue and TLB kernels are proved against the
 // model's encodings in walk.cc, perm.cc, queue.cc and tlbi.cc.
-// Tests: tests/proofs/equiv_test.cc
+// Tests: tests/proofs/equiv_main.cc
 #include <string>
 
 #include "proofs/equiv/registry.h"

@@ -2,7 +2,7 @@
 // through its extraction kernel Get/FieldGet, equal the spec/fields tables the model reads, for
 // every field the engine uses, over all values of the structure's doublewords (full width).
 // The wrong variant reads S2T0SZ one bit too wide.
-// Tests: tests/proofs/equiv_test.cc
+// Tests: tests/proofs/equiv_main.cc
 #include <string>
 
 #include "proofs/encodings/fields.h"

@@ -1,5 +1,5 @@
 // The proof catalogue (registry.h).
-// Tests: tests/proofs/equiv_test.cc
+// Tests: tests/proofs/equiv_main.cc
 #include "registry.h"
 
 #include "smmuref/conform/runner.h"

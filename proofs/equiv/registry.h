@@ -4,9 +4,9 @@
 // kernels with one thing changed, which must yield a counterexample; it is decoded into named
 // fields and, where a vector can show the same mistake, written as a vector file that fails on
 // the matching `--dut impl-mutant-K` replay.
-// `smmuref prove` (proofs/equiv/main.cc) runs the catalogue; tests/proofs/equiv_test.cc makes
+// `smmuref prove` (proofs/equiv/main.cc) runs the catalogue; tests/proofs/equiv_main.cc makes
 // each entry a ctest under the label `proofs`.
-// Tests: tests/proofs/equiv_test.cc
+// Tests: tests/proofs/equiv_main.cc
 #pragma once
 
 #include <functional>

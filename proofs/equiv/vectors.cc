@@ -1,5 +1,5 @@
 // Counterexamples as named fields and vectors (vectors.h).
-// Tests: tests/proofs/equiv_test.cc
+// Tests: tests/proofs/equiv_main.cc
 #include "vectors.h"
 
 #include "smmuref/conform/explain.h"

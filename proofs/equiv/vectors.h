@@ -2,7 +2,7 @@
 // proof or query over structure words is printed as `smmuref explain` prints the structure, and
 // a vector replays the situation on any device so the mistake the wrong variant makes is
 // observable.
-// Tests: tests/proofs/equiv_test.cc
+// Tests: tests/proofs/equiv_main.cc
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,5 @@
 // Prove: one conjecture over Z3 terms, under assumptions that each carry the rule id (or scope
-// statement) they come from, with a verdict that is never a silent pass [DESIGN.md "Proofs and
-// queries"]:
+// statement) they come from, with a verdict that is never a silent pass:
 //   Proved          the assumptions are satisfiable and no assignment satisfying them falsifies
 //                   the conjecture; `core` names the assumptions the proof needed (unsat core);
 //   Counterexample  an assignment of every free input that satisfies the assumptions and

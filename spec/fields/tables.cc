@@ -74,6 +74,80 @@ const char* CommandName(uint8_t opcode) {
   return nullptr;
 }
 
+namespace {
+constexpr uint64_t Bits(spec::Field f) {
+  return (f.width() == 64 ? ~uint64_t{0} : ((uint64_t{1} << f.width()) - 1)) << f.lsb;
+}
+constexpr uint64_t Span(unsigned msb, unsigned lsb) {
+  return ((msb == 63 ? ~uint64_t{0} : ((uint64_t{1} << (msb + 1)) - 1))) & ~((uint64_t{1} << lsb) - 1);
+}
+uint64_t If(bool b, uint64_t m) { return b ? m : 0; }
+
+uint64_t Cr0Fields(const Profile& p) {
+  using namespace reg;
+  return Bits(CR0_SMMUEN) | Bits(CR0_EVENTQEN) | Bits(CR0_CMDQEN) | If(p.pri, Bits(CR0_PRIQEN)) |
+         If(p.ats, Bits(CR0_ATSCHK));  // VMW needs IDR0.VMW, which no profile has
+}
+uint64_t GerrorFields(const Profile& p) {
+  using namespace reg;
+  return Bits(GERROR_CMDQ_ERR) | Bits(GERROR_EVENTQ_ABT_ERR) | Bits(GERROR_SFM_ERR) |
+         If(p.pri, Bits(GERROR_PRIQ_ABT_ERR)) |
+         If(p.msi, Bits(GERROR_MSI_CMDQ_ABT_ERR) | Bits(GERROR_MSI_EVENTQ_ABT_ERR) |
+                       Bits(GERROR_MSI_GERROR_ABT_ERR)) |
+         If(p.msi && p.pri, Bits(GERROR_MSI_PRIQ_ABT_ERR));
+}
+uint64_t IrqCfgFields(Reg r, const Profile& p) {
+  // *_IRQ_CFG0 ADDR[55:2], CFG1 DATA[31:0], CFG2 SH[5:4] MemAttr[3:0], when MSIs are supported.
+  if (!p.msi) return 0;
+  if (r == Reg::GERROR_IRQ_CFG0 || r == Reg::EVENTQ_IRQ_CFG0) return Span(55, 2);
+  if (r == Reg::GERROR_IRQ_CFG1 || r == Reg::EVENTQ_IRQ_CFG1) return Span(31, 0);
+  return Span(5, 0);
+}
+}  // namespace
+
+uint64_t RegDefinedMask(Reg r, const Profile& p) {
+  using namespace reg;
+  switch (r) {
+    case Reg::IIDR: case Reg::IDR4: return 0;  // IMPLEMENTATION DEFINED
+    case Reg::IDR5: return Span(31, 0) & ~Bits(IDR5_STALL_MAX);
+    case Reg::IDR0: case Reg::IDR1: case Reg::IDR2: case Reg::IDR3: case Reg::AIDR:
+      return Span(31, 0);
+    case Reg::CR0: case Reg::CR0ACK: return Cr0Fields(p);
+    case Reg::CR1: return Span(11, 0);
+    case Reg::CR2:
+      return Bits(CR2_RECINVSID) | If(p.hyp, Bits(CR2_E2H)) | If(p.btm, Bits(CR2_PTM));
+    case Reg::STATUSR: return 0;  // DORMHINT is not in any profile
+    case Reg::GBPA:
+      // Without the override features the attribute fields read as zero or as written
+      // (IMPLEMENTATION SPECIFIC) and MemAttr is UNKNOWN [§6.3.14]; NSCFG is for Secure streams.
+      return Bits(GBPA_ABORT) | Bits(GBPA_UPDATE) |
+             If(p.attr_types_ovr, Bits(GBPA_MemAttr) | Bits(GBPA_MTCFG) | Bits(GBPA_ALLOCCFG) |
+                                      Bits(GBPA_SHCFG)) |
+             If(p.attr_perms_ovr, Bits(GBPA_PRIVCFG) | Bits(GBPA_INSTCFG));
+    case Reg::IRQ_CTRL: case Reg::IRQ_CTRLACK:
+      return Bits(IRQ_CTRL_GERROR_IRQEN) | Bits(IRQ_CTRL_EVENTQ_IRQEN) |
+             If(p.pri, Bits(IRQ_CTRL_PRIQ_IRQEN));
+    case Reg::GERROR: case Reg::GERRORN: return GerrorFields(p);
+    case Reg::GERROR_IRQ_CFG0: case Reg::GERROR_IRQ_CFG1: case Reg::GERROR_IRQ_CFG2:
+    case Reg::EVENTQ_IRQ_CFG0: case Reg::EVENTQ_IRQ_CFG1: case Reg::EVENTQ_IRQ_CFG2:
+      return IrqCfgFields(r, p);
+    case Reg::STRTAB_BASE: return Bits(STRTAB_BASE_RA) | Bits(STRTAB_BASE_ADDR);
+    case Reg::STRTAB_BASE_CFG:
+      return Bits(STRTAB_BASE_CFG_LOG2SIZE) |
+             If(p.st_level != 0, Bits(STRTAB_BASE_CFG_FMT) | Bits(STRTAB_BASE_CFG_SPLIT));
+    case Reg::CMDQ_BASE:
+      return Bits(CMDQ_BASE_RA) | Bits(CMDQ_BASE_ADDR) | Bits(CMDQ_BASE_LOG2SIZE);
+    case Reg::CMDQ_PROD: return Bits(CMDQ_PROD_WR);
+    case Reg::CMDQ_CONS: return Bits(CMDQ_CONS_RD) | Bits(CMDQ_CONS_ERR);
+    case Reg::EVENTQ_BASE:
+      return Bits(EVENTQ_BASE_WA) | Bits(EVENTQ_BASE_ADDR) | Bits(EVENTQ_BASE_LOG2SIZE);
+    case Reg::EVENTQ_PROD: return Bits(EVENTQ_PROD_WR) | Bits(EVENTQ_PROD_OVFLG);
+    case Reg::EVENTQ_CONS: return Bits(EVENTQ_CONS_RD) | Bits(EVENTQ_CONS_OVACKFLG);
+    case Reg::kCount: break;
+  }
+  SMMUREF_UNREACHABLE("register without a defined mask");
+}
+
 uint32_t RegOffset(Reg r) {
   for (const auto& row : kRegs) {
     if (row.reg == r) return row.offset;

@@ -1,5 +1,5 @@
 # SMMUv3.1 with both stages, 2-level stream and CD tables, all granules, coherent walker.
-# Normative: vectors written elsewhere rely on exactly these values (../DESIGN.md).
+# Normative: vectors written elsewhere rely on exactly these values (spec/profiles/README.md).
 arch_minor = 1
 s1p = 1
 s2p = 1

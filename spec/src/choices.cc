@@ -7,6 +7,8 @@ namespace smmuref::spec {
 
 const std::vector<ChoiceKey>& ChoiceKeys() {
   static const std::vector<ChoiceKey> keys = {
+      {Choice::kGbpaAbortReset, "gbpa_abort_reset", "C-REG-002", {"0", "1"},
+       "GBPA.ABORT after reset (IMPLEMENTATION DEFINED): 0 bypass, 1 abort while SMMUEN=0"},
       {Choice::kCmdRes0Ill, "cmd_res0_ill", "C-CMDQ-001", {"0", "1"},
        "a non-zero reserved command field: 0 ignored, 1 CERROR_ILL"},
   };

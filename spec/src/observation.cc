@@ -213,6 +213,7 @@ bool EventsAgree(const EventRecord& got, const EventRecord& want, unsigned oas_b
 }
 
 bool TxnOutcome::SameObservation(const TxnOutcome& o, unsigned oas_bits) const {
+  if (kind == Kind::kUnpredictable) return true;
   if (kind != o.kind || (kind == Kind::kOk && pa != o.pa)) return false;
   if (event.has_value() != o.event.has_value()) return false;
   return !event || EventsAgree(*o.event, *event, oas_bits);
@@ -293,6 +294,7 @@ std::string ToString(const TxnOutcome& o) {
     case TxnOutcome::Kind::kOk: s = "ok " + Hex(o.pa); break;
     case TxnOutcome::Kind::kAbort: s = "abort"; break;
     case TxnOutcome::Kind::kRazWi: s = "raz/wi"; break;
+    case TxnOutcome::Kind::kUnpredictable: s = "unpredictable (any outcome)"; break;
   }
   if (o.event) s += " + event " + ToString(*o.event);
   if (!o.rule.empty()) s += " [" + o.rule + "]";

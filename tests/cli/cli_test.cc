@@ -96,8 +96,10 @@ TEST(Cli, UnknownDeviceIsAUsageErrorEvenBeforeAnyFileRuns) {
 }
 
 TEST(Cli, ExplainReadsNumbersWithoutOctal) {
-  const CliRun r = RunCli({"explain", "event", "0x10", "010"});
+  const CliRun r = RunCli({"explain", "l1std", "010"});
   EXPECT_EQ(r.status, 0) << r.All();
+  // L1STD.Span is bits [4:0]: 010 is ten (0xa), not octal eight.
+  EXPECT_NE(r.out.find("= 0xa\n"), std::string::npos) << r.out;
   ExpectUsageError({"explain", "ste", "0x10000000000000000"}, "DW");
   ExpectUsageError({"explain", "nosuch", "1"}, "KIND");
 }
@@ -169,4 +171,22 @@ TEST(CliCheck, ReproducersAreFiledByDeviceAndSeedAndCiteTheirOwnLines) {
   EXPECT_EQ(other.status, 0) << other.All();
   const CliRun again = RunCli({"vectors", "run", "--dut", "impl-mutant-11", file});
   EXPECT_EQ(again.status, 1) << "the reproducer is still there";
+}
+
+TEST(Cli, ProfileValuesReadNumbersWithoutOctal) {
+  const std::string dir = TempDir("octal-profile");
+  std::ofstream(dir + "/p.profile") << "inherit full\nssidsize = 010\n";
+  const CliRun r = RunCli({"profiles", "p.profile"}, dir);
+  EXPECT_EQ(r.status, 0) << r.All();
+  EXPECT_NE(r.out.find("ssidsize       10\n"), std::string::npos) << r.out;
+  // A vector's override: IDR1 (SSIDSIZE in bits [10:6]) reads as with ten, not with eight.
+  auto idr1 = [&](const std::string& value) {
+    std::ofstream(dir + "/o.vec") << "smmuref-vectors 1\nprofile full ssidsize=" << value
+                                  << "\nreg.expect32 IDR1 0\n";
+    const CliRun v = RunCli({"vectors", "run", "o.vec"}, dir);
+    EXPECT_EQ(v.status, 1) << v.All();
+    return v.out.substr(v.out.find("observed "), 20);
+  };
+  EXPECT_EQ(idr1("010"), idr1("10"));
+  EXPECT_NE(idr1("010"), idr1("8"));
 }

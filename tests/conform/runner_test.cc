@@ -20,6 +20,8 @@ const char kSetup[] =
     "reg.write32 STRTAB_BASE_CFG 0x4\n"
     "reg.write64 EVENTQ_BASE 0x200004\n"
     "reg.write64 CMDQ_BASE 0x210004\n"
+    "reg.write32 CMDQ_PROD 0\nreg.write32 CMDQ_CONS 0\n"  // reset values are UNKNOWN
+    "reg.write32 EVENTQ_PROD 0\nreg.write32 EVENTQ_CONS 0\n"
     "reg.write32 CR0 0xd\n"
     "mem.write64 0x100040 0x9   # SID 1 bypass\n";
 
@@ -77,7 +79,7 @@ TEST(Runner, Res0EventFieldsReadAsZero) {
 TEST(Runner, FailingExpectationSaysExpectedAndObservedWithLine) {
   FileReport r = RunBody("txn 1 - 0x1234 r\nexpect ok 0x9999\n");
   ASSERT_EQ(r.failed, 1);
-  EXPECT_EQ(r.failures[0].where, "t.vec:10");
+  EXPECT_EQ(r.failures[0].where, "t.vec:14");
   EXPECT_NE(r.failures[0].message.find("0x9999"), std::string::npos);
   // The STE was written after SMMUEN=1 without CFGI_STE: the zero (invalid) STE held before may
   // be cached, so the allowed set also holds C_BAD_STE, with the line that stored what it used.
@@ -169,7 +171,7 @@ TEST(Runner, CmdIntoAFullQueueIsBadInputNotAnOverwrite) {
   EXPECT_FALSE(ok.error) << ok.error_message;
   EXPECT_EQ(ok.passed, 1);
   const std::string err = ErrorOf(std::string(kSetup) + body + "cmd 0x46 0\n");
-  EXPECT_NE(err.find("bad.vec:25: the command queue is full (16 unconsumed commands"),
+  EXPECT_NE(err.find("bad.vec:29: the command queue is full (16 unconsumed commands"),
             std::string::npos) << err;
 }
 

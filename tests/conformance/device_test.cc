@@ -46,6 +46,10 @@ class DeviceConformance : public ::testing::Test {
     dev_->RegWrite(Reg::STRTAB_BASE_CFG, 4);
     dev_->RegWrite(Reg::EVENTQ_BASE, 0x200004);
     dev_->RegWrite(Reg::CMDQ_BASE, kCmdq | 4);
+    // C-REG-001: the queue indexes reset to UNKNOWN values; a driver programs them.
+    for (Reg r : {Reg::CMDQ_PROD, Reg::CMDQ_CONS, Reg::EVENTQ_PROD, Reg::EVENTQ_CONS}) {
+      dev_->RegWrite(r, 0);
+    }
     dev_->RegWrite(Reg::CR0, 0xd);
   }
   void MapS1(uint32_t sid, uint64_t oa) {

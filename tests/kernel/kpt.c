@@ -2,7 +2,7 @@
 // package with the shims in tests/kernel/shim): table setup, and the IOMMU core's map and unmap
 // loops written here from their description in spec/rules-api.md (R-MAP-004, R-MAP-009,
 // R-MAP-017), so that the harness compares what iommu_map / iommu_unmap return on arm-smmu-v3.
-// Tests: tests/kernel/io_pgtable_diff.cc.
+// Tests: tests/kernel/io_pgtable_diff_test.cc.
 #include "kpt.h"
 
 #include <errno.h>

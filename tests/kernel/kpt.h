@@ -2,8 +2,8 @@
 // interface: one page table per handle, the io-pgtable ops, and the IOMMU core's map and unmap
 // loops over them (iommu_pgsize runs, unwind of a failed map), so a caller sees what
 // iommu_map / iommu_unmap / iommu_iova_to_phys on an arm-smmu-v3 domain would return.
-// Used by tests/kernel/io_pgtable_diff.cc and reusable by benchmarks (CMake target
-// smmuref_kernel_io_pgtable). Tests: tests/kernel/io_pgtable_diff.cc.
+// Used by tests/kernel/io_pgtable_diff_test.cc and reusable by benchmarks (CMake target
+// smmuref_kernel_io_pgtable). Tests: tests/kernel/io_pgtable_diff_test.cc.
 #ifndef SMMUREF_TESTS_KERNEL_KPT_H
 #define SMMUREF_TESTS_KERNEL_KPT_H
 

@@ -1,4 +1,4 @@
-// Profiles: the normative built-in values (DESIGN.md), overrides, and refusal of what is not
+// Profiles: the normative built-in values (spec/profiles/README.md), overrides, and refusal of what is not
 // modelled.
 #include "smmuref/spec/profile.h"
 

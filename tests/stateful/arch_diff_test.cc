@@ -790,6 +790,9 @@ std::vector<std::string> ResetLinesImpl(const ArchModel& m) {
           "reg.write32 STRTAB_BASE_CFG 0x4",  // linear, LOG2SIZE 4
           "reg.write64 EVENTQ_BASE " + Hex(kEvtq | 5),
           "reg.write64 CMDQ_BASE " + Hex(kCmdq | kCmdqLog2),
+          // The queue indexes reset to UNKNOWN values (C-REG-001): a driver programs them.
+          "reg.write32 CMDQ_PROD 0", "reg.write32 CMDQ_CONS 0", "reg.write32 EVENTQ_PROD 0",
+          "reg.write32 EVENTQ_CONS 0",
           "reg.write32 CR0 0xd"};
 }
 

@@ -179,9 +179,10 @@ void AddCheckCommand(CLI::App& app, int* status) {
       ->capture_default_str();
   check->add_option("--corpus", o->corpus, "folder of vector files to run first (all *.vec below it)")
       ->check(CLI::ExistingDirectory)
-      ->capture_default_str();
+      ->default_str("the repository's corpus/vectors");
   check->add_option("--results", o->camp.results_dir,
-                    "folder for mismatch reproducers (RESULTS/check-DUT-seed-SEED/)")
+                    "folder for mismatch reproducers (DIR/check-DUT-seed-SEED/)")
+      ->type_name("DIR")
       ->capture_default_str();
   AddReportOptions(check, &o->reports);
   check->footer(

@@ -61,8 +61,10 @@ void AddNotModelledCommand(CLI::App& app, int* status) {
 
 void AddReportOptions(CLI::App* command, ReportFiles* files) {
   command->add_option("--json", files->json, "also write the report as JSON to this file "
-                                             "(spec/reports.md)");
-  command->add_option("--junit", files->junit, "also write the report as JUnit XML to this file");
+                                             "(spec/reports.md)")
+      ->type_name("FILE");
+  command->add_option("--junit", files->junit, "also write the report as JUnit XML to this file")
+      ->type_name("FILE");
 }
 
 std::string OpenReportFiles(const ReportFiles& files) {

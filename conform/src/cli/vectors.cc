@@ -49,6 +49,7 @@ void AddVectorsCommand(CLI::App& app, int* status) {
   run->add_flag("--quiet", o->quiet, "print only failures, errors and the summary line");
   AddReportOptions(run, &o->reports);
   run->add_option("FILE", o->files, "vector files (paths relative to the current directory)")
+      ->type_name("FILE")
       ->required();
   run->footer(
       "Runs vector files (format: spec/vector-format.md) against a device and prints, per file,\n"

@@ -30,6 +30,19 @@ inline DeviceId AddDevice(System& s, InstanceId inst, std::vector<uint32_t> sids
   return r.value;
 }
 
+// A device in the group of `alias` (pci_device_group: a DMA alias or a function without ACS).
+inline DeviceId AddAlias(System& s, InstanceId inst, std::vector<uint32_t> sids, DeviceId alias,
+                         bool require_direct = false) {
+  DeviceDesc d;
+  d.instance = inst;
+  d.sids = std::move(sids);
+  d.alias = alias;
+  d.require_direct = require_direct;
+  auto r = s.ProbeDevice(d);
+  EXPECT_TRUE(r.ok());
+  return r.value;
+}
+
 inline DomainId Paging(System& s, DeviceId dev) {
   auto r = s.AllocPagingDomain(dev);
   EXPECT_TRUE(r.ok());

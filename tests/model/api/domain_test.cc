@@ -30,14 +30,19 @@ TEST(Instance, EachInstanceKeepsItsCapabilitiesAndStaticDomains) {
   // R-API-002
   EXPECT_EQ(s.FindDomain(Paging(s, da))->pgsize_bitmap, 0x40201000u);
   EXPECT_EQ(s.FindDomain(Paging(s, db))->pgsize_bitmap, 0x20010000u);
-  // R-DOM-008
-  EXPECT_NE(s.AllocStaticDomain(da, DomainType::kIdentity).value,
+  // R-DOM-008: the static domains are the driver's, the same for every instance
+  EXPECT_EQ(s.AllocStaticDomain(da, DomainType::kIdentity).value,
             s.AllocStaticDomain(db, DomainType::kIdentity).value);
   EXPECT_EQ(s.AllocStaticDomain(da, DomainType::kBlocked).value,
-            s.AllocStaticDomain(da, DomainType::kBlocked).value);
+            s.AllocStaticDomain(db, DomainType::kBlocked).value);
+  EXPECT_NE(s.AllocStaticDomain(da, DomainType::kBlocked).value,
+            s.AllocStaticDomain(da, DomainType::kIdentity).value);
+  EXPECT_EQ(s.AttachDevice(s.AllocStaticDomain(db, DomainType::kIdentity).value, da), Errno::kOk);
   // R-API-012
   EXPECT_EQ(s.DeviceMaxPasids(db), 16u);
   EXPECT_EQ(MaxPasids(0, 20), 0u);
+  EXPECT_EQ(MaxPasids(20, 0), 1u);  // an SMMU without SubstreamIDs still has PASID 0
+  EXPECT_EQ(SsidBits(20, 0), 0u);
 }
 
 TEST(Knobs, FixedOnceAnInstanceExistsAndParsedByName) {

@@ -7,6 +7,7 @@
 namespace smmuref::model::api {
 namespace {
 
+using testing::AddAlias;
 using testing::AddDevice;
 using testing::AddInstance;
 using testing::Paging;
@@ -14,8 +15,9 @@ using testing::Paging;
 TEST(Group, EveryDeviceIsInExactlyOneGroup) {
   System s;
   InstanceId i = AddInstance(s);
-  std::vector<DeviceId> devs = {AddDevice(s, i, {1}), AddDevice(s, i, {2, 3}),
-                                AddDevice(s, i, {3, 4}), AddDevice(s, i, {5})};
+  std::vector<DeviceId> devs = {AddDevice(s, i, {1}), AddDevice(s, i, {2, 3})};
+  devs.push_back(AddAlias(s, i, {4}, devs[1]));
+  devs.push_back(AddDevice(s, i, {5}));
   // R-GROUP-001: every probed device has a group
   for (DeviceId d : devs) {
     auto g = s.GroupOf(d);
@@ -27,17 +29,27 @@ TEST(Group, EveryDeviceIsInExactlyOneGroup) {
   EXPECT_NE(s.GroupOf(devs[0]).value, s.GroupOf(devs[3]).value);
 }
 
-TEST(Group, DeviceBridgingTwoGroupsIsEinval) {
+TEST(Group, StreamIdOfAnotherDeviceIsEinvalAndProbeChecks) {
   System s;
-  InstanceId i = AddInstance(s);
-  AddDevice(s, i, {1});
+  InstanceId i = AddInstance(s), j = AddInstance(s);
+  DeviceId a = AddDevice(s, i, {1});
   AddDevice(s, i, {2});
   DeviceDesc d;
   d.instance = i;
-  d.sids = {1, 2};
-  // R-GROUP-003
+  d.sids = {3, 2};
+  // R-API-013: arm_smmu_insert_master refuses a StreamID already in the instance's tree
   EXPECT_EQ(s.ProbeDevice(d).err, Errno::kEINVAL);
-  // R-API-010
+  d.instance = j;
+  EXPECT_TRUE(s.ProbeDevice(d).ok());
+  d.instance = i;
+  d.sids = {7, 7};
+  EXPECT_TRUE(s.ProbeDevice(d).ok());
+  // R-API-010: an alias of another instance's device
+  d.instance = j;
+  d.sids = {9};
+  d.alias = a;
+  EXPECT_EQ(s.ProbeDevice(d).err, Errno::kEINVAL);
+  d.alias.reset();
   d.sids = {};
   EXPECT_EQ(s.ProbeDevice(d).err, Errno::kEINVAL);
   d.instance = 999;
@@ -51,7 +63,7 @@ TEST(Group, JoiningDeviceTakesTheCurrentDomain) {
   DeviceId a = AddDevice(s, i, {1});
   DomainId d = Paging(s, a);
   ASSERT_EQ(s.AttachDevice(d, a), Errno::kOk);
-  DeviceId b = AddDevice(s, i, {1, 2});
+  DeviceId b = AddAlias(s, i, {2}, a);
   // R-GROUP-005
   EXPECT_EQ(s.CurrentDomain(b).value, d);
   // R-GROUP-004
@@ -83,7 +95,7 @@ TEST(Attach, MultiDeviceGroupNeedsAttachGroupAndOtherInstanceIsEinval) {
   System s;
   InstanceId i = AddInstance(s), j = AddInstance(s, 0x20010000);
   DeviceId a = AddDevice(s, i, {1});
-  DeviceId b = AddDevice(s, i, {1, 2});
+  DeviceId b = AddAlias(s, i, {2}, a);
   DeviceId c = AddDevice(s, j, {1});
   DomainId d = Paging(s, a);
   // R-GROUP-009
@@ -98,11 +110,7 @@ TEST(Attach, AllOrNothingWhenOneDeviceRefusesBlocked) {
   System s;
   InstanceId i = AddInstance(s);
   DeviceId a = AddDevice(s, i, {1});
-  DeviceDesc rd;
-  rd.instance = i;
-  rd.sids = {1, 2};
-  rd.require_direct = true;
-  DeviceId b = s.ProbeDevice(rd).value;
+  DeviceId b = AddAlias(s, i, {2}, a, true);
   const DomainId before = s.CurrentDomain(a).value;
   auto blk = s.AllocStaticDomain(a, DomainType::kBlocked);
   // R-GROUP-012
@@ -132,13 +140,53 @@ TEST(Ownership, ClaimStacksSameOwnerRefusesOthersAndReleaseRestoresDefault) {
   EXPECT_EQ(s.UnuseDefaultDomain(a), Errno::kContractViolation);
 }
 
+TEST(Ownership, StackedReleaseOnlyCountsAndTheLastOneIsChecked) {
+  System s;
+  DeviceId a = AddDevice(s, AddInstance(s), {1});
+  DomainId d = Paging(s, a);
+  ASSERT_EQ(s.ClaimDmaOwner(a, 7), Errno::kOk);
+  ASSERT_EQ(s.ClaimDmaOwner(a, 7), Errno::kOk);
+  ASSERT_EQ(s.AttachDevicePasid(d, a, 3), Errno::kOk);
+  // R-GROUP-007: with two claims a release only drops the count, PASIDs or not
+  EXPECT_EQ(s.ReleaseDmaOwner(a), Errno::kOk);
+  EXPECT_EQ(s.ReleaseDmaOwner(a), Errno::kContractViolation);
+  ASSERT_EQ(s.DetachDevicePasid(d, a, 3), Errno::kOk);
+  EXPECT_EQ(s.ReleaseDmaOwner(a), Errno::kOk);
+  EXPECT_EQ(s.CurrentDomain(a).value, s.DefaultDomain(a).value);
+  // and kernel-driver users have no owner: a release drops one of them too
+  ASSERT_EQ(s.UseDefaultDomain(a), Errno::kOk);
+  ASSERT_EQ(s.UseDefaultDomain(a), Errno::kOk);
+  EXPECT_EQ(s.ReleaseDmaOwner(a), Errno::kOk);
+  EXPECT_EQ(s.ReleaseDmaOwner(a), Errno::kContractViolation);
+  EXPECT_EQ(s.UnuseDefaultDomain(a), Errno::kOk);
+}
+
+TEST(Attach, FromTheStaticBlockedDomainOfAGroupNeverClaimedIsEbusy) {
+  System s;
+  DeviceId a = AddDevice(s, AddInstance(s), {1});
+  DomainId d = Paging(s, a);
+  const DomainId blk = s.AllocStaticDomain(a, DomainType::kBlocked).value;
+  ASSERT_EQ(s.AttachDevice(blk, a), Errno::kOk);
+  // R-GROUP-010: the group has no blocking domain before its first claim
+  EXPECT_EQ(s.AttachDevice(d, a), Errno::kEBUSY);
+  ASSERT_EQ(s.ReplaceGroupDomain(s.DefaultDomain(a).value, a), Errno::kOk);
+  ASSERT_EQ(s.ClaimDmaOwner(a, 7), Errno::kOk);
+  ASSERT_EQ(s.ReleaseDmaOwner(a), Errno::kOk);
+  // R-GROUP-006: the claim gave the group its blocking domain for good
+  ASSERT_EQ(s.AttachDevice(blk, a), Errno::kOk);
+  EXPECT_EQ(s.AttachDevice(d, a), Errno::kOk);
+}
+
 TEST(Device, RemovedDeviceIsEnodevForEverythingAndLastRemovalChecksGroup) {
   System s;
   InstanceId i = AddInstance(s);
   DeviceId a = AddDevice(s, i, {1});
   DomainId d = Paging(s, a);
   ASSERT_EQ(s.AttachDevice(d, a), Errno::kOk);
-  // R-GROUP-017
+  // R-GROUP-017: PASIDs left on the group are not a WARN; being off the default domain is
+  DeviceId b = AddDevice(s, i, {2});
+  ASSERT_EQ(s.AttachDevicePasid(Paging(s, b), b, 3), Errno::kOk);
+  EXPECT_EQ(s.RemoveDevice(b), Errno::kOk);
   EXPECT_EQ(s.RemoveDevice(a), Errno::kContractViolation);
   // R-API-005
   EXPECT_EQ(s.RemoveDevice(a), Errno::kENODEV);

@@ -48,8 +48,17 @@ TEST(PasidAttach, RangeOccupancyReplaceAndDetach) {
   // R-PASID-006
   EXPECT_EQ(s.AttachDevicePasid(d, a, 0), Errno::kEINVAL);
   EXPECT_EQ(s.AttachDevicePasid(d, a, 1u << 20), Errno::kEINVAL);
-  // R-PASID-008
-  EXPECT_EQ(s.AttachDevicePasid(Paging(s, n), n, 5), Errno::kEOPNOTSUPP);
+  // R-PASID-008: no PASID-capable device: the slot is taken and nothing is programmed
+  const DomainId dn = Paging(s, n);
+  EXPECT_EQ(s.AttachDevicePasid(dn, n, 5), Errno::kOk);
+  EXPECT_EQ(s.DomainForPasid(n, 5).value, dn);
+  // R-PASID-009: replace looks at the slot before anything else
+  EXPECT_EQ(s.ReplaceDevicePasid(dn, n, 6), Errno::kEINVAL);
+  // R-PASID-011
+  EXPECT_EQ(s.AttachDevicePasid(s.AllocStaticDomain(a, DomainType::kIdentity).value, a, 8),
+            Errno::kEOPNOTSUPP);
+  EXPECT_EQ(s.AttachDevicePasid(s.AllocStaticDomain(a, DomainType::kBlocked).value, a, 8),
+            Errno::kOk);
   EXPECT_EQ(s.AttachDevicePasid(d, a, 5), Errno::kOk);
   // R-PASID-007
   EXPECT_EQ(s.AttachDevicePasid(d, a, 5), Errno::kEBUSY);
@@ -73,6 +82,19 @@ TEST(PasidAttach, MinPasidKnobRaisesTheFloor) {
   // R-API-011 R-PASID-006
   EXPECT_EQ(s.AllocGlobalPasid(a, std::nullopt).value, 4u);
   EXPECT_EQ(s.AttachDevicePasid(Paging(s, a), a, 3), Errno::kEINVAL);
+}
+
+TEST(PasidAttach, NoSubstreamIdsLeavesOnlyPasidZero) {
+  System s;
+  InstanceId i = AddInstance(s, 0x40201000, 0);
+  DeviceId a = AddDevice(s, i, {1});
+  // R-API-012: max_pasids is 1, so the device counts as PASID-capable but no PASID fits
+  EXPECT_EQ(s.DeviceMaxPasids(a), 1u);
+  EXPECT_EQ(s.AttachDevicePasid(Paging(s, a), a, 1), Errno::kEINVAL);
+  // R-PASID-004
+  EXPECT_EQ(s.AllocGlobalPasid(a, std::nullopt).err, Errno::kENOSPC);
+  // R-SVA-005: no PASID can be allocated for a fresh address space
+  EXPECT_EQ(s.SvaBind(a, 1, std::nullopt).err, Errno::kENOSPC);
 }
 
 }  // namespace

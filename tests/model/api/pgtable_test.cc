@@ -148,5 +148,19 @@ TEST(PageTable, AddressesNearTwoToTheSixtyFourDoNotWrap) {
   EXPECT_EQ(s.FindDomain(d)->leaves.size(), 1u);
 }
 
+TEST(PageTable, PageSizesOutsideTheBitmapAreRefusedLikeIoPgtable) {
+  System s;
+  DomainId id = Domain4k(s);
+  Domain d = *s.FindDomain(id);
+  // R-MAP-016: map_pages / unmap_pages take exactly one supported page size (WARN otherwise)
+  EXPECT_EQ(MapPages(d, 0, 0, 0, 1, kRw).err, Errno::kEINVAL);
+  EXPECT_EQ(MapPages(d, 0, 0, 0x3000, 1, kRw).err, Errno::kEINVAL);
+  EXPECT_EQ(MapPages(d, 0, 0, 0x2000, 1, kRw).err, Errno::kEINVAL);
+  EXPECT_EQ(UnmapPages(d, 0, 0, 1, PartialUnmap::kReject).bytes, 0u);
+  EXPECT_TRUE(UnmapPages(d, 0, 0x1000, 0, PartialUnmap::kReject).warned);
+  EXPECT_EQ(MapPages(d, 0, 0, 0x1000, 0, kRw).bytes, 0u);
+  EXPECT_TRUE(d.leaves.empty());
+}
+
 }  // namespace
 }  // namespace smmuref::model::api

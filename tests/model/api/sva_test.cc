@@ -59,7 +59,10 @@ TEST(Sva, DeviceRangeExcludingThePasidFailsAndOccupiedSlotIsEbusy) {
   ASSERT_EQ(s.SvaBind(a, 2, std::nullopt).value.pasid, 2u);
   // R-SVA-005
   EXPECT_EQ(s.SvaBind(small, 2, std::nullopt).err, Errno::kEOVERFLOW);
-  EXPECT_EQ(s.SvaBind(n, 2, std::nullopt).err, Errno::kEOPNOTSUPP);
+  // a device without PASIDs: -EOVERFLOW for an address space with a PASID, -ENOSPC for a fresh one
+  EXPECT_EQ(s.SvaBind(n, 2, std::nullopt).err, Errno::kEOVERFLOW);
+  EXPECT_EQ(s.SvaBind(n, 9, std::nullopt).err, Errno::kENOSPC);
+  EXPECT_EQ(s.MmPasid(9).value, 0u);
   // R-SVA-007
   ASSERT_EQ(s.AttachDevicePasid(Paging(s, a), a, 3), Errno::kOk);
   EXPECT_EQ(s.SvaBind(a, 3, std::nullopt).err, Errno::kEBUSY);
@@ -104,9 +107,15 @@ TEST(Sva, Rfc2018InitClampsAndRebindTakesNoReference) {
   EXPECT_EQ(s.SvaDeviceShutdown(b), Errno::kENODEV);
 }
 
-TEST(Sva, FeatureEnableAndDisableRules) {
+TEST(Sva, FeatureEnableAndDisableRulesOfTheFeatureEra) {
   System s;
+  Knobs k;
+  k.sva_init = SvaInit::kFeature;
+  ASSERT_EQ(s.SetKnobs(k), Errno::kOk);
   DeviceId a = AddDevice(s, AddInstance(s), {1});
+  // R-SVA-001: the PASID is taken before the driver finds SVA off
+  EXPECT_EQ(s.SvaBind(a, 1, std::nullopt).err, Errno::kENODEV);
+  EXPECT_EQ(s.MmPasid(1).value, 1u);
   // R-SVA-018
   EXPECT_EQ(s.EnableFeature(a, Feature::kSva), Errno::kOk);
   EXPECT_EQ(s.EnableFeature(a, Feature::kSva), Errno::kEBUSY);
@@ -117,6 +126,19 @@ TEST(Sva, FeatureEnableAndDisableRules) {
   ASSERT_EQ(s.SvaUnbind(h.value.handle), Errno::kOk);
   EXPECT_EQ(s.DisableFeature(a, Feature::kSva), Errno::kOk);
   EXPECT_EQ(s.DisableFeature(a, Feature::kSva), Errno::kEINVAL);
+}
+
+TEST(Sva, ModernHasNoFeatureCallsAndChecksSvaWhenMakingTheDomain) {
+  System s;
+  InstanceId plain = AddInstance(s, 0x40201000, 20, false);
+  DeviceId a = AddDevice(s, AddInstance(s), {1}), p = AddDevice(s, plain, {1});
+  // R-SVA-018 R-SVA-019
+  EXPECT_EQ(s.EnableFeature(a, Feature::kSva), Errno::kENODEV);
+  EXPECT_EQ(s.DisableFeature(a, Feature::kIopf), Errno::kEBUSY);
+  EXPECT_TRUE(s.SvaBind(a, 1, std::nullopt).ok());
+  // R-SVA-001: -EOPNOTSUPP comes after the PASID, which the address space keeps
+  EXPECT_EQ(s.SvaBind(p, 2, std::nullopt).err, Errno::kEOPNOTSUPP);
+  EXPECT_EQ(s.MmPasid(2).value, 2u);
 }
 
 }  // namespace

@@ -38,6 +38,10 @@ class CacheTest : public ::testing::Test {
     smmu_.WriteReg(Reg::STRTAB_BASE_CFG, 0x4);
     smmu_.WriteReg(Reg::EVENTQ_BASE, 0x200004);
     smmu_.WriteReg(Reg::CMDQ_BASE, kCmdq | 4);
+    // C-REG-001: the queue indexes reset to UNKNOWN values; a driver programs them.
+    for (Reg r : {Reg::CMDQ_PROD, Reg::CMDQ_CONS, Reg::EVENTQ_PROD, Reg::EVENTQ_CONS}) {
+      smmu_.WriteReg(r, 0);
+    }
     smmu_.WriteReg(Reg::CR0, 0xd);
   }
   // SID 3 -> CD at 0x300000 -> 4K tables mapping VA 0x1000 to `oa` (level-3 page, AP=0b00, AF).

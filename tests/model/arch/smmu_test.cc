@@ -44,6 +44,10 @@ class SmmuTest : public ::testing::Test {
     smmu_.WriteReg(Reg::STRTAB_BASE_CFG, strtab_cfg);
     smmu_.WriteReg(Reg::EVENTQ_BASE, kEvtq | evtq_log2);
     smmu_.WriteReg(Reg::CMDQ_BASE, kCmdq | 4);
+    // C-REG-001: the queue indexes reset to UNKNOWN values; a driver programs them.
+    for (Reg r : {Reg::CMDQ_PROD, Reg::CMDQ_CONS, Reg::EVENTQ_PROD, Reg::EVENTQ_CONS}) {
+      smmu_.WriteReg(r, 0);
+    }
     smmu_.WriteReg(Reg::CR0, 0xd);
   }
   void W(uint64_t pa, uint64_t v) { smmu_.memory().Write64(pa, v); }
@@ -338,6 +342,7 @@ TEST_F(SmmuTest, EventQueueWriteAbortRaisesEventqAbtErr) {
   EXPECT_EQ(smmu_.ReadReg(Reg::GERROR) & 4, 4u);
   EXPECT_EQ(smmu_.ReadReg(Reg::EVENTQ_PROD), 0u);
   smmu_.memory().Clear();
+  smmu_.WriteReg(Reg::CR0, 0);  // queue registers are written while the queues are disabled
   Enable();
   One(T(7, 0));  // unwritable until acknowledged
   EXPECT_EQ(smmu_.ReadReg(Reg::EVENTQ_PROD), 0u);

@@ -25,6 +25,11 @@ class Device {
   // Makes SMMU accesses to [pa, pa+len) fail with an external abort.
   virtual void MemAbort(uint64_t pa, uint64_t len) = 0;
   virtual uint64_t RegRead(spec::Reg r) = 0;
+  // The bits of RegRead(r) that carry no defined value now and are not compared: RES0 and
+  // IMPLEMENTATION DEFINED bits, and bits the architecture leaves UNKNOWN in the current state
+  // (reset values, CMDQ_CONS.ERR while CMDQ_ERR is inactive, ...). The model knows them; a
+  // concrete device reports 0 (it has a value for every bit) and is compared under the model's.
+  virtual uint64_t RegUnknownMask(spec::Reg r) { return 0; }
   virtual void RegWrite(spec::Reg r, uint64_t value) = 0;
   virtual void RegWrite32(spec::Reg r, bool high, uint32_t value) = 0;
   virtual void ProcessCommands() = 0;

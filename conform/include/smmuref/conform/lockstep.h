@@ -24,6 +24,7 @@ class LockstepDevice final : public Device {
   void MemClean(uint64_t pa, uint64_t len) override;
   void MemAbort(uint64_t pa, uint64_t len) override;
   uint64_t RegRead(spec::Reg r) override { return dut_->RegRead(r); }
+  uint64_t RegUnknownMask(spec::Reg r) override { return oracle_->RegUnknownMask(r); }
   void RegWrite(spec::Reg r, uint64_t value) override;
   void RegWrite32(spec::Reg r, bool high, uint32_t value) override;
   void ProcessCommands() override;

@@ -131,6 +131,10 @@ struct TxnOutcome {
     kOk,     // completes at `pa`
     kAbort,  // terminated with an abort to the client
     kRazWi,  // terminated, reads as zero / write ignored (CD.A=0)
+    // Any observation: the architecture leaves the outcome open, e.g. after a CONSTRAINED
+    // UNPREDICTABLE write made the stream table base UNKNOWN. Only the model allows it; a
+    // device's own outcome is never of this kind.
+    kUnpredictable,
   };
   Kind kind = Kind::kAbort;
   uint64_t pa = 0;

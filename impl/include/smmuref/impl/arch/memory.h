@@ -2,7 +2,7 @@
 // memory reads as zero (R-MEM-001), and ranges where SMMU reads and writes fail with an external
 // abort (R-MEM-002). Pages are found through a one-entry cache in front of a hash map, so walks
 // that stay in one table page do not hash.
-// Tests: tests/impl/arch/engine_test.cc
+// Tests: tests/conformance/device_test.cc
 #pragma once
 
 #include <array>

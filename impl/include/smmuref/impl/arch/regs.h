@@ -1,7 +1,7 @@
 // Register file of the engine: ID registers from the profile, control registers with their
 // update and guard rules, queue pointers, GERROR/GERRORN [IHI0070 §6.2-§6.3]. Bit positions are
 // the engine's own (layout.h), not spec/fields.
-// Tests: tests/impl/arch/engine_test.cc, corpus/vectors/regs/*.vec
+// Tests: tests/conformance/device_test.cc, corpus/vectors/regs/*.vec
 #pragma once
 
 #include <array>

@@ -1,5 +1,5 @@
 // Devices probed onto an instance: StreamIDs, PASID width, DMA masks and coherency, the group
-// they land in. Rules R-API-*, R-GROUP-*. Tests: tests/model/api/device_test.cc.
+// they land in. Rules R-API-*, R-GROUP-*. Tests: tests/model/api/group_test.cc.
 #pragma once
 
 #include <cstdint>

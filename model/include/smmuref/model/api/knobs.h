@@ -1,7 +1,7 @@
 // Policy knobs: the Linux versions and seed-era variants of the IOMMU API, each a named value with
 // a default (spec/api-knobs.md lists them with their rule ids and the exact versions of each
 // value). Knobs change only while no instance is registered (R-API-003).
-// Tests: tests/model/api/knobs_test.cc.
+// Tests: tests/model/api/domain_test.cc (Knobs).
 #pragma once
 
 #include <cstdint>

@@ -2,7 +2,7 @@
 // the two calls the IOMMU core makes into it, map_pages and unmap_pages (arm_lpae_map_pages,
 // arm_lpae_unmap_pages). Entries are kept by level size, not by descriptor bits, so the model
 // says what the table holds, not how it is encoded. Rules R-MAP-*.
-// Tests: tests/model/api/pgtable_test.cc, tests/kernel/io_pgtable_diff.cc.
+// Tests: tests/model/api/pgtable_test.cc, tests/kernel/io_pgtable_diff_test.cc.
 #pragma once
 
 #include <cstdint>

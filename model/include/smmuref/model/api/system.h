@@ -51,6 +51,7 @@ class System {
   Errno RemoveDevice(DeviceId dev);
   Ret<GroupId> GroupOf(DeviceId dev) const;
   uint64_t DeviceMaxPasids(DeviceId dev) const;
+  uint32_t DeviceSsidBits(DeviceId dev) const;
   Errno ClaimDmaOwner(DeviceId dev, uint64_t owner);
   Errno ReleaseDmaOwner(DeviceId dev);
   Errno UseDefaultDomain(DeviceId dev);
@@ -125,6 +126,8 @@ class System {
   const Group* GroupOfDevice(DeviceId id) const;
   Errno LiveDevice(DeviceId id) const;  // kENOENT unknown, kENODEV removed, kOk live
 
+  // device.cc
+  Errno CheckProbe(const DeviceDesc& desc) const;
   // group.cc
   Errno CheckDomainFor(const Domain& d, const Device& dev) const;
   Errno SetGroupDomain(Group& g, DomainId d);
@@ -140,18 +143,32 @@ class System {
   size_t TotalLeaves() const;
   // pasid.cc
   Errno CheckPasidForGroup(const Group& g, uint32_t pasid) const;
-  std::optional<uint32_t> PasidRange(const Device& dev, uint32_t* lo, uint32_t* hi) const;
+  Errno CheckPasidDomain(const Domain& d, const Group& g) const;
+  void FillPasidSlot(Domain& d, Group& g, uint32_t pasid);
+  bool PasidRange(const Device& dev, uint32_t* lo, uint32_t* hi) const;
   // sva.cc
   void ReleaseSvaHandle(SvaHandle& h);
   void MaybeDropMmPasid(Mm& mm);
-  Errno SvaBindChecks(const Device& dev, Mm& mm) const;
+  Errno SvaAttachChecks(const Device& dev, const Group& g, uint32_t pasid) const;
+  // feature.cc
+  bool IopfCapable(const Device& dev) const;
   Ret<uint32_t> SvaChoosePasid(const Device& dev, Mm& mm, std::optional<uint32_t> proposed);
   // dma.cc
-  Ret<DmaMapping> DmaMapRange(Device& dev, uint64_t phys, uint64_t size, uint64_t mask,
-                              uint64_t align, DmaDir dir, bool coherent_alloc,
+  struct DmaRequest {
+    uint64_t phys = 0, size = 0, mask = 0;
+    uint64_t align = 0;           // default choice alignment (size-aligned)
+    uint64_t proposal_align = 0;  // what a proposed IOVA must be aligned to
+    DmaDir dir = DmaDir::kBidirectional;
+    bool coherent_alloc = false;
+  };
+  Domain* DmaDomain(DeviceId id);
+  Ret<DmaMapping> DmaMapRange(Device& dev, Domain& d, const DmaRequest& r,
                               std::optional<uint64_t> proposed);
-  Errno CheckIovaChoice(const Domain& d, uint64_t base, uint64_t alloc, uint64_t limit,
+  Errno CheckIovaChoice(const Domain& d, uint64_t base, uint64_t alloc, uint64_t last,
                         uint64_t align) const;
+  uint64_t TopDownIova(const Domain& d, uint64_t alloc, uint64_t align, uint64_t floor,
+                       uint64_t last) const;
+  Errno DmaRelease(DeviceId id, uint64_t dma_addr, uint64_t size, bool coherent_alloc);
 
   Knobs knobs_;
   std::map<InstanceId, Instance> instances_;
@@ -162,6 +179,7 @@ class System {
   std::map<MmId, Mm> mms_;
   std::map<DmaHandleId, DmaHandle> dma_handles_;
   PasidSpace pasids_;
+  DomainId blocked_domain_ = 0, identity_domain_ = 0;  // the driver's static domains
   uint32_t next_id_ = 1;  // one counter for every handle kind: ids never repeat
 };
 

@@ -1,4 +1,4 @@
-// Caching as allowed sets [IHI0070 §3.21, §4.3-§4.7; DESIGN.md "Caching as allowed sets"].
+// Caching as allowed sets [IHI0070 §3.21, §4.3-§4.7; spec/design.md, "Caching as allowed sets"].
 // An SMMU may use cached configuration and translations until an invalidation that covers them
 // completes (a CFGI_*/TLBI_* followed by a consumed CMD_SYNC). The model therefore answers reads
 // with every value the architecture allows:

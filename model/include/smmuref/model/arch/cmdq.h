@@ -1,5 +1,5 @@
 // The command queue consumer [IHI0070 §4, §6.3.26-§6.3.27, §7.1].
-// Tests: tests/model/arch/cmdq_test.cc, corpus/vectors/cmdq/*.vec
+// Tests: tests/model/arch/smmu_test.cc, corpus/vectors/cmdq/*.vec
 #pragma once
 
 #include "smmuref/model/arch/cache.h"

@@ -1,5 +1,5 @@
 // The event queue producer: writes event records, wrap arithmetic, overflow [IHI0070 §7.1-§7.2].
-// Tests: tests/model/arch/evtq_test.cc, corpus/vectors/evtq/*.vec
+// Tests: tests/model/arch/smmu_test.cc, corpus/vectors/evtq/*.vec
 #pragma once
 
 #include "smmuref/model/arch/memory.h"
@@ -12,5 +12,11 @@ namespace smmuref::model::arch {
 // Attempts to write `e` to the event queue: discarded if the queue is disabled or unwritable;
 // if full, discarded and the overflow flag raised.
 void WriteEvent(Registers& regs, Memory& mem, const spec::Profile& p, const spec::EventRecord& e);
+
+// The event queue's producer state becomes UNKNOWN (EVENTQ_PROD, GERROR.EVENTQ_ABT_ERR): a record
+// may have been written anywhere (C-EVT-005). Reads of it are not compared from then on.
+void MarkEventQueueUnknown(Registers& regs);
+// Whether the registers the event queue producer uses are all known.
+bool EventQueueKnown(const Registers& regs, const spec::Profile& p);
 
 }  // namespace smmuref::model::arch

@@ -1,6 +1,6 @@
 // Faults as values, and the one function that turns a fault into an event record and a
 // transaction outcome [IHI0070 §3.12, §5.5, §7.3].
-// Tests: tests/model/arch/fault_test.cc
+// Tests: tests/model/arch/smmu_test.cc
 #pragma once
 
 #include <cstdint>

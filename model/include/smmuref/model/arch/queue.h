@@ -1,6 +1,6 @@
 // Circular-queue arithmetic shared by the command and event queues: an index in bits [QS-1:0]
 // and a wrap flag in bit QS [IHI0070 §3.5.1, §7.1 of the fact sheet].
-// Tests: tests/model/arch/queue_test.cc
+// Tests: tests/model/arch/smmu_test.cc
 #pragma once
 
 #include <cstdint>

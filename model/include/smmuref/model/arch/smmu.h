@@ -32,6 +32,9 @@ class Smmu {
 
   // CPU-side register accesses (R-REG-*); writes may trigger SMMU actions.
   uint64_t ReadReg(spec::Reg r) const { return regs_.Read(r); }
+  // The bits of a read of `r` that are not compared: RES0 and IMPLEMENTATION DEFINED bits
+  // (spec::RegDefinedMask) and bits whose value is UNKNOWN now (Registers::UnknownMask).
+  uint64_t RegUnknownMask(spec::Reg r) const;
   void WriteReg(spec::Reg r, uint64_t v);
   void WriteReg32(spec::Reg r, bool high, uint32_t v);
 

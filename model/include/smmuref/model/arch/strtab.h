@@ -1,5 +1,5 @@
 // Stream table lookup, linear and 2-level [IHI0070 §3.3.2, §5.1, §6.3.24-§6.3.25].
-// Tests: tests/model/arch/strtab_test.cc, corpus/vectors/strtab/*.vec
+// Tests: tests/model/arch/smmu_test.cc, corpus/vectors/strtab/*.vec
 #pragma once
 
 #include <cstdint>
@@ -14,6 +14,7 @@ struct StrtabRegs {
   uint64_t base = 0;  // SMMU_STRTAB_BASE
   uint64_t cfg = 0;   // SMMU_STRTAB_BASE_CFG
   bool record_invalid_sid = false;  // SMMU_CR2.RECINVSID
+  bool record_invalid_sid_unknown = false;  // CR2.RECINVSID not written since reset
 };
 
 struct FetchedSte {

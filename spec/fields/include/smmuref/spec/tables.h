@@ -7,6 +7,7 @@
 
 #include "smmuref/spec/fields.h"
 #include "smmuref/spec/observation.h"
+#include "smmuref/spec/profile.h"
 
 namespace smmuref::spec {
 
@@ -63,6 +64,12 @@ namespace reg {
 }  // namespace reg
 uint32_t RegOffset(Reg r);
 bool RegByOffset(uint32_t offset, Reg* out);
+// The bits of register `r` the architecture defines under profile `p`: its fields, without RES0
+// bits, fields of features the profile lacks, and IMPLEMENTATION DEFINED or IMPLEMENTATION
+// SPECIFIC readbacks (IIDR, IDR4, IDR5.STALL_MAX, GBPA attribute fields without the override
+// features). Only these bits are compared (C-REG-009). State-dependent UNKNOWN bits (reset values,
+// CMDQ_CONS.ERR while CMDQ_ERR is inactive, ...) are the model's to add.
+uint64_t RegDefinedMask(Reg r, const Profile& p);
 
 // Whole tables, for decoders.
 const FieldTable& L1StdTable();
