@@ -5,7 +5,7 @@
 // model permits it. The StreamWorld dispatch (EL2 vs EL1&0-type) is walk.cc's one line, stated
 // here. Wrong variants: PAN ignored (mutant 8) and S2AP[1] ignored (mutant 13), each written as
 // a vector that fails on that mutant.
-// Tests: tests/proofs/equiv_test.cc
+// Tests: tests/proofs/equiv_main.cc
 #include <string>
 
 #include "proofs/encodings/perm.h"

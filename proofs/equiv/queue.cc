@@ -3,7 +3,7 @@
 // for every PROD/CONS value the 20-bit pointer fields hold and every queue size up to 2^19
 // (IDR1.CMDQS/EVENTQS), applied as the engine applies them (values masked to the pointer
 // field). Wrong variant: mutant 11's CONS that keeps its wrap bit, written as a vector.
-// Tests: tests/proofs/equiv_test.cc
+// Tests: tests/proofs/equiv_main.cc
 #include <string>
 
 #include "proofs/encodings/cmdq.h"

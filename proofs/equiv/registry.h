@@ -18,6 +18,8 @@
 namespace smmuref::proofs {
 
 struct ProofCase {
+  ProofCase(std::string i, std::string w, std::function<ProofResult(const ProveOptions&)> r)
+      : id(std::move(i)), width(std::move(w)), run(std::move(r)) {}
   std::string id;     // e.g. "ste/full"; wrong variants end in "/wrong"
   std::string width;  // what is symbolic, and any bound ("full width: ...", "bounded: ...")
   std::function<ProofResult(const ProveOptions&)> run;

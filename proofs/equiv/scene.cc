@@ -1,5 +1,5 @@
 // Vector-file builders for counterexamples (scene.h).
-// Tests: tests/proofs/equiv_test.cc
+// Tests: tests/proofs/equiv_main.cc
 #include "scene.h"
 
 #include "smmuref/spec/format.h"
@@ -98,6 +98,13 @@ uint64_t Scene::Page() {
   return p;
 }
 
-void Scene::Enable() { Line("reg.write32 CR0 0xd  # SMMUEN | EVENTQEN | CMDQEN"); }
+void Scene::Enable() {
+  // The queue indexes reset to UNKNOWN values (C-REG-001): a vector that expects a CONS value
+  // programs them first, or every value would pass.
+  for (const char* r : {"CMDQ_PROD", "CMDQ_CONS", "EVENTQ_PROD", "EVENTQ_CONS"}) {
+    Line(std::string("reg.write32 ") + r + " 0");
+  }
+  Line("reg.write32 CR0 0xd  # SMMUEN | EVENTQEN | CMDQEN");
+}
 
 }  // namespace smmuref::proofs

@@ -3,7 +3,7 @@
 // the vector format (spec/vector-format.md) with the structures laid out from the spec field
 // tables. Each wrong variant's counterexample becomes a vector through these, so that replaying
 // it on the matching impl-mutant-K shows the same mistake.
-// Tests: tests/proofs/equiv_test.cc (vectors replay in ctest: proofs/vectors/*)
+// Tests: tests/proofs/equiv_main.cc (vectors replay in ctest: proofs/vectors/*)
 #pragma once
 
 #include <cstdint>

@@ -8,7 +8,7 @@
 // equality. Nested (combined stage 1+2) entries are not covered here. Wrong variants: mutant 1
 // (NH_VA/NH_ASID read the ASID a byte low), mutant 2 (range one page short) and mutant 12
 // (lookups ignore the ASID), each written as a vector that fails on that mutant.
-// Tests: tests/proofs/equiv_test.cc
+// Tests: tests/proofs/equiv_main.cc
 #include <string>
 
 #include "proofs/encodings/fields.h"

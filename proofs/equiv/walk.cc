@@ -4,7 +4,7 @@
 // (proofs/encodings/walk.cc), for every input address and descriptor (64-bit), each granule,
 // level and input size the walks use. Wrong variants: the block rule of mutant 3 and the input
 // range check without TBI of mutant 5, each written as a vector that fails on that mutant.
-// Tests: tests/proofs/equiv_test.cc
+// Tests: tests/proofs/equiv_main.cc
 #include <string>
 
 #include "proofs/encodings/walk.h"
