@@ -1,7 +1,8 @@
 // Grammar-aware mutations of vector files for fuzz_vectors_parser.cc: whole lines are swapped,
 // duplicated, deleted or inserted from templates of every directive, and single tokens are
 // swapped, duplicated or replaced by boundary numbers (0, 2^32, 2^64-1, 2^64, ...) and the other
-// kinds of mistake the bad-input suite (tests/badinput/cases/) is made of. One mutation in four is
+// kinds of mistake the bad-input suite (tests/badinput/cases/) is made of; the address and length
+// operands of a range operation get pairs at the edges of the address space. One mutation in four is
 // libFuzzer's own byte-level one, so encodings (NUL, CR, bytes that are not UTF-8) are reached too.
 // Used only by the libFuzzer build; the replay build never calls it.
 #pragma once
@@ -9,7 +10,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <algorithm>
 #include <random>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -51,6 +54,30 @@ inline const std::vector<std::string>& BoundaryTokens() {
   return t;
 }
 
+// Address and length pairs at the edges of the address space: ranges that end exactly at 2^64 or
+// 2^32, or run past them, or are huge from a low start.
+inline const std::vector<std::pair<std::string, std::string>>& EdgeRanges() {
+  static const std::vector<std::pair<std::string, std::string>> t = {
+      {"0xfffffffffffffff8", "8"},     {"0xffffffffffffffff", "1"},
+      {"0xfffffffffffff000", "0x1000"}, {"0xfffffffffffffff8", "9"},
+      {"0", "0xffffffffffffffff"},     {"0x1000", "0xfffffffffffff000"},
+      {"0xfffff000", "0x1000"},        {"0xffffffff", "2"},
+      {"0x10000", "0x100000000000"},   {"0", "0x10000000000"}};
+  return t;
+}
+
+// Where an operation's address and length operands are (token indexes, the op is token 0).
+inline bool RangeOperands(const std::string& op, size_t* addr, size_t* len) {
+  struct Row { const char* op; size_t addr, len; };
+  static const Row rows[] = {{"mem.clean", 1, 2},    {"mem.abort", 1, 2},    {"api.map", 2, 4},
+                             {"api.unmap", 2, 3},    {"api.dma.map", 2, 3},  {"api.dma.unmap", 2, 3},
+                             {"api.dma.sync", 2, 3}, {"api.dma.free", 3, 2}, {"api.pgsize", 2, 4}};
+  for (const Row& r : rows) {
+    if (op == r.op) return *addr = r.addr, *len = r.len, true;
+  }
+  return false;
+}
+
 class VectorMutator {
  public:
   explicit VectorMutator(unsigned seed) : rnd_(seed) {}
@@ -85,7 +112,12 @@ class VectorMutator {
     std::vector<std::string> tok = Split(*line, ' ');
     if (tok.empty()) tok.push_back("");
     const size_t i = Below(tok.size());
-    switch (Below(5)) {
+    size_t addr = 0, len = 0;
+    if (RangeOperands(tok[0], &addr, &len) && tok.size() > std::max(addr, len) && Below(3) == 0) {
+      const auto& edge = EdgeRanges()[Below(EdgeRanges().size())];
+      tok[addr] = edge.first;
+      tok[len] = edge.second;
+    } else switch (Below(5)) {
       case 0: tok[i] = Pick(BoundaryTokens()); break;
       case 1: tok.insert(tok.begin() + i, tok[i]); break;               // duplicate
       case 2: std::swap(tok[i], tok[Below(tok.size())]); break;         // swap

@@ -11,12 +11,21 @@ using spec::Reg;
 namespace rf = spec::reg;
 
 namespace {
+// OAS in bits from SMMU_IDR5.OAS [IHI0070 §6.3.6].
+unsigned OasBits(Device& d) {
+  static const unsigned kBits[8] = {32, 36, 40, 42, 44, 48, 52, 56};
+  const uint64_t idr5 = d.RegRead(Reg::IDR5);
+  return kBits[spec::Get(&idr5, rf::IDR5_OAS) & 7];
+}
+
 QueueGeometry Geometry(uint64_t base_reg, spec::Field log2f, spec::Field addrf, unsigned cap,
-                       unsigned entry_log2) {
+                       unsigned entry_log2, unsigned oas) {
   QueueGeometry q;
   q.log2size = std::min<unsigned>(static_cast<unsigned>(spec::Get(&base_reg, log2f)), cap);
   const unsigned align = std::max(5u, q.log2size + entry_log2);
-  q.base = (spec::Get(&base_reg, addrf) << 5) & ~((uint64_t{1} << align) - 1);
+  // A queue address at or above the OAS is truncated to it [IHI0070 §3.4.3].
+  q.base = (spec::Get(&base_reg, addrf) << 5) & ~((uint64_t{1} << align) - 1) &
+           ((uint64_t{1} << oas) - 1);
   return q;
 }
 }  // namespace
@@ -24,13 +33,13 @@ QueueGeometry Geometry(uint64_t base_reg, spec::Field log2f, spec::Field addrf, 
 QueueGeometry CommandQueue(Device& d, const spec::Profile& p) {
   const uint64_t idr1 = d.RegRead(Reg::IDR1);
   return Geometry(d.RegRead(Reg::CMDQ_BASE), rf::CMDQ_BASE_LOG2SIZE, rf::CMDQ_BASE_ADDR,
-                  static_cast<unsigned>(spec::Get(&idr1, rf::IDR1_CMDQS)), 4);
+                  static_cast<unsigned>(spec::Get(&idr1, rf::IDR1_CMDQS)), 4, OasBits(d));
 }
 
 QueueGeometry EventQueue(Device& d, const spec::Profile& p) {
   const uint64_t idr1 = d.RegRead(Reg::IDR1);
   return Geometry(d.RegRead(Reg::EVENTQ_BASE), rf::EVENTQ_BASE_LOG2SIZE, rf::EVENTQ_BASE_ADDR,
-                  static_cast<unsigned>(spec::Get(&idr1, rf::IDR1_EVENTQS)), 5);
+                  static_cast<unsigned>(spec::Get(&idr1, rf::IDR1_EVENTQS)), 5, OasBits(d));
 }
 
 std::optional<spec::EventRecord> PeekEvent(Device& d, const spec::Profile& p) {

@@ -1,6 +1,6 @@
 // Command queue consumer of the engine [IHI0070 §4, §6.3.26-§6.3.27, §7.1]: wrap arithmetic,
 // CERROR_ILL / CERROR_ABT with CONS.ERR and GERROR.CMDQ_ERR, CMD_SYNC MSI, and the CFGI/TLBI
-// scopes of fact sheet §7.4 applied to the caches when the command is consumed (earlier than the
+// scopes [IHI0070 §4.3, §4.4] applied to the caches when the command is consumed (earlier than the
 // CMD_SYNC that guarantees them, which the architecture allows). Rules R-CMDQ-*.
 // Tests: tests/impl/arch/cache_test.cc, corpus/vectors/cmdq/*.vec
 #include <algorithm>
@@ -46,8 +46,8 @@ bool RangeCapable(uint64_t op) {
 
 constexpr uint64_t Bits(unsigned msb, unsigned lsb) { return layout::GenMask(msb, lsb); }
 
-// The bits each command may set on the Non-secure queue under the profile [IHI0070 §4.2-§4.7;
-// fact sheet §7.3]; VMID is RES0 without S2P, VMID/ASID[15:8] without VMID16/ASID16, the range
+// The bits each command may set on the Non-secure queue under the profile [IHI0070 §4.2-§4.7]; VMID
+// is RES0 without S2P, VMID/ASID[15:8] without VMID16/ASID16, the range
 // fields without RIL, IPA[55:52] in v3.1-v3.3.
 void UsedBits(uint64_t op, const spec::Profile& p, uint64_t used[2]) {
   const uint64_t ssec = Bits(10, 10), ssv = Bits(11, 11), ssid = Bits(31, 12), sid = Bits(63, 32);
@@ -138,6 +138,33 @@ unsigned Engine::CheckCommand(const uint64_t cmd[2]) const {
   return kCerrorNone;
 }
 
+// CMD_CFGI_STE: with Leaf=0 the L1STD goes too, and with it every STE this engine decoded
+// through it, i.e. every StreamID under the same L1 entry of a 2-level table (R-CFGI-003).
+void Engine::CfgiSte(uint32_t sid, bool leaf) {
+  const uint64_t cfg = regs_.Read(Reg::STRTAB_BASE_CFG);
+  if (leaf || profile_.st_level == 0 || ((cfg >> 16) & 3) != 1) {
+    cfg_.InvalidateSteRange(sid, sid);
+    return;
+  }
+  unsigned split = (cfg >> 6) & 31;
+  if (split != 6 && split != 8 && split != 10) split = 6;  // R-STRTAB-005
+  const uint32_t under = static_cast<uint32_t>(LowMask<uint64_t>(split));
+  cfg_.InvalidateSteRange(sid & ~under, sid | under);
+}
+
+// CMD_CFGI_CD: SubstreamID 0 is CD-table index 0. With Leaf=0 the L1CD goes too, and with it
+// every CD this engine decoded through it: the indices under the same L1CD (R-CFGI-005). CDs are
+// cached only under a cached STE, whose S1Fmt gives the leaf size.
+void Engine::CfgiCd(uint32_t sid, uint32_t ssid, bool leaf) {
+  const SteConfig* ste = cfg_.FindSte(sid);
+  if (leaf || ste == nullptr || (ste->s1fmt != 1 && ste->s1fmt != 2) || ste->s1cdmax == 0) {
+    cfg_.InvalidateCd(sid, ssid);
+    return;
+  }
+  const unsigned leaf_bits = ste->s1fmt == 1 ? 6 : 10;
+  cfg_.InvalidateCdUnder(sid, ssid >> leaf_bits, leaf_bits);
+}
+
 void Engine::Invalidate(const Scope& tlb_scope, const Scope& walk_scope) {
   tlb_.Invalidate(tlb_scope);
   walks_.Invalidate(walk_scope);
@@ -176,7 +203,7 @@ void Engine::ExecuteCommand(const uint64_t cmd[2]) {
         cfg_.InvalidateCdAll(Sid(cmd));
         return;
       }
-      cfg_.InvalidateSteRange(Sid(cmd), Sid(cmd));
+      CfgiSte(Sid(cmd), (cmd[1] & 1) != 0);
       return;
     case kCfgiSteRange: {
       // CFGI_ALL is Range=31; Range r covers 2^(r+1) aligned StreamIDs.
@@ -189,7 +216,7 @@ void Engine::ExecuteCommand(const uint64_t cmd[2]) {
       return;
     }
     case kCfgiCd:
-      cfg_.InvalidateCd(Sid(cmd), Ssid(cmd));  // SubstreamID 0 is CD-table index 0
+      CfgiCd(Sid(cmd), Ssid(cmd), (cmd[1] & 1) != 0);
       return;
     case kCfgiCdAll:
       cfg_.InvalidateCdAll(Sid(cmd));
@@ -205,7 +232,7 @@ void Engine::ExecuteCommand(const uint64_t cmd[2]) {
     case kSync:
       if (SyncCs(cmd) == 1 && profile_.msi) {
         // R-CMDQ-007: CMD_SYNC with CS=SIG_IRQ writes MSIData to a non-zero MSIAddr.
-        const uint64_t addr = cmd[1] & kSyncMSIAddr.mask;
+        const uint64_t addr = cmd[1] & kSyncMSIAddr.mask & LowMask<uint64_t>(profile_.oas);
         if (addr == 0) return;
         if (!mem_.Writable(addr, 1)) {
           regs_.RaiseGerror(regbits::kMsiCmdqAbtErr);  // the MSI write was aborted [§7.5]
@@ -228,7 +255,10 @@ void Engine::ProcessCommands() {
     const uint64_t base_reg = regs_.Read(Reg::CMDQ_BASE);
     // R-CMDQ-002: 2^MIN(LOG2SIZE, CMDQS) 16-byte slots from a base aligned to MAX(32, size).
     const uint64_t qs = std::min<uint64_t>(base_reg & regbits::kQueueLog2Mask, profile_.cmdqs);
-    const uint64_t base = base_reg & regbits::kQueueAddrMask & ~LowMask<uint64_t>(std::max<uint64_t>(5, qs + 4));
+    // R-CMDQ-012: truncated to the OAS.
+    const uint64_t base = base_reg & regbits::kQueueAddrMask &
+                          ~LowMask<uint64_t>(std::max<uint64_t>(5, qs + 4)) &
+                          LowMask<uint64_t>(profile_.oas);
     const uint64_t prod = regs_.Read(Reg::CMDQ_PROD) & regbits::kPtrMask;
     uint64_t cons = regs_.Read(Reg::CMDQ_CONS);
     if (QueueEmpty<uint64_t>(prod, cons & regbits::kPtrMask, qs)) return;

@@ -1,5 +1,5 @@
-// Decoded-configuration cache and its CFGI invalidation scopes [IHI0070 §4.3.1-§4.3.6,
-// fact sheet §7.4, §8.1]. Tests: tests/impl/arch/cache_test.cc
+// Decoded-configuration cache and its CFGI invalidation scopes [IHI0070 §4.3.1-§4.3.6]. Tests:
+// tests/impl/arch/cache_test.cc
 #include "smmuref/impl/arch/config_cache.h"
 
 namespace smmuref::impl::arch {
@@ -51,6 +51,11 @@ void ConfigCache::InvalidateSteRange(uint32_t first, uint32_t last) {
 
 void ConfigCache::InvalidateCd(uint32_t sid, uint32_t index) {
   cds_.EraseIf([&](const CdEntry& e) { return e.sid == sid && e.index == index; });
+}
+
+void ConfigCache::InvalidateCdUnder(uint32_t sid, uint32_t l1_index, unsigned leaf_bits) {
+  cds_.EraseIf(
+      [&](const CdEntry& e) { return e.sid == sid && (e.index >> leaf_bits) == l1_index; });
 }
 
 void ConfigCache::InvalidateCdAll(uint32_t sid) {

@@ -1,5 +1,5 @@
 // Event queue producer of the engine [IHI0070 §7.1-§7.2, §6.3.29-§6.3.31] and the event record
-// layout [IHI0070 §7.3; fact sheet §6.3]. Rules R-EVTQ-*.
+// layout [IHI0070 §7.3]. Rules R-EVTQ-*.
 // Tests: tests/conformance/device_test.cc, corpus/vectors/evtq/*.vec
 #include <algorithm>
 
@@ -46,7 +46,8 @@ void Engine::RecordEvent(const spec::EventRecord& e) {
   // R-EVTQ-002: 2^MIN(LOG2SIZE, EVENTQS) 32-byte records, base aligned to MAX(32, size).
   const uint64_t qs = std::min<uint64_t>(base_reg & regbits::kQueueLog2Mask, profile_.eventqs);
   const uint64_t base =
-      base_reg & regbits::kQueueAddrMask & ~LowMask<uint64_t>(std::max<uint64_t>(5, qs + 5));
+      base_reg & regbits::kQueueAddrMask & ~LowMask<uint64_t>(std::max<uint64_t>(5, qs + 5)) &
+      LowMask<uint64_t>(profile_.oas);  // R-EVTQ-007: truncated to the OAS
   uint64_t prod = regs_.Read(Reg::EVENTQ_PROD);
   const uint64_t cons = regs_.Read(Reg::EVENTQ_CONS);
   if (QueueFull<uint64_t>(prod & regbits::kPtrMask, cons & regbits::kPtrMask, qs)) {

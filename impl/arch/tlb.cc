@@ -1,5 +1,5 @@
-// IOTLB and walk cache maintenance: insertion and the TLBI scopes [IHI0070 §4.4, fact sheet
-// §7.4, §8.1]. Tests: tests/impl/arch/cache_test.cc
+// IOTLB and walk cache maintenance: insertion and the TLBI scopes [IHI0070 §4.4]. Tests:
+// tests/impl/arch/cache_test.cc
 #include "smmuref/impl/arch/tlb.h"
 
 #include "smmuref/impl/arch/kernels.h"

@@ -35,9 +35,11 @@ constexpr std::pair<Errno, const char*> kNames[] = {
 // what the kernel leaves behind (usually unchanged) [iommu_detach_device, v6.12-v7.0: WARN_ON
 // and return].
 // R-API-007: a value the implementation chose (PASID, IOVA) that the API does not allow gives
-// BADCHOICE and changes nothing; determined results (errors, unmap sizes, iova_to_phys) are exact.
+// BADCHOICE and changes nothing; determined results (errors, unmap sizes, iova_to_phys) are exact
+// [spec/design.md: choices are checked, results compared].
 // R-API-008: operations are specified as linearizable: a concurrent implementation must behave as
-// some sequential order of them.
+// some sequential order of them [spec/design.md; __iommu_attach_group, v6.12-v7.0: under the
+// group mutex].
 std::string ErrnoName(Errno e) {
   for (const auto& [v, n] : kNames) {
     if (v == e) return n;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "smmuref/spec/coverage.h"
 #include "smmuref/spec/tables.h"
 
 namespace smmuref::model::arch {
@@ -13,116 +14,129 @@ using Kind = Invalidation::Kind;
 
 namespace {
 
-bool IsConfig(FetchKind k) {
-  return k == FetchKind::kL1Std || k == FetchKind::kSte || k == FetchKind::kL1Cd ||
-         k == FetchKind::kCd;
-}
-
-const char* KindName(FetchKind k) {
-  switch (k) {
-    case FetchKind::kL1Std: return "L1STD";
-    case FetchKind::kSte: return "STE";
-    case FetchKind::kL1Cd: return "L1CD";
-    case FetchKind::kCd: return "CD";
-    case FetchKind::kS1Desc: return "S1 descriptor";
-    case FetchKind::kS2Desc: return "S2 descriptor";
-    case FetchKind::kQueue: return "queue";
-  }
-  return "?";
-}
-
 bool SteRangeCovers(const Invalidation& inv, uint32_t sid) {
   // R-CFGI-002: CFGI_STE_RANGE covers the 2^(Range+1) StreamIDs aligned around SID; Range=31
   // (CFGI_ALL) covers every StreamID.
-  if (inv.range >= 31) return true;
+  if (SMMUREF_RULE_IF("R-CFGI-002", inv.range >= 31)) return true;
   const uint64_t span = uint64_t{1} << (inv.range + 1);
-  return (uint64_t{sid} & ~(span - 1)) == (uint64_t{inv.sid} & ~(span - 1));
+  return SMMUREF_RULE_IF("R-CFGI-002",
+                         (uint64_t{sid} & ~(span - 1)) == (uint64_t{inv.sid} & ~(span - 1)));
 }
 
 // Configuration caches [IHI0070 §4.3].
 bool CoversConfig(const Invalidation& inv, FetchKind kind, const FetchTag& tag) {
   if (inv.kind == Kind::kCfgiSteRange) return SteRangeCovers(inv, tag.sid);
   const bool same_sid = inv.sid == tag.sid;
+  const bool whole_sid = inv.kind == Kind::kCfgiCdAll || inv.kind == Kind::kCfgiSte;
   switch (kind) {
     case FetchKind::kSte:
       // R-CFGI-001: CFGI_STE(SID) covers the STE of SID (Leaf=1 or 0).
-      return inv.kind == Kind::kCfgiSte && same_sid;
+      return SMMUREF_RULE_IF("R-CFGI-001", inv.kind == Kind::kCfgiSte && same_sid);
     case FetchKind::kL1Std:
       // R-CFGI-003: an L1STD is covered only by CFGI_STE with Leaf=0 for a StreamID under it.
-      return inv.kind == Kind::kCfgiSte && !inv.leaf &&
-             (inv.sid >> tag.l1_shift) == (tag.sid >> tag.l1_shift);
+      return SMMUREF_RULE_IF("R-CFGI-003",
+                             inv.kind == Kind::kCfgiSte && !inv.leaf &&
+                                 (inv.sid >> tag.l1_shift) == (tag.sid >> tag.l1_shift));
     case FetchKind::kCd:
       // R-CFGI-004: a CD cached through SID is covered by CFGI_CD(SID, its index), CFGI_CD_ALL(SID)
       // and CFGI_STE(SID) (invalidating an STE invalidates what was cached through it).
-      return same_sid && ((inv.kind == Kind::kCfgiCd && inv.ssid == tag.cd_index) ||
-                          inv.kind == Kind::kCfgiCdAll || inv.kind == Kind::kCfgiSte);
+      return SMMUREF_RULE_IF("R-CFGI-004", same_sid && (whole_sid || (inv.kind == Kind::kCfgiCd &&
+                                                                     inv.ssid == tag.cd_index)));
     case FetchKind::kL1Cd:
       // R-CFGI-005: an L1CD is covered by CFGI_CD with Leaf=0 for an index under it,
       // CFGI_CD_ALL(SID) and CFGI_STE(SID).
-      return same_sid && ((inv.kind == Kind::kCfgiCd && !inv.leaf &&
-                           (inv.ssid >> tag.l1_shift) == (tag.cd_index >> tag.l1_shift)) ||
-                          inv.kind == Kind::kCfgiCdAll || inv.kind == Kind::kCfgiSte);
+      return SMMUREF_RULE_IF(
+          "R-CFGI-005",
+          same_sid && (whole_sid || (inv.kind == Kind::kCfgiCd && !inv.leaf &&
+                                     (inv.ssid >> tag.l1_shift) == (tag.cd_index >> tag.l1_shift))));
     default:
       return false;
   }
 }
 
+// The address a stage-1 TLB entry is held for: the top byte of a VA is not part of it (with TBI
+// the tag is ignored; without TBI a VA whose top bits differ from VA[55] faults and is never
+// cached), so it reads as the sign extension of VA[55]. Stage-2 entries hold the IPA.
+uint64_t EntryAddress(const FetchTag& tag, bool stage1) {
+  if (!stage1) return tag.va;
+  const uint64_t low = tag.va & ((uint64_t{1} << 56) - 1);
+  return ((tag.va >> 55) & 1) ? low | 0xff00000000000000ull : low;
+}
+
 // Whether a VA/IPA invalidation reaches the cached entry for tag.va at tag.level.
-bool AddressCovers(const Invalidation& inv, const FetchTag& tag, bool leaf_entry) {
+bool AddressCovers(const Invalidation& inv, const FetchTag& tag, bool leaf_entry, bool stage1) {
   // R-TLBI-004: Leaf=1 need only remove last-level (block/page) entries; walk-cache entries for
   // table descriptors survive it.
-  if (inv.leaf && !leaf_entry) return false;
+  if (SMMUREF_RULE_IF("R-TLBI-004", inv.leaf && !leaf_entry)) return false;
   const unsigned g = tag.granule_shift;
   const unsigned shift = g + static_cast<unsigned>(3 - tag.level) * (g - 3);
   const uint64_t mask = shift >= 64 ? ~uint64_t{0} : (uint64_t{1} << shift) - 1;
-  const uint64_t base = tag.va & ~mask;
+  const uint64_t base = EntryAddress(tag, stage1) & ~mask;
   if (inv.length == 0) {
     // R-TLBI-005: a non-range invalidation removes the entries that translate Addr, whatever
     // their size.
-    return (inv.addr & ~mask) == base;
+    return SMMUREF_RULE_IF("R-TLBI-005", (inv.addr & ~mask) == base);
   }
   // R-TLBI-006: a range invalidation (TG != 0) removes entries of granule TG that intersect
-  // [Addr, Addr + (NUM+1) x 2^SCALE x granule); with TTL != 0 only leaf entries of level TTL.
+  // [Addr, Addr + (NUM+1) x 2^SCALE x granule). C-CACHE-014: with TTL != 0 only the leaf entries
+  // of level TTL and the table entries of the levels above it are required.
   if (inv.tg_shift != g) return false;
   if (inv.ttl != 0 && leaf_entry && static_cast<int>(inv.ttl) != tag.level) return false;
+  if (inv.ttl != 0 && !leaf_entry && tag.level >= static_cast<int>(inv.ttl)) return false;
+  // C-CACHE-013: a range from the TTB0 half is not required to reach into the TTB1 half.
+  if (stage1 && ((inv.addr >> 55) & 1) != ((base >> 55) & 1)) return false;
   const uint64_t last = inv.addr + inv.length - 1 < inv.addr ? ~uint64_t{0}
                                                               : inv.addr + inv.length - 1;
-  return inv.addr <= base + mask && base <= last;
+  return SMMUREF_RULE_IF("R-TLBI-006", inv.addr <= base + mask && base <= last);
 }
 
 bool VmidMatches(const Invalidation& inv, const FetchTag& tag, const spec::Profile& p) {
-  // R-TLBI-007: with S2P=0 the VMID operand is RES0 and matches every entry.
-  return inv.vmid_any || !p.s2p || inv.vmid == tag.vmid;
+  // R-TLBI-007: with S2P=0 the VMID operand is RES0; a zero operand matches every entry (all
+  // have VMID 0), a non-zero one guarantees nothing (DecodeInvalidation, C-CACHE-009).
+  return SMMUREF_RULE_IF("R-TLBI-007", !p.s2p) || inv.vmid == tag.vmid;
 }
 
 // Stage-1 TLB and walk-cache entries [IHI0070 §4.4].
 bool CoversStage1(const Invalidation& inv, const FetchTag& tag, bool leaf, bool global,
                   const spec::Profile& p) {
   if (tag.el2) {
-    // R-TLBI-008: EL2 and EL2-E2H StreamWorld entries are reached only by TLBI_EL2_*.
+    // R-TLBI-008: EL2 and EL2-E2H StreamWorld entries are reached only by TLBI_EL2_*. C-CACHE-016:
+    // EL2_VA and EL2_VAA act on the StreamWorld CR2.E2H selected when they were consumed (the
+    // other EL2 world's entries are not required), EL2_ASID on NS-EL2-E2H entries only, and
+    // NS-EL2 entries have no ASID.
+    const bool e2h_world = tag.world == static_cast<unsigned>(StreamWorld::kNsEl2E2H);
+    const bool in_scope = inv.e2h == e2h_world;
+    bool covers = false;
     switch (inv.kind) {
-      case Kind::kTlbiEl2All: return true;
-      case Kind::kTlbiEl2Asid: return !global && inv.asid == tag.asid;
-      case Kind::kTlbiEl2Va: return (global || inv.asid == tag.asid) && AddressCovers(inv, tag, leaf);
-      case Kind::kTlbiEl2Vaa: return AddressCovers(inv, tag, leaf);
-      default: return false;
+      case Kind::kTlbiEl2All: covers = true; break;
+      case Kind::kTlbiEl2Asid: covers = e2h_world && !global && inv.asid == tag.asid; break;
+      case Kind::kTlbiEl2Va:
+        covers = in_scope && (!e2h_world || global || inv.asid == tag.asid) &&
+                 AddressCovers(inv, tag, leaf, true);
+        break;
+      case Kind::kTlbiEl2Vaa: covers = in_scope && AddressCovers(inv, tag, leaf, true); break;
+      default: break;
     }
+    return SMMUREF_RULE_IF("R-TLBI-008", covers);
   }
   const bool vmid = VmidMatches(inv, tag, p);
   switch (inv.kind) {
     // R-TLBI-001: NH_ALL removes every NS-EL1 entry of the VMID, global ones included.
-    case Kind::kTlbiNhAll: return vmid;
+    case Kind::kTlbiNhAll: return SMMUREF_RULE_IF("R-TLBI-001", vmid);
     // R-TLBI-002: NH_ASID removes the non-global entries of ASID in the VMID.
-    case Kind::kTlbiNhAsid: return vmid && !global && inv.asid == tag.asid;
+    case Kind::kTlbiNhAsid:
+      return SMMUREF_RULE_IF("R-TLBI-002", vmid && !global && inv.asid == tag.asid);
     // R-TLBI-003: NH_VA removes the VA's entries of ASID and its global entries of any ASID;
     // NH_VAA those of every ASID.
     case Kind::kTlbiNhVa:
-      return vmid && (global || inv.asid == tag.asid) && AddressCovers(inv, tag, leaf);
-    case Kind::kTlbiNhVaa: return vmid && AddressCovers(inv, tag, leaf);
+      return SMMUREF_RULE_IF("R-TLBI-003", vmid && (global || inv.asid == tag.asid) &&
+                                               AddressCovers(inv, tag, leaf, true));
+    case Kind::kTlbiNhVaa:
+      return SMMUREF_RULE_IF("R-TLBI-003", vmid && AddressCovers(inv, tag, leaf, true));
     // R-TLBI-009: S12_VMALL removes every entry of the VMID at both stages; NSNH_ALL every
     // Non-secure non-EL2 entry.
-    case Kind::kTlbiS12Vmall: return vmid;
-    case Kind::kTlbiNsnhAll: return true;
+    case Kind::kTlbiS12Vmall: return SMMUREF_RULE_IF("R-TLBI-009", vmid);
+    case Kind::kTlbiNsnhAll: SMMUREF_RULE("R-TLBI-009"); return true;
     default: return false;
   }
 }
@@ -132,9 +146,10 @@ bool CoversStage2(const Invalidation& inv, const FetchTag& tag, bool leaf,
   const bool vmid = VmidMatches(inv, tag, p);
   switch (inv.kind) {
     // R-TLBI-010: S2_IPA removes the stage-2 entries of the VMID that translate the IPA.
-    case Kind::kTlbiS2Ipa: return vmid && AddressCovers(inv, tag, leaf);
-    case Kind::kTlbiS12Vmall: return vmid;
-    case Kind::kTlbiNsnhAll: return true;
+    case Kind::kTlbiS2Ipa:
+      return SMMUREF_RULE_IF("R-TLBI-010", vmid && AddressCovers(inv, tag, leaf, false));
+    case Kind::kTlbiS12Vmall: return SMMUREF_RULE_IF("R-TLBI-009", vmid);
+    case Kind::kTlbiNsnhAll: SMMUREF_RULE("R-TLBI-009"); return true;
     default: return false;
   }
 }
@@ -152,7 +167,11 @@ bool CoversCombined(const Invalidation& inv, const FetchTag& tag, const spec::Pr
 
 bool Covers(const Invalidation& inv, FetchKind kind, const FetchTag& tag, bool leaf_entry,
             bool global_entry, const spec::Profile& p) {
-  if (IsConfig(kind)) return CoversConfig(inv, kind, tag);
+  // C-CACHE-008..012, C-CACHE-016: an invalidation whose operands the architecture lets an
+  // implementation ignore or interpret in an UNPREDICTABLE way guarantees nothing.
+  // C-CACHE-007: only the required scope counts; over-invalidation is a device's freedom.
+  if (inv.none) return false;
+  if (IsConfigKind(kind)) return CoversConfig(inv, kind, tag);
   if (kind == FetchKind::kS1Desc) return CoversStage1(inv, tag, leaf_entry, global_entry, p);
   if (kind == FetchKind::kS2Desc) return CoversStage2(inv, tag, leaf_entry, p);
   return false;
@@ -161,6 +180,7 @@ bool Covers(const Invalidation& inv, FetchKind kind, const FetchTag& tag, bool l
 void CacheState::CompletePending(uint64_t now) {
   // R-SYNC-001: a consumed CMD_SYNC completes every invalidation consumed before it; before that
   // an invalidation guarantees nothing.
+  if (!pending_.empty()) SMMUREF_RULE("R-SYNC-001");
   for (Invalidation& inv : pending_) {
     inv.completed = now;
     completed_.push_back(inv);
@@ -178,20 +198,40 @@ bool CacheState::EnabledDuring(uint64_t from, uint64_t to) const {
   for (const auto& [start, end] : enabled_) {
     if (start < to && from < end) return true;
   }
+  SMMUREF_RULE("R-CACHE-004");  // held only while SMMUEN was 0: never cached
   return false;
+}
+
+uint64_t CacheState::PublishedAt(uint32_t from, uint32_t pos, unsigned qs,
+                                 uint64_t fallback) const {
+  const uint32_t mask = (2u << qs) - 1;
+  const uint32_t want = (pos - from) & mask;  // how far past `from` the command is
+  for (const auto& [time, prod] : published_) {
+    if (((prod - from) & mask) > want) return time;
+  }
+  return fallback;
+}
+
+uint64_t CacheState::FirstEnabledIn(uint64_t from, uint64_t to) const {
+  for (const auto& [start, end] : enabled_) {
+    if (start < to && from < end) return std::max(start, from);
+  }
+  return ~uint64_t{0};
 }
 
 uint64_t CacheState::CoveredSince(FetchKind kind, const FetchTag& tag, bool leaf_entry,
                                   bool global_entry, const spec::Profile& p) const {
-  // R-SYNC-003: a completed invalidation removes what was cached before it took effect, which
-  // may be as early as its consumption; a value fetched after that survives it.
+  // R-SYNC-003 / C-CACHE-006: a completed invalidation removes what was cached before it took
+  // effect, which may be as early as its consumption; a value fetched after that survives it.
   uint64_t since = 0;
   if (kind == FetchKind::kS2Desc && tag.nested) {
-    // R-TLBI-011: S2_IPA need not remove combined stage-1+2 entries of a nested translation.
+    // R-TLBI-011 / C-CACHE-015: S2_IPA need not remove combined stage-1+2 entries of a nested
+    // translation.
     // A value survives in a stage-2 entry if held since the last stage-2 invalidation (s2), and
     // in a combined entry formed after the last stage-1 invalidation (s1) from a stage-2 entry
     // alive then, i.e. if held since the last stage-2 invalidation that completed before s1 was
     // consumed. S12_VMALL and NSNH_ALL count as both.
+    SMMUREF_RULE("R-TLBI-011");
     uint64_t s2 = 0, s1 = 0;
     for (const Invalidation& inv : completed_) {
       const bool both = inv.kind == Kind::kTlbiS12Vmall || inv.kind == Kind::kTlbiNsnhAll;
@@ -214,161 +254,24 @@ uint64_t CacheState::CoveredSince(FetchKind kind, const FetchTag& tag, bool leaf
   for (const Invalidation& inv : completed_) {
     if (Covers(inv, kind, tag, leaf_entry, global_entry, p)) since = std::max(since, inv.consumed);
   }
+  if (since != 0) SMMUREF_RULE("R-SYNC-003");
   return since;
 }
 
-namespace {
-
-struct DescInfo {
-  bool cacheable = false;  // a valid block/page/table descriptor legal at this level
-  bool leaf = false;
-  bool global = false;
-};
-
-DescInfo Describe(FetchKind kind, const FetchTag& tag, uint64_t desc) {
-  DescInfo d;
-  const spec::Field valid = kind == FetchKind::kS1Desc ? spec::desc_s1::Valid : spec::desc_s2::Valid;
-  const spec::Field type = kind == FetchKind::kS1Desc ? spec::desc_s1::Type : spec::desc_s2::Type;
-  if (!spec::Get(&desc, valid)) return d;  // R-CACHE-003: invalid descriptors are never cached
-  const bool table_or_page = spec::Get(&desc, type);
-  if (tag.level >= 3) {
-    d.cacheable = table_or_page;
-    d.leaf = true;
-  } else if (table_or_page) {
-    d.cacheable = true;
-  } else {
-    // Blocks only where the granule allows them (no 52-bit support in scope).
-    d.cacheable = tag.granule_shift == 12 ? (tag.level == 1 || tag.level == 2) : tag.level == 2;
-    d.leaf = true;
+void CacheState::NoteCdSource(const CdSource& src) const {
+  for (const CdSource& c : cd_sources_) {
+    if (c.pa == src.pa && c.world == src.world && c.vmid == src.vmid) return;
   }
-  d.global = kind == FetchKind::kS1Desc && d.leaf && !spec::Get(&desc, spec::desc_s1::nG);
-  return d;
+  cd_sources_.push_back(src);
 }
 
-}  // namespace
-
-std::vector<Candidate> ReadCandidates(const Memory& mem, const CacheState& cache,
-                                      const spec::Profile& p, FetchKind kind, const FetchTag& tag,
-                                      uint64_t pa, unsigned dwords) {
-  for (unsigned i = 0; i < dwords; ++i) {
-    // R-CACHE-008: a read that aborts is never cached; an aborting location yields only the abort.
-    if (mem.Aborts(pa + 8 * i)) return {Candidate{true, {}, true, mem.Now(), 0}};
+uint64_t CacheState::FirstCoverAfter(FetchKind kind, const FetchTag& tag, uint64_t t,
+                                     const spec::Profile& p) const {
+  uint64_t first = ~uint64_t{0};
+  for (const Invalidation& inv : completed_) {
+    if (inv.consumed >= t && Covers(inv, kind, tag, true, false, p)) first = std::min(first, inv.consumed);
   }
-  const uint64_t now = mem.Now();
-  const bool config = IsConfig(kind);
-  const bool desc = kind == FetchKind::kS1Desc || kind == FetchKind::kS2Desc;
-  // R-CACHE-010: a non-coherent walker may see, in each word, the value stored when the word was
-  // last cleaned or any later one; a snapshot is visible when every word of it is.
-  const bool noncoherent = !p.coherent_walk && (config || desc);
-  uint64_t visible_from = now;
-  if (noncoherent) {
-    for (unsigned i = 0; i < dwords; ++i) visible_from = std::min(visible_from, mem.CleanedAt(pa + 8 * i));
-  }
-  // R-CACHE-001/-002: the earliest time a cached value may have been fetched.
-  uint64_t lower = visible_from;
-  if (config) lower = std::min(lower, cache.CoveredSince(kind, tag, true, false, p));
-  if (desc) {
-    lower = std::min({lower, cache.CoveredSince(kind, tag, false, false, p),
-                      cache.CoveredSince(kind, tag, true, false, p),
-                      cache.CoveredSince(kind, tag, true, true, p)});
-  }
-  std::vector<uint64_t> times{lower};
-  for (unsigned i = 0; i < dwords; ++i) mem.StoresAfter(pa + 8 * i, lower, &times);
-  std::sort(times.begin(), times.end());
-  times.erase(std::unique(times.begin(), times.end()), times.end());
-
-  std::vector<Candidate> out;
-  for (size_t k = times.size(); k-- > 0;) {  // newest first: the current value leads
-    const uint64_t t = times[k];
-    const uint64_t until = k + 1 < times.size() ? times[k + 1] : now + 1;
-    Candidate c;
-    c.current = k + 1 == times.size();
-    c.seq = t;
-    uint64_t newest = 0;
-    bool visible = noncoherent;
-    for (unsigned i = 0; i < dwords; ++i) {
-      const WordWrite w = mem.At(pa + 8 * i, t);
-      c.dwords.push_back(w.value);
-      if (w.seq >= newest) { newest = w.seq; c.line = w.line; }
-      // The word's value at t is visible if it is the cleaned store or a later one (a word never
-      // stored to holds its only value).
-      visible = visible && (w.seq >= mem.CleanedAt(pa + 8 * i) || w.seq == 0);
-    }
-    bool allowed = c.current || visible;
-    if (!allowed && config) {
-      const uint64_t since = cache.CoveredSince(kind, tag, true, false, p);
-      // R-CACHE-001: any configuration value held since the covering invalidation completed,
-      // valid or not; R-CACHE-004: nothing is cached while SMMUEN=0.
-      allowed = until > since && cache.EnabledDuring(std::max(t, since), until);
-    } else if (!allowed && desc) {
-      const DescInfo d = Describe(kind, tag, c.dwords[0]);
-      const uint64_t since = cache.CoveredSince(kind, tag, d.leaf, d.global, p);
-      // R-CACHE-002: a valid descriptor held since the covering TLB invalidation completed.
-      allowed = d.cacheable && until > since && cache.EnabledDuring(std::max(t, since), until);
-    }
-    if (!allowed) continue;
-    bool seen = false;
-    for (const Candidate& o : out) seen = seen || o.dwords == c.dwords;
-    if (!seen) out.push_back(std::move(c));
-  }
-  return out;
-}
-
-bool AllowedSetFetcher::Read(FetchKind kind, const FetchTag& tag, uint64_t pa, unsigned dwords,
-                             uint64_t* out) {
-  std::vector<Candidate> cands = ReadCandidates(mem_, cache_, p_, kind, tag, pa, dwords);
-  if (pos_ == choice_.size()) {
-    choice_.push_back(0);
-    arity_.push_back(cands.size());
-  } else {
-    arity_[pos_] = cands.size();
-  }
-  const size_t pick = std::min(choice_[pos_++], cands.size() - 1);
-  const Candidate& c = cands[pick];
-  if (!c.current) {
-    char buf[96];
-    std::snprintf(buf, sizeof buf, "%s%s@0x%llx from line %d", provenance_.empty() ? "" : ", ",
-                  KindName(kind), static_cast<unsigned long long>(pa), c.line);
-    provenance_ += buf;
-  }
-  if (c.abort) return false;
-  std::copy(c.dwords.begin(), c.dwords.end(), out);
-  return true;
-}
-
-unsigned AllowedSetFetcher::Choose(const char* id, unsigned n) {
-  // R-CACHE-005: a choice point is enumerated like a read with n candidate values.
-  if (pos_ == choice_.size()) {
-    choice_.push_back(0);
-    arity_.push_back(n);
-  } else {
-    arity_[pos_] = n;
-  }
-  const unsigned pick = static_cast<unsigned>(std::min<size_t>(choice_[pos_++], n - 1));
-  if (pick != 0) {
-    provenance_ += std::string(provenance_.empty() ? "" : ", ") + id + " alternative " +
-                   std::to_string(pick + 1);
-  }
-  return pick;
-}
-
-bool AllowedSetFetcher::Next() {
-  // R-CACHE-005: every read chooses independently; the runs enumerate the choices like an
-  // odometer over this run's read points (later points are rediscovered after a change).
-  choice_.resize(pos_);
-  arity_.resize(pos_);
-  while (!choice_.empty()) {
-    if (choice_.back() + 1 < arity_.back()) {
-      ++choice_.back();
-      pos_ = 0;
-      provenance_.clear();
-      ++runs_;
-      return true;
-    }
-    choice_.pop_back();
-    arity_.pop_back();
-  }
-  return false;
+  return first;
 }
 
 }  // namespace smmuref::model::arch

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "smmuref/model/arch/queue.h"
+#include "smmuref/spec/coverage.h"
 #include "smmuref/spec/tables.h"
 
 namespace smmuref::model::arch {
@@ -69,7 +70,8 @@ void UsedMask(uint8_t o, const spec::Profile& p, uint64_t mask[2]) {
       if (!p.vmid16) width = 8;   // VMID[15:8] RES0 without VMID16
     }
     if (f.lsb == cf::ASID.lsb && f.msb == cf::ASID.msb && !p.asid16) width = 8;
-    if (f.lsb == cf::IPAddr.lsb) width = 52 - 12;  // IPA[55:52] RES0 in v3.1-v3.3
+    // IPA[55:52] is RES0 in v3.1-v3.3; the VA operand (same lsb) is VA[63:12] in full.
+    if (f.lsb == cf::IPAddr.lsb && f.msb == cf::IPAddr.msb) width = 52 - 12;
     AddField(mask, f, width);
   }
 }
@@ -79,7 +81,7 @@ void UsedMask(uint8_t o, const spec::Profile& p, uint64_t mask[2]) {
 unsigned CheckCommand(const uint64_t cmd[2], const spec::Profile& p) {
   const uint8_t opcode = Opcode(cmd);
   // R-CMDQ-003: reserved opcodes are CERROR_ILL.
-  if (spec::CommandName(opcode) == nullptr) return kCerrorIll;
+  if (SMMUREF_RULE_IF("R-CMDQ-003", spec::CommandName(opcode) == nullptr)) return kCerrorIll;
   // R-CMDQ-004: SSec=1 on the Non-secure command queue is CERROR_ILL, for the commands that have
   // the field (PREFETCH_*, CFGI_*, RESUME, STALL_TERM); elsewhere bit 10 is an ordinary reserved
   // bit (R-CMDQ-010).
@@ -87,29 +89,30 @@ unsigned CheckCommand(const uint64_t cmd[2], const spec::Profile& p) {
                         opcode == op::CMD_CFGI_STE || opcode == op::CMD_CFGI_STE_RANGE ||
                         opcode == op::CMD_CFGI_CD || opcode == op::CMD_CFGI_CD_ALL ||
                         opcode == op::CMD_RESUME || opcode == op::CMD_STALL_TERM;
-  if (has_ssec && spec::Get(cmd, cf::SSec)) return kCerrorIll;
+  if (SMMUREF_RULE_IF("R-CMDQ-004", has_ssec && spec::Get(cmd, cf::SSec))) return kCerrorIll;
   switch (opcode) {
     // R-CMDQ-005: commands for features the profile lacks are CERROR_ILL.
     case op::CMD_CFGI_CD: case op::CMD_CFGI_CD_ALL: case op::CMD_TLBI_NH_ALL:
     case op::CMD_TLBI_NH_ASID: case op::CMD_TLBI_NH_VA: case op::CMD_TLBI_NH_VAA:
-      if (!p.s1p) return kCerrorIll;
+      if (SMMUREF_RULE_IF("R-CMDQ-005", !p.s1p)) return kCerrorIll;
       break;
     case op::CMD_TLBI_S12_VMALL: case op::CMD_TLBI_S2_IPA:
-      if (!p.s2p) return kCerrorIll;
+      if (SMMUREF_RULE_IF("R-CMDQ-005", !p.s2p)) return kCerrorIll;
       break;
     case op::CMD_TLBI_EL2_ALL: case op::CMD_TLBI_EL2_ASID: case op::CMD_TLBI_EL2_VA:
     case op::CMD_TLBI_EL2_VAA:
-      if (!p.hyp) return kCerrorIll;
+      if (SMMUREF_RULE_IF("R-CMDQ-005", !p.hyp)) return kCerrorIll;
       break;
     case op::CMD_TLBI_EL3_ALL: case op::CMD_TLBI_EL3_VA: case op::CMD_CFGI_VMS_PIDM:
+      SMMUREF_RULE("R-CMDQ-005");
       return kCerrorIll;
-    case op::CMD_ATC_INV: return p.ats ? kCerrorNone : kCerrorIll;
-    case op::CMD_PRI_RESP: return p.pri ? kCerrorNone : kCerrorIll;
+    case op::CMD_ATC_INV: return SMMUREF_RULE_IF("R-CMDQ-005", !p.ats) ? kCerrorIll : kCerrorNone;
+    case op::CMD_PRI_RESP: return SMMUREF_RULE_IF("R-CMDQ-005", !p.pri) ? kCerrorIll : kCerrorNone;
     case op::CMD_RESUME: case op::CMD_STALL_TERM:
-      return p.stall_model == 1 ? kCerrorIll : kCerrorNone;
+      return SMMUREF_RULE_IF("R-CMDQ-005", p.stall_model == 1) ? kCerrorIll : kCerrorNone;
     case op::CMD_SYNC:
       // R-CMDQ-006: CMD_SYNC with CS=0b11 (reserved) is CERROR_ILL.
-      if (spec::Get(cmd, cf::CS) == 3) return kCerrorIll;
+      if (SMMUREF_RULE_IF("R-CMDQ-006", spec::Get(cmd, cf::CS) == 3)) return kCerrorIll;
       break;
     default:
       break;
@@ -118,8 +121,12 @@ unsigned CheckCommand(const uint64_t cmd[2], const spec::Profile& p) {
     unsigned ttl = static_cast<unsigned>(spec::Get(cmd, cf::TTL));
     // R-TLBI-012: TG=16KB with TTL=1 is reserved without DS and behaves as TTL=0; a range form
     // with NUM=0, SCALE=0 and TTL=0 is a reserved combination: CERROR_ILL [§4.4.1].
-    if (spec::Get(cmd, cf::TG) == 2 && ttl == 1 && !p.ds) ttl = 0;
-    if (spec::Get(cmd, cf::NUM) == 0 && spec::Get(cmd, cf::SCALE) == 0 && ttl == 0) return kCerrorIll;
+    if (SMMUREF_RULE_IF("R-TLBI-012", spec::Get(cmd, cf::TG) == 2 && ttl == 1 && !p.ds)) ttl = 0;
+    const bool reserved =
+        spec::Get(cmd, cf::NUM) == 0 && spec::Get(cmd, cf::SCALE) == 0 && ttl == 0;
+    if (SMMUREF_RULE_IF("R-TLBI-012", reserved)) {
+      return kCerrorIll;
+    }
   }
   if (p.choice(spec::Choice::kCmdRes0Ill) == 1 && opcode != op::CMD_PREFETCH_ADDR) {
     // C-CMDQ-001 (profile field cmd_res0_ill):
@@ -128,7 +135,9 @@ unsigned CheckCommand(const uint64_t cmd[2], const spec::Profile& p) {
     // [§4.1.5]. PREFETCH_ADDR's operands are not checked (not modelled).
     uint64_t used[2];
     UsedMask(opcode, p, used);
-    if ((cmd[0] & ~used[0]) != 0 || (cmd[1] & ~used[1]) != 0) return kCerrorIll;
+    if (SMMUREF_RULE_IF("R-CMDQ-010", (cmd[0] & ~used[0]) != 0 || (cmd[1] & ~used[1]) != 0)) {
+      return kCerrorIll;
+    }
   }
   return kCerrorNone;
 }
@@ -157,14 +166,69 @@ uint16_t Asid(const uint64_t cmd[2], const spec::Profile& p) {
   return static_cast<uint16_t>(p.asid16 ? a : a & 0xff);
 }
 
+// Whether the architecture guarantees the invalidation's scope, given its operands.
+bool Guaranteed(const uint64_t cmd[2], const spec::Profile& p, const Invalidation& inv, int e2h) {
+  using K = Invalidation::Kind;
+  const K k = inv.kind;
+  const bool uses_vmid = k == K::kTlbiNhAll || k == K::kTlbiNhAsid || k == K::kTlbiNhVa ||
+                         k == K::kTlbiNhVaa || k == K::kTlbiS12Vmall || k == K::kTlbiS2Ipa;
+  const bool el2_va = k == K::kTlbiEl2Va || k == K::kTlbiEl2Vaa || k == K::kTlbiEl2Asid;
+  const bool uses_asid = k == K::kTlbiNhAsid || k == K::kTlbiNhVa || k == K::kTlbiEl2Asid ||
+                         (k == K::kTlbiEl2Va && e2h == 1);
+  const bool by_va = k == K::kTlbiNhVa || k == K::kTlbiNhVaa || k == K::kTlbiEl2Va ||
+                     k == K::kTlbiEl2Vaa;
+  const uint64_t vmid = spec::Get(cmd, cf::VMID), asid = spec::Get(cmd, cf::ASID);
+  // C-CACHE-009: the VMID operand of a stage-1 TLBI is RES0 without stage 2; a non-zero value
+  // may invalidate an UNKNOWN VMID or nothing. C-CACHE-008: with 8-bit VMIDs or ASIDs, non-zero
+  // upper bits mean the command is not required to affect any entry [§4.4, §4.4.2].
+  if (uses_vmid && !p.s2p && vmid != 0) return false;
+  if (uses_vmid && p.s2p && !p.vmid16 && (vmid >> 8) != 0) return false;
+  if (uses_asid && !p.asid16 && (asid >> 8) != 0) return false;
+  // C-CACHE-016: an EL2 TLBI consumed while CR2.E2H is UNKNOWN affects UNPREDICTABLE entries.
+  if (el2_va && e2h < 0) return false;
+  // C-CACHE-010: a VA whose bits [63:VAS-1] are not all equal may be treated as out of range
+  // (and TBI need not apply to it) [§4.4.2].
+  const uint64_t top = inv.addr >> 47;
+  if (by_va && top != 0 && top != (~uint64_t{0} >> 47)) return false;
+  // C-CACHE-011: an IPA with bits at or above the IAS may be treated as out of range [§4.4.3.1].
+  if (k == K::kTlbiS2Ipa && (inv.addr >> p.ias()) != 0) return false;
+  // C-CACHE-012: a range whose Address is not aligned as its TTL requires invalidates an
+  // UNPREDICTABLE range [§4.4.1.1].
+  if (inv.length != 0 && inv.ttl != 0) {
+    static const unsigned kAlign[3][4] = {
+        {0, 30, 21, 0},   // 4KB: TTL 1 needs Address[29:12] zero, TTL 2 Address[20:12]
+        {14, 0, 25, 14},  // 16KB: Address[13:12] (TTL 0 and 3), Address[24:12] (TTL 2)
+        {16, 42, 29, 16}, // 64KB: Address[15:12] (TTL 0 and 3), [41:12] (1), [28:12] (2)
+    };
+    const unsigned bits = kAlign[(inv.tg_shift - 12) / 2][inv.ttl];
+    if (bits > 12 && (inv.addr & ((uint64_t{1} << bits) - 1)) != 0) return false;
+  }
+  if (inv.length != 0 && inv.ttl == 0 && inv.tg_shift != 12) {
+    const unsigned bits = inv.tg_shift == 14 ? 14 : 16;
+    if ((inv.addr & ((uint64_t{1} << bits) - 1)) != 0) return false;
+  }
+  return true;
+}
+
+bool DecodeKind(const uint64_t cmd[2], const spec::Profile& p, Invalidation* inv);
+
 }  // namespace
 
-bool DecodeInvalidation(const uint64_t cmd[2], const spec::Profile& p, Invalidation* inv) {
-  using K = Invalidation::Kind;
+bool DecodeInvalidation(const uint64_t cmd[2], const spec::Profile& p, Invalidation* inv,
+                        int e2h) {
   *inv = Invalidation{};
   inv->sid = static_cast<uint32_t>(spec::Get(cmd, cf::StreamID));
   inv->vmid = Vmid(cmd, p);
-  inv->vmid_any = !p.s2p;
+  if (!DecodeKind(cmd, p, inv)) return false;
+  inv->e2h = e2h == 1;
+  inv->none = !Guaranteed(cmd, p, *inv, e2h);
+  return true;
+}
+
+namespace {
+
+bool DecodeKind(const uint64_t cmd[2], const spec::Profile& p, Invalidation* inv) {
+  using K = Invalidation::Kind;
   switch (Opcode(cmd)) {
     case op::CMD_CFGI_STE:
       inv->kind = K::kCfgiSte;
@@ -213,6 +277,8 @@ bool DecodeInvalidation(const uint64_t cmd[2], const spec::Profile& p, Invalidat
   }
 }
 
+}  // namespace
+
 namespace {
 
 // CMD_SYNC: completes earlier invalidations, then signals [IHI0070 §4.7.3].
@@ -222,9 +288,13 @@ void ExecuteSync(const uint64_t cmd[2], Registers& regs, Memory& mem, CacheState
   if (spec::Get(cmd, cf::CS) == 1 && p.msi) {
     // R-CMDQ-007: CMD_SYNC with CS=SIG_IRQ on an SMMU with MSI writes the 32-bit MSIData to
     // MSIAddr when MSIAddr is non-zero.
-    const uint64_t addr = spec::Get(cmd, cf::MSIAddr) << 2;
+    // R-CMDQ-012: the MSI address is truncated to the OAS too.
+    const uint64_t addr = (spec::Get(cmd, cf::MSIAddr) << 2) & ((uint64_t{1} << p.oas) - 1);
+    if (addr != spec::Get(cmd, cf::MSIAddr) << 2) SMMUREF_RULE("R-CMDQ-012");
+    if (addr != 0) SMMUREF_RULE("R-CMDQ-007");
     if (addr != 0 && mem.Aborts(addr)) {
       // R-CMDQ-011: an aborted CMD_SYNC MSI write activates GERROR.MSI_CMDQ_ABT_ERR [§7.5].
+      SMMUREF_RULE("R-CMDQ-011");
       regs.ToggleGerror(static_cast<unsigned>(rf::GERROR_MSI_CMDQ_ABT_ERR.lsb));
     } else if (addr != 0) {
       const uint64_t data = spec::Get(cmd, cf::MSIData);
@@ -262,25 +332,35 @@ void ProcessCommandQueue(Registers& regs, Memory& mem, CacheState& cache, const 
     return;
   }
   // R-CMDQ-001: commands are consumed only while CMDQEN=1 and GERROR.CMDQ_ERR is inactive.
+  if (SMMUREF_RULE_IF("R-CMDQ-001", !regs.CmdqEnabled() || regs.GerrorActive(cmdq_err))) return;
+  const uint32_t cons_start = static_cast<uint32_t>(regs.Read(Reg::CMDQ_CONS));
   while (regs.CmdqEnabled() && !regs.GerrorActive(cmdq_err)) {
     const uint64_t base_reg = regs.Read(Reg::CMDQ_BASE);
     // R-CMDQ-002: the queue holds 2^MIN(LOG2SIZE, IDR1.CMDQS) 16-byte commands from a base aligned
     // to MAX(32, queue size); PROD/CONS carry the index and a wrap bit above it; the queue is
     // empty when both are equal.
+    SMMUREF_RULE("R-CMDQ-002");
     const unsigned qs = std::min<unsigned>(
         static_cast<unsigned>(spec::Get(&base_reg, rf::CMDQ_BASE_LOG2SIZE)), p.cmdqs);
     const QueuePointer q{qs};
+    // R-CMDQ-012: a queue address at or above the OAS is truncated to it [§3.4.3 (6)].
+    if (((spec::Get(&base_reg, rf::CMDQ_BASE_ADDR) << 5) >> p.oas) != 0) SMMUREF_RULE("R-CMDQ-012");
     const uint64_t base = (spec::Get(&base_reg, rf::CMDQ_BASE_ADDR) << 5) &
-                          ~((uint64_t{1} << std::max(5u, qs + 4)) - 1);
+                          ~((uint64_t{1} << std::max(5u, qs + 4)) - 1) &
+                          ((uint64_t{1} << p.oas) - 1);
     const auto prod = static_cast<uint32_t>(regs.Read(Reg::CMDQ_PROD));
     uint64_t cons = regs.Read(Reg::CMDQ_CONS);
-    if (q.Empty(prod, static_cast<uint32_t>(cons))) return;
+    if (q.Empty(prod, static_cast<uint32_t>(cons))) {
+      cache.ForgetPublished();
+      return;
+    }
     const uint64_t slot = base + uint64_t{q.Index(static_cast<uint32_t>(cons))} * 16;
     uint64_t cmd[2] = {};
     const MemRead lo = mem.Read64(slot), hi = mem.Read64(slot + 8);
     unsigned err = kCerrorNone;
     if (lo.abort || hi.abort) {
       // R-CMDQ-008: an external abort fetching a command is CERROR_ABT; CONS stays on it.
+      SMMUREF_RULE("R-CMDQ-008");
       err = kCerrorAbt;
     } else {
       cmd[0] = lo.value;
@@ -291,15 +371,21 @@ void ProcessCommandQueue(Registers& regs, Memory& mem, CacheState& cache, const 
       // R-CMDQ-009: on a command error CONS.RD stays on the failing command, CONS.ERR takes the
       // code, and GERROR.CMDQ_ERR is activated; consumption resumes once software acknowledges
       // it through GERRORN.
+      SMMUREF_RULE("R-CMDQ-009");
       spec::Set(&cons, rf::CMDQ_CONS_ERR, err);
       regs.Set(Reg::CMDQ_CONS, cons);
       regs.ToggleGerror(cmdq_err);
       return;
     }
     Invalidation inv;
-    if (DecodeInvalidation(cmd, p, &inv)) {
+    const int e2h = regs.Known(Reg::CR2, rf::CR2_E2H) ? (regs.E2h() ? 1 : 0) : -1;
+    if (DecodeInvalidation(cmd, p, &inv, p.hyp ? e2h : 0)) {
       // R-SYNC-002: an invalidation is pending from consumption until a later CMD_SYNC.
-      inv.consumed = mem.Tick();
+      SMMUREF_RULE("R-SYNC-002");
+      // C-CMDQ-002 / C-CACHE-006: it may have been consumed as early as the PROD write that
+      // published it, and may take effect from then on.
+      inv.consumed = cache.PublishedAt(cons_start, q.Value(static_cast<uint32_t>(cons)), qs,
+                                       mem.Tick());
       cache.AddPending(inv);
     } else if (spec::Get(cmd, cf::Opcode) == op::CMD_SYNC) {
       ExecuteSync(cmd, regs, mem, cache, p);

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "smmuref/spec/coverage.h"
+
 namespace smmuref::model::arch {
 
 namespace {
@@ -17,18 +19,23 @@ void Memory::Write64(uint64_t pa, uint64_t value) {
 uint64_t Memory::Peek64(uint64_t pa) const {
   // R-MEM-001: memory never written reads as zero.
   auto it = words_.find(Word(pa));
-  return it == words_.end() ? 0 : it->second.back().value;
+  if (SMMUREF_RULE_IF("R-MEM-001", it == words_.end())) return 0;
+  return it->second.back().value;
+}
+
+bool Memory::Aborts(uint64_t pa) const {
+  // R-MEM-002: an access inside an abort range returns an external abort.
+  if (aborts_.empty()) return false;
+  const uint64_t a = Word(pa);
+  auto it = aborts_.upper_bound(a);
+  if (it == aborts_.begin()) return false;
+  --it;
+  return SMMUREF_RULE_IF("R-MEM-002", a >= it->first && a < it->second);
 }
 
 MemRead Memory::Read64(uint64_t pa) const {
-  // R-MEM-002: an access inside an abort range returns an external abort.
-  const uint64_t a = Word(pa);
-  auto it = aborts_.upper_bound(a);
-  if (it != aborts_.begin()) {
-    --it;
-    if (a >= it->first && a < it->second) return MemRead{true, 0};
-  }
-  return MemRead{false, Peek64(a)};
+  if (Aborts(pa)) return MemRead{true, 0};
+  return MemRead{false, Peek64(pa)};
 }
 
 void Memory::AddAbortRange(uint64_t pa, uint64_t len) {
@@ -62,6 +69,11 @@ WordWrite Memory::At(uint64_t pa, uint64_t seq) const {
   auto after = std::upper_bound(h.begin(), h.end(), seq,
                                 [](uint64_t s, const WordWrite& w) { return s < w.seq; });
   return after == h.begin() ? WordWrite{} : *std::prev(after);
+}
+
+const std::vector<WordWrite>* Memory::History(uint64_t pa) const {
+  auto it = words_.find(Word(pa));
+  return it == words_.end() ? nullptr : &it->second;
 }
 
 void Memory::StoresAfter(uint64_t pa, uint64_t seq, std::vector<uint64_t>* out) const {

@@ -5,6 +5,7 @@
 #include "smmuref/model/arch/cmdq.h"
 #include "smmuref/model/arch/evtq.h"
 #include "smmuref/model/arch/translate.h"
+#include "smmuref/spec/coverage.h"
 #include "smmuref/spec/tables.h"
 
 namespace smmuref::model::arch {
@@ -15,13 +16,20 @@ Smmu::Smmu(const spec::Profile& p) : profile_(p), regs_(profile_) {}
 
 void Smmu::WriteReg(Reg r, uint64_t v) {
   regs_.Write(r, v);
-  // R-CACHE-004: the periods with SMMUEN=1 are the only ones whose values may be cached.
-  cache_.SetEnabled(regs_.SmmuEnabled(), mem_.Tick());
+  AfterRegWrite(r);
 }
 
 void Smmu::WriteReg32(Reg r, bool high, uint32_t v) {
   regs_.Write32(r, high, v);
-  cache_.SetEnabled(regs_.SmmuEnabled(), mem_.Tick());
+  AfterRegWrite(r);
+}
+
+void Smmu::AfterRegWrite(Reg r) {
+  const uint64_t now = mem_.Tick();
+  // R-CACHE-004: the periods with SMMUEN=1 are the only ones whose values may be cached.
+  cache_.SetEnabled(regs_.SmmuEnabled(), now);
+  // C-CMDQ-002: the commands a PROD write publishes may be consumed from now on.
+  if (r == Reg::CMDQ_PROD) cache_.NotePublished(now, static_cast<uint32_t>(regs_.Read(r)));
 }
 
 void Smmu::ProcessCommands() { ProcessCommandQueue(regs_, mem_, cache_, profile_); }
@@ -49,12 +57,14 @@ spec::Result<std::vector<spec::TxnOutcome>> Smmu::Translate(const spec::Txn& txn
   do {
     if (fetch.runs() > AllowedSetFetcher::kMaxRuns) {
       // R-CACHE-009: the allowed set is computed exactly or not at all.
+      SMMUREF_RULE("R-CACHE-009");
       return spec::Error{"", "allowed-set bound exceeded: more than " +
                                  std::to_string(AllowedSetFetcher::kMaxRuns) +
                                  " combinations of cached values for one transaction "
                                  "(R-CACHE-009); invalidate before translating"};
     }
     spec::TxnOutcome o = TranslateTxn(ctx, txn, fetch);
+    if (fetch.dead()) continue;  // a combination that describes no possible walk
     o.provenance = fetch.provenance();
     bool seen = false;
     for (const auto& e : out) seen = seen || e.SameObservation(o);

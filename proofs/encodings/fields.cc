@@ -1,5 +1,5 @@
 // Field extraction from spec/fields tables as Z3 terms (fields.h).
-// Tests: proofs/cross/fields_test.cc
+// Tests: proofs/cross/config_test.cc
 #include "fields.h"
 
 namespace smmuref::proofs {

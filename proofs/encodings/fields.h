@@ -1,7 +1,7 @@
 // Field extraction from the spec/fields tables as Z3 terms: the encodings read structures
 // through these, so the proofs compare the engine's own layouts (impl/arch/layout.h) with the
 // tables the model uses [spec/fields/README.md].
-// Tests: proofs/cross/fields_test.cc, proofs/equiv/layout.cc
+// Tests: proofs/cross/config_test.cc, proofs/equiv/layout.cc
 #pragma once
 
 #include <string>

@@ -15,6 +15,13 @@ Bv AlignDown(const Bv& a, const Bv& log2) {
   return Select(log2 >= Bv(64), Bv(0), a & ~((Bv(1) << log2) - Bv(1)));
 }
 
+// R-STRTAB-011: an address at or above the OAS, truncated to it (C-STRTAB-001's first
+// alternative, the one a Fetcher without choice points takes; the same holds for C-STRTAB-002,
+// whose first alternative ignores reserved L1STD bits).
+Bv ToOas(const Bv& a, const ProfileTerms& p) {
+  return Select(p.oas >= Bv(64), a, a & ((Bv(1) << p.oas) - Bv(1)));
+}
+
 }  // namespace
 
 SteLocationTerms LocateSteTerm(const Bv& base_reg, const Bv& cfg_reg, const Bv& sid,
@@ -37,7 +44,7 @@ SteLocationTerms LocateSteTerm(const Bv& base_reg, const Bv& cfg_reg, const Bv& 
                           split_raw, Bv(6));
   const Bv l1_log2 = Select(log2size > split, log2size - split + Bv(3), Bv(3));
   const Bv l1_align = Select(l1_log2 > Bv(6), l1_log2, Bv(6));
-  r.l1_addr = AlignDown(base, l1_align) + (sid >> split) * Bv(8);
+  r.l1_addr = ToOas(AlignDown(base, l1_align) + (sid >> split) * Bv(8), p);
   // R-STRTAB-008 / R-STRTAB-009 / R-STRTAB-010
   const Bv span = FieldOf(l, spec::l1std::Span);
   const Bool span_bad = span == Bv(0) || span > Bv(11) || span > split + Bv(1);
@@ -46,7 +53,7 @@ SteLocationTerms LocateSteTerm(const Bv& base_reg, const Bv& cfg_reg, const Bv& 
   const Bv l2 = FieldOf(l, spec::l1std::L2Ptr) << Bv(6);
   const Bv two = AlignDown(l2, span - Bv(1) + Bv(6)) + low * Bv(64);
   r.bad_sid = sid_out || (r.two_level && (span_bad || beyond));
-  r.ste_addr = Select(r.two_level, two, linear);
+  r.ste_addr = ToOas(Select(r.two_level, two, linear), p);
   return r;
 }
 

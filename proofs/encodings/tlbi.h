@@ -11,7 +11,7 @@
 namespace smmuref::proofs {
 
 // A cached walk entry as the model tags it (FetchTag for kS1Desc/kS2Desc): the StreamWorld is
-// EL2 or EL2-E2H (`el2`), its ASID and VMID, the input address of the walk, the level and
+// NS-EL2 (`el2`; commands are taken as consumed with CR2.E2H=0), its ASID and VMID, the input address of the walk, the level and
 // granule of the entry, whether it is a leaf, and whether the leaf is global (nG=0).
 struct EntryTerms {
   Bv el2, asid, vmid, va, level, granule_shift, leaf, global;
@@ -28,7 +28,7 @@ TlbiAddressTerms DecodeTlbiAddressTerm(const Bv* cmd, const ProfileTerms& p, boo
 Bool TlbiCoversTerm(uint8_t op, const Bv* cmd, const ProfileTerms& p, bool stage2,
                     const EntryTerms& e);
 
-// Whether an address operand reaches the entry (AddressCovers).
-Bool AddressCoversTerm(const TlbiAddressTerms& inv, const EntryTerms& e);
+// Whether an address operand reaches the entry (AddressCovers) of stage 1 or stage 2.
+Bool AddressCoversTerm(const TlbiAddressTerms& inv, const EntryTerms& e, bool stage1);
 
 }  // namespace smmuref::proofs

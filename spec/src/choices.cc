@@ -11,6 +11,9 @@ const std::vector<ChoiceKey>& ChoiceKeys() {
        "GBPA.ABORT after reset (IMPLEMENTATION DEFINED): 0 bypass, 1 abort while SMMUEN=0"},
       {Choice::kCmdRes0Ill, "cmd_res0_ill", "C-CMDQ-001", {"0", "1"},
        "a non-zero reserved command field: 0 ignored, 1 CERROR_ILL"},
+      {Choice::kStructRes0, "struct_res0", "C-STE-001", {"ignore", "invalid"},
+       "a non-zero reserved field of an STE, CD, L1STD or L1CD: ignored, or the structure is "
+       "invalid (C_BAD_STE, C_BAD_CD, C_BAD_STREAMID, C_BAD_SUBSTREAMID)"},
   };
   return keys;
 }

@@ -1,6 +1,7 @@
 // Tests for model/arch/walk.cc: stage-1 and stage-2 walks over hand-built tables in a Memory,
-// read through CurrentMemoryFetcher. Index bit ranges come from the per-granule table in the
-// fact sheet (§5.1), written out here independently of the model's formula.
+// read through CurrentMemoryFetcher. Index bit ranges are the per-granule level index ranges of
+// the VMSAv8-64 translation regime [DDI0487 D8.2], written out here independently of the model's
+// formula.
 #include "smmuref/model/arch/walk.h"
 
 #include <gtest/gtest.h>
@@ -25,7 +26,7 @@ constexpr uint64_t kTables = 0x1000'0000;     // table k of a walk at base + k *
 constexpr uint64_t kStride = 0x10'0000;       // 1 MiB: aligned for 16 concatenated 64KB tables
 constexpr uint64_t kOut = 0x87'6540'0000;     // leaf output, aligned to every block size used
 
-// Input-address bits [msb:lsb] each level indexes for a 48-bit input (fact sheet §5.1).
+// Input-address bits [msb:lsb] each level indexes for a 48-bit input [DDI0487 D8.2].
 const std::map<unsigned, std::array<std::pair<int, int>, 4>> kLevelBits = {
     {12, {{{47, 39}, {38, 30}, {29, 21}, {20, 12}}}},
     {14, {{{47, 47}, {46, 36}, {35, 25}, {24, 14}}}},

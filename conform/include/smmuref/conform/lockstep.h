@@ -37,9 +37,12 @@ class LockstepDevice final : public Device {
   // Rule ids of the model outcomes adopted so far, and the distinct observations seen.
   const std::set<std::string>& rules() const { return rules_; }
   const std::set<std::string>& observations() const { return observations_; }
+  // The model's allowed set for the last transaction.
+  const std::vector<spec::TxnOutcome>& allowed() const { return allowed_; }
 
  private:
   void CompareRegister(spec::Reg r, const char* after);
+  void CompareStatus(spec::Reg written);
 
   std::unique_ptr<Device> dut_;
   std::unique_ptr<Device> oracle_;

@@ -45,12 +45,15 @@ constexpr U Max(U a, U b) {
   return Select(a < b, b, a);
 }
 
-// Bits [n-1:0] set, for 0 <= n <= width of U. The shift is split in two halves so that n equal
-// to the width does not shift by the width.
+// Bits [n-1:0] set; every bit from n = 64 on, so that a width computed from an invalid
+// structure (which may wrap below zero) still gives a defined mask whose value the caller
+// discards. The shift is split in two halves so that n equal to the width does not shift by
+// the width.
 template <typename U>
 constexpr U LowMask(U n) {
-  const U half = n >> 1;
-  return ((U(1) << half) << (n - half)) - U(1);
+  const U m = Min<U>(n, U(64));
+  const U half = m >> 1;
+  return ((U(1) << half) << (m - half)) - U(1);
 }
 
 // word[msb:lsb], right-aligned.

@@ -8,7 +8,7 @@
 // input size, granule and the CD/STE bits folded into the entry), a legal refinement that keeps
 // different address spaces sharing an ASID/VMID apart. Only valid translations are inserted
 // (never a fault other than a permission fault, never an invalid descriptor).
-// Invalidation: the TLBI scopes of fact sheet §7.4 (`Scope` below).
+// Invalidation: the TLBI scopes [IHI0070 §4.4] (`Scope` below).
 // Tests: tests/impl/arch/cache_test.cc
 #pragma once
 

@@ -10,14 +10,18 @@
 //   - a non-coherent walker may also see any value stored since the last mem.clean of the word.
 // Each structure read and each walk level chooses independently; the translation function runs
 // once per combination (AllowedSetFetcher enumerates them) up to a documented bound.
-// Tests: tests/model/arch/cache_test.cc, corpus/vectors/cache/*.vec
+// Read candidates and the enumerating fetcher: model/arch/fetch.cc.
+// Tests: tests/model/arch/cache_test.cc, tests/model/arch/fetch_test.cc, corpus/vectors/cache/*.vec
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "smmuref/model/arch/config.h"
 #include "smmuref/model/arch/memory.h"
+#include "smmuref/spec/error.h"
 #include "smmuref/spec/profile.h"
 
 namespace smmuref::model::arch {
@@ -35,7 +39,11 @@ struct Invalidation {
   uint32_t ssid = 0;
   bool leaf = false;
   unsigned range = 0;         // CFGI_STE_RANGE: 2^(range+1) StreamIDs
-  bool vmid_any = false;      // VMID operand is RES0 (S2P=0): every VMID
+  // The operands let an implementation skip or misdirect it (an UNPREDICTABLE range, RES0
+  // ASID/VMID bits set, a non-canonical VA, an IPA beyond the IAS, EL2 forms with CR2.E2H
+  // UNKNOWN): it is not guaranteed to remove anything (C-CACHE-008..012, C-CACHE-016).
+  bool none = false;
+  bool e2h = false;           // TLBI_EL2_*: CR2.E2H when it was consumed
   uint16_t vmid = 0;
   uint16_t asid = 0;
   uint64_t addr = 0;          // VA or IPA
@@ -56,36 +64,80 @@ class CacheState {
   void CompletePending(uint64_t now);
   void SetEnabled(bool enabled, uint64_t now);
   bool EnabledDuring(uint64_t from, uint64_t to) const;  // any overlap with [from, to)
+  // The first time in [from, to) with SMMUEN=1, ~0 if none.
+  uint64_t FirstEnabledIn(uint64_t from, uint64_t to) const;
   // The earliest time a value may have been fetched and still be cached: the latest consumption
   // time of a completed invalidation covering the entry (it may have taken effect as early as
   // then, so later fetches survive it), 0 if none.
   uint64_t CoveredSince(FetchKind kind, const FetchTag& tag, bool leaf_entry, bool global_entry,
                         const spec::Profile& p) const;
   size_t pending() const { return pending_.size(); }
+  // The earliest consumption time, at or after `t`, of a completed invalidation covering the
+  // entry; ~0 if none: a value held until `t` may be in use until then (R-CACHE-012).
+  uint64_t FirstCoverAfter(FetchKind kind, const FetchTag& tag, uint64_t t,
+                           const spec::Profile& p) const;
+
+  // C-CMDQ-002: commands may be consumed as soon as a CMDQ_PROD write publishes them (`process`
+  // is only the latest point). Each PROD write is noted; the consumer asks when the command at
+  // queue position `pos` (index and wrap, log2 size `qs`) was first published after `from`, the
+  // CONS value when its run of consumption started.
+  void NotePublished(uint64_t time, uint32_t prod) { published_.push_back({time, prod}); }
+  uint64_t PublishedAt(uint32_t from, uint32_t pos, unsigned qs, uint64_t fallback) const;
+  void ForgetPublished() { published_.clear(); }
+
+  // The ledger of translation contexts (R-CACHE-012): where the CDs that translations read live,
+  // with the tags (StreamWorld, VMID) of the stream that read them. Recorded as translations are
+  // enumerated (it does not change what is allowed now, only what earlier contexts exist).
+  struct CdSource {
+    uint32_t sid = 0;
+    uint32_t cd_index = 0;
+    uint64_t pa = 0;
+    unsigned world = 0;
+    uint16_t vmid = 0;
+  };
+  void NoteCdSource(const CdSource& s) const;
+  const std::vector<CdSource>& cd_sources() const { return cd_sources_; }
 
  private:
   std::vector<Invalidation> pending_;
   std::vector<Invalidation> completed_;
   std::vector<std::pair<uint64_t, uint64_t>> enabled_;  // [start, end); end = ~0 while enabled
+  mutable std::vector<CdSource> cd_sources_;
+  std::vector<std::pair<uint64_t, uint32_t>> published_;  // (time, CMDQ_PROD) since consumed
 };
+
+inline bool IsConfigKind(FetchKind k) {
+  return k == FetchKind::kL1Std || k == FetchKind::kSte || k == FetchKind::kL1Cd ||
+         k == FetchKind::kCd;
+}
 
 // Whether `inv` covers the cached entry described by kind/tag (R-CFGI-*, R-TLBI-*).
 bool Covers(const Invalidation& inv, FetchKind kind, const FetchTag& tag, bool leaf_entry,
             bool global_entry, const spec::Profile& p);
 
-// One value a read may return, and where it came from.
-struct Candidate {
+// One value a read of one 64-bit word may return, and where it came from.
+struct WordCandidate {
   bool abort = false;
-  std::vector<uint64_t> dwords;
-  bool current = true;   // the value in memory now
-  uint64_t seq = 0;      // when it was stored
-  int line = 0;          // the vector line that stored it (the newest of its words)
+  uint64_t value = 0;
+  bool current = true;  // the value in memory now
+  uint64_t seq = 0;     // when it was stored
+  int line = 0;         // the vector line that stored it
+  uint64_t first = 0;   // the first time the word held this value
 };
 
-// The values a read of `dwords` words at `pa` may return (current value first).
-std::vector<Candidate> ReadCandidates(const Memory& mem, const CacheState& cache,
-                                      const spec::Profile& p, FetchKind kind, const FetchTag& tag,
-                                      uint64_t pa, unsigned dwords);
+// The values a read of the word at `pa` may return, the current value first (R-CACHE-001..011).
+// A configuration structure is read word by word: each word independently (C-CACHE-003).
+std::vector<WordCandidate> WordCandidates(const Memory& mem, const CacheState& cache,
+                                          const spec::Profile& p, FetchKind kind,
+                                          const FetchTag& tag, uint64_t pa);
+
+// Every value a read of `dwords` words at `pa` may return: each word independently any of its
+// candidates (per-64-bit-word tearing, C-CACHE-003). The set is exact or an error naming the
+// bound `limit` (R-CACHE-009). For checks that an update sequence never exposes a bad mix of
+// old and new words (the driver's hitless STE update); an abort gives an empty vector.
+spec::Result<std::vector<std::vector<uint64_t>>> AllowedStructureReads(
+    const Memory& mem, const CacheState& cache, const spec::Profile& p, FetchKind kind,
+    const FetchTag& tag, uint64_t pa, unsigned dwords, size_t limit);
 
 // Replays a translation once per combination of candidate values. Usage:
 //   AllowedSetFetcher f(...); do { outcome = Translate(..., f); } while (f.Next());
@@ -98,13 +150,20 @@ class AllowedSetFetcher final : public Fetcher {
   bool Read(FetchKind kind, const FetchTag& tag, uint64_t pa, unsigned dwords,
             uint64_t* out) override;
   unsigned Choose(const char* id, unsigned n) override;
+  uint64_t LastFrom() const override { return last_from_; }
+  std::vector<HeldValue> EarlierCds(unsigned world, uint16_t vmid) override;
   // Moves to the next combination; false when every combination has been run.
   bool Next();
+  // This run met a read with no possible value (a walk through an earlier translation context
+  // that could not have formed the entry): its outcome describes nothing and is dropped.
+  bool dead() const { return dead_; }
   size_t runs() const { return runs_; }
   // Which remembered (non-current) values this run used, e.g. "STE@0x100040 from line 12".
   const std::string& provenance() const { return provenance_; }
 
  private:
+  size_t Point(size_t arity);  // the next choice point of this run, with its arity
+  std::vector<HeldValue> FindEarlierCds(unsigned world, uint16_t vmid);
   const Memory& mem_;
   const CacheState& cache_;
   const spec::Profile& p_;
@@ -113,6 +172,10 @@ class AllowedSetFetcher final : public Fetcher {
   size_t pos_ = 0;
   size_t runs_ = 1;
   std::string provenance_;
+  uint64_t last_from_ = 0;
+  bool dead_ = false;
+  std::map<uint64_t, std::vector<HeldValue>> earlier_;  // EarlierCds by tags, per transaction
+  std::vector<std::vector<WordCandidate>> words_;       // per word of the current read
 };
 
 }  // namespace smmuref::model::arch

@@ -22,6 +22,8 @@ void ProcessCommandQueue(Registers& regs, Memory& mem, CacheState& cache, const 
 unsigned CheckCommand(const uint64_t cmd[2], const spec::Profile& p);
 
 // The invalidation a legal CFGI_*/TLBI_* command performs; false for other commands.
-bool DecodeInvalidation(const uint64_t cmd[2], const spec::Profile& p, Invalidation* out);
+// `e2h` is SMMU_CR2.E2H when the command is consumed: 0, 1, or -1 if UNKNOWN.
+bool DecodeInvalidation(const uint64_t cmd[2], const spec::Profile& p, Invalidation* out,
+                        int e2h = 0);
 
 }  // namespace smmuref::model::arch

@@ -36,7 +36,7 @@ class Memory {
   MemRead Read64(uint64_t pa) const;
   // Marks [pa, pa+len) as answering SMMU accesses with an external abort.
   void AddAbortRange(uint64_t pa, uint64_t len);
-  bool Aborts(uint64_t pa) const { return Read64(pa).abort; }
+  bool Aborts(uint64_t pa) const;
   void Clear();
 
   // The state clock: every store advances it; other events (CMD_SYNC completion, SMMUEN
@@ -48,6 +48,8 @@ class Memory {
 
   // The store current at time `seq` (seq 0, value 0 and line 0 when never written by then).
   WordWrite At(uint64_t pa, uint64_t seq) const;
+  // Every store to the word at `pa`, oldest first; null if it was never written.
+  const std::vector<WordWrite>* History(uint64_t pa) const;
   // Times of the stores to `pa` after `seq`, ascending, appended to `out`.
   void StoresAfter(uint64_t pa, uint64_t seq, std::vector<uint64_t>* out) const;
   // Non-coherent walker: CPU stores become certain to be visible only once cleaned.
@@ -82,6 +84,28 @@ struct FetchTag {
   // CMD_TLBI_S2_IPA alone need not remove.
   bool nested = false;
   uint64_t s1_va = 0;
+  // kS1Desc/kS2Desc: what decides whether a descriptor may be held in a TLB at all (only one
+  // whose use produces no fault, R-CACHE-003): the stage's AFFD and output size in bits.
+  bool affd = false;
+  unsigned oa_bits = 64;
+  // The times a value read here may have been fetched at: a descriptor not before the table
+  // descriptor that pointed to its table was held (R-CACHE-011: walk caches and TLBs are looked
+  // up by address, so an entry exists only if a walk could reach it), and the start level of a
+  // walk through an earlier translation context not after `not_after` (R-CACHE-012); ~0 means up
+  // to now, the current value included. Configuration caches are looked up by StreamID and
+  // SubstreamID, so structure reads carry no lower bound.
+  uint64_t not_before = 0;
+  uint64_t not_after = ~uint64_t{0};
+  // kS1Desc: the translation-context tags for the ledger of earlier contexts.
+  unsigned world = 0;
+};
+
+// A value a location held over [from, to) (to = ~0: still held), e.g. an earlier CD.
+struct HeldValue {
+  std::vector<uint64_t> dwords;
+  uint64_t from = 0;
+  uint64_t to = ~uint64_t{0};
+  int line = 0;
 };
 
 // Every SMMU read of a structure goes through a Fetcher. The model's translation functions are
@@ -90,13 +114,20 @@ class Fetcher {
  public:
   virtual ~Fetcher() = default;
   // Reads `dwords` consecutive 64-bit words at `pa` into `out`. Returns false (and fills nothing
-  // meaningful) if any word aborts; a multi-word structure is fetched as a unit.
+  // meaningful) if any word aborts. The words of a multi-word structure may each take any
+  // value they may hold (per-word tearing, R-CACHE-001).
   virtual bool Read(FetchKind kind, const FetchTag& tag, uint64_t pa, unsigned dwords,
                     uint64_t* out) = 0;
   // A choice the architecture leaves open at this point, `id` naming its spec/choices.md entry:
   // which of `n` alternatives (n >= 1) this run takes. The allowed-set fetcher enumerates every
   // alternative like the values of a read; a fetcher that offers one value takes the first.
   virtual unsigned Choose(const char* id, unsigned n) { return 0; }
+  // The earliest time the value the last Read returned may have been fetched at (the latest
+  // store among its words): later reads that depend on it are bounded by it (R-CACHE-011).
+  virtual uint64_t LastFrom() const { return 0; }
+  // Earlier values of the CDs that translations of streams with these tags have read (the
+  // ledger of translation contexts, R-CACHE-012), each with the times it may have been in use.
+  virtual std::vector<HeldValue> EarlierCds(unsigned world, uint16_t vmid) { return {}; }
 };
 
 // Reads current memory: the single allowed value when nothing is cached.

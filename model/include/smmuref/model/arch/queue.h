@@ -1,5 +1,5 @@
 // Circular-queue arithmetic shared by the command and event queues: an index in bits [QS-1:0]
-// and a wrap flag in bit QS [IHI0070 §3.5.1, §7.1 of the fact sheet].
+// and a wrap flag in bit QS [IHI0070 §3.5.1].
 // Tests: tests/model/arch/smmu_test.cc
 #pragma once
 

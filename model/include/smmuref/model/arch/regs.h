@@ -34,7 +34,8 @@ class Registers {
   uint64_t UnknownMask(spec::Reg r) const;
   // Marks bits UNKNOWN (the SMMU-side effect of an unconstrained queue or outcome).
   void SetUnknown(spec::Reg r, uint64_t mask) { unknown_[Index(r)] |= mask; }
-  // Whether every bit of `f` in `r` is known.
+  // Whether every bit of `f` in `r` holds a known value (the state's UNKNOWN bits; the read-side
+  // masks of UnknownMask, such as CONS.ERR while CMDQ_ERR is inactive, are not included).
   bool Known(spec::Reg r, spec::Field f) const;
   // Whether the index and wrap bits of a queue index register (CMDQ_PROD/CONS, EVENTQ_PROD/CONS)
   // are known, for the queue size its base register configures.

@@ -51,6 +51,7 @@ class Smmu {
   void Commit(const spec::TxnOutcome& o);
 
  private:
+  void AfterRegWrite(spec::Reg r);
   spec::Profile profile_;
   Memory mem_;
   Registers regs_;

@@ -21,6 +21,18 @@ struct Access {
   bool priv = false;
 };
 
+// Whether a translation-table descriptor read at `level` may be held in a TLB or walk cache:
+// only one whose use produces no fault (R-CACHE-003): valid, of a kind legal at the level, with a
+// next-level table or output address within `oa_bits`, and (for a block or page) with AF=1 or
+// the stage's AFFD. `leaf` and `global` (stage 1, nG=0) describe the entry it would form.
+struct TlbEligibility {
+  bool cacheable = false;
+  bool leaf = false;
+  bool global = false;
+};
+TlbEligibility DescriptorTlbEligibility(bool stage1, uint64_t desc, int level,
+                                        unsigned granule_shift, bool affd, unsigned oa_bits);
+
 // The level a stage-1 walk starts at for an input of `ia_bits` (64 - TxSZ) bits and granule
 // 2^granule_shift: 4 - ceil((ia_bits - granule_shift) / (granule_shift - 3)) [DDI0487 D8.2].
 int S1StartLevel(unsigned ia_bits, unsigned granule_shift);

@@ -1,0 +1,299 @@
+// The values an SMMU read may return, and the fetcher that enumerates them [IHI0070 §3.21.1,
+// §3.21.3, §5.1.1, §5.3.1; DDI0487 D8.16]. Rules R-CACHE-001..012; choices C-CACHE-001..005.
+// A configuration structure is read one 64-bit word at a time: each word is independently any
+// value it may hold (the structure's words may be fetched at different times and cached
+// partially, §3.21.3), so a torn read is allowed until the covering invalidation completes.
+// Tests: tests/model/arch/fetch_test.cc, tests/model/arch/cache_test.cc, corpus/vectors/cache/*.vec
+#include <algorithm>
+#include <cstdio>
+#include <map>
+
+#include "smmuref/model/arch/cache.h"
+#include "smmuref/model/arch/walk.h"
+#include "smmuref/spec/coverage.h"
+
+namespace smmuref::model::arch {
+
+namespace {
+
+const char* KindName(FetchKind k) {
+  switch (k) {
+    case FetchKind::kL1Std: return "L1STD";
+    case FetchKind::kSte: return "STE";
+    case FetchKind::kL1Cd: return "L1CD";
+    case FetchKind::kCd: return "CD";
+    case FetchKind::kS1Desc: return "S1 descriptor";
+    case FetchKind::kS2Desc: return "S2 descriptor";
+    case FetchKind::kQueue: return "queue";
+  }
+  return "?";
+}
+
+bool IsDescriptor(FetchKind k) { return k == FetchKind::kS1Desc || k == FetchKind::kS2Desc; }
+
+// Whether a value held over [from, until) may have been fetched while caching was possible and
+// still be cached: a fetch time in the read's window, after the covering invalidation took
+// effect (`since`), while SMMUEN=1.
+bool MayBeCached(const CacheState& cache, const FetchTag& tag, uint64_t from, uint64_t until,
+                 uint64_t since) {
+  const uint64_t lo = std::max({from, since, tag.not_before});
+  const uint64_t hi = std::min(until, tag.not_after);
+  // R-CACHE-004: nothing is cached while SMMUEN=0.
+  return lo < hi && cache.EnabledDuring(lo, hi);
+}
+
+}  // namespace
+
+namespace {
+
+// The invalidation bounds of one read, the same for every word of a structure.
+struct ReadBounds {
+  uint64_t config = 0;       // R-CACHE-001: since the covering configuration invalidation
+  uint64_t desc[2][2] = {};  // R-CACHE-002: [leaf][global] since the covering TLB invalidation
+  uint64_t lower = 0;        // the earliest of those that apply
+};
+
+ReadBounds Bounds(const CacheState& cache, const spec::Profile& p, FetchKind kind,
+                  const FetchTag& tag) {
+  ReadBounds b;
+  b.lower = ~uint64_t{0};
+  if (IsConfigKind(kind)) {
+    b.config = b.lower = cache.CoveredSince(kind, tag, true, false, p);
+  } else if (IsDescriptor(kind)) {
+    for (int leaf = 0; leaf < 2; ++leaf) {
+      for (int global = 0; global < 2; ++global) {
+        if (!leaf && global) continue;  // table entries are never global
+        b.desc[leaf][global] = cache.CoveredSince(kind, tag, leaf, global, p);
+        b.lower = std::min(b.lower, b.desc[leaf][global]);
+      }
+    }
+  }
+  return b;
+}
+
+// The first time `h` (a word's stores, oldest first) held `value`.
+uint64_t FirstHeld(const std::vector<WordWrite>* h, uint64_t value) {
+  if (value == 0 && (h == nullptr || h->front().seq > 0)) return 0;
+  for (const WordWrite& w : *h) {
+    if (w.value == value) return w.seq;
+  }
+  return 0;
+}
+
+void Candidates(const Memory& mem, const CacheState& cache, const spec::Profile& p,
+                FetchKind kind, const FetchTag& tag, uint64_t pa, const ReadBounds& b,
+                std::vector<WordCandidate>* candidates) {
+  std::vector<WordCandidate>& out = *candidates;
+  out.clear();
+  // R-CACHE-008: a read that aborts is never cached; an aborting location yields only the abort.
+  if (SMMUREF_RULE_IF("R-CACHE-008", mem.Aborts(pa))) {
+    out.push_back(WordCandidate{true, 0, true, mem.Now(), 0});
+    return;
+  }
+  const uint64_t now = mem.Now();
+  const bool config = IsConfigKind(kind);
+  const bool desc = IsDescriptor(kind);
+  // R-CACHE-011: a fresh fetch happens now; a read in a walk through an earlier translation
+  // context (tag.not_after set) may only return what was held then.
+  const bool fresh = tag.not_after == ~uint64_t{0};
+  // R-CACHE-010 / C-CACHE-004: a non-coherent walker may see, now, the value stored when the
+  // word was last cleaned or any later one; a word stored and cleaned never reads as older
+  // values (including the never-written zero).
+  const bool noncoherent = !p.coherent_walk && (config || desc);
+  const uint64_t cleaned = noncoherent ? mem.CleanedAt(pa) : 0;
+  // The earliest time a value allowed here may have been held.
+  const uint64_t lower = std::min(noncoherent && fresh ? std::min(now, cleaned) : now, b.lower);
+  // The word's values over time, newest first: store i holds from its time until the next
+  // store; before the first store the word holds zero (R-MEM-001).
+  const std::vector<WordWrite>* h = mem.History(pa);
+  const size_t n = h ? h->size() : 0;
+  for (size_t i = n + 1; i-- > 0;) {
+    const WordWrite w = i == 0 ? WordWrite{} : (*h)[i - 1];
+    const uint64_t until = i == n ? now + 1 : (*h)[i].seq;
+    if (until <= lower) break;  // ended before anything here may have been fetched
+    WordCandidate c{false, w.value, i == n, w.seq, w.line};
+    bool allowed =
+        fresh && (c.current || SMMUREF_RULE_IF("R-CACHE-010", noncoherent && w.seq >= cleaned));
+    if (!allowed && config) {
+      // R-CACHE-001 / C-CACHE-001: any value held since the covering invalidation, valid or
+      // not (C-CACHE-003: per word).
+      allowed = SMMUREF_RULE_IF("R-CACHE-001", MayBeCached(cache, tag, w.seq, until, b.config));
+    } else if (!allowed && desc) {
+      // R-CACHE-002 / R-CACHE-003 / C-CACHE-002: a descriptor whose use produces no fault, held
+      // since the TLB invalidation covering the entry it forms.
+      const TlbEligibility d = DescriptorTlbEligibility(kind == FetchKind::kS1Desc, w.value,
+                                                        tag.level, tag.granule_shift, tag.affd,
+                                                        tag.oa_bits);
+      allowed = SMMUREF_RULE_IF("R-CACHE-002", d.cacheable && MayBeCached(cache, tag, w.seq, until,
+                                                                           b.desc[d.leaf][d.global]));
+    }
+    if (!allowed) continue;
+    bool seen = false;
+    for (const WordCandidate& o : out) seen = seen || o.value == c.value;
+    if (seen) continue;
+    // R-CACHE-011: a read that depends on this value may have been made any time after the
+    // word first held it (only descriptor chains use this: configuration caches are looked up
+    // by StreamID).
+    c.first = desc ? FirstHeld(h, c.value) : c.seq;
+    out.push_back(c);
+  }
+}
+
+}  // namespace
+
+std::vector<WordCandidate> WordCandidates(const Memory& mem, const CacheState& cache,
+                                          const spec::Profile& p, FetchKind kind,
+                                          const FetchTag& tag, uint64_t pa) {
+  std::vector<WordCandidate> out;
+  Candidates(mem, cache, p, kind, tag, pa, Bounds(cache, p, kind, tag), &out);
+  return out;
+}
+
+spec::Result<std::vector<std::vector<uint64_t>>> AllowedStructureReads(
+    const Memory& mem, const CacheState& cache, const spec::Profile& p, FetchKind kind,
+    const FetchTag& tag, uint64_t pa, unsigned dwords, size_t limit) {
+  // C-CACHE-003: every combination of per-word candidates, exactly or not at all.
+  std::vector<std::vector<uint64_t>> reads{{}};
+  for (unsigned i = 0; i < dwords; ++i) {
+    const auto cands = WordCandidates(mem, cache, p, kind, tag, pa + 8 * i);
+    if (cands.empty() || cands.front().abort) return std::vector<std::vector<uint64_t>>{};
+    std::vector<std::vector<uint64_t>> next;
+    for (const auto& r : reads) {
+      for (const WordCandidate& c : cands) {
+        if (next.size() >= limit) {
+          return spec::Error{"", "allowed-read bound exceeded: more than " + std::to_string(limit) +
+                                     " torn reads of the " + KindName(kind) + " (R-CACHE-009)"};
+        }
+        next.push_back(r);
+        next.back().push_back(c.value);
+      }
+    }
+    reads.swap(next);
+  }
+  return reads;
+}
+
+size_t AllowedSetFetcher::Point(size_t arity) {
+  // R-CACHE-005: every read point (a word, a descriptor, a choice) is an odometer digit.
+  if (pos_ == choice_.size()) {
+    choice_.push_back(0);
+    arity_.push_back(arity);
+  } else {
+    arity_[pos_] = arity;
+  }
+  return std::min(choice_[pos_++], arity - 1);
+}
+
+bool AllowedSetFetcher::Read(FetchKind kind, const FetchTag& tag, uint64_t pa, unsigned dwords,
+                             uint64_t* out) {
+  last_from_ = 0;
+  if (words_.size() < dwords) words_.resize(dwords);
+  const ReadBounds bounds = Bounds(cache_, p_, kind, tag);
+  for (unsigned i = 0; i < dwords; ++i) {
+    Candidates(mem_, cache_, p_, kind, tag, pa + 8 * i, bounds, &words_[i]);
+    // R-CACHE-008: a structure with an aborting word is not fetched at all.
+    if (!words_[i].empty() && words_[i].front().abort) return false;
+  }
+  if (kind == FetchKind::kCd) {
+    cache_.NoteCdSource({tag.sid, tag.cd_index, pa, tag.world, tag.vmid});
+  }
+  for (unsigned i = 0; i < dwords; ++i) {
+    const std::vector<WordCandidate>& cands = words_[i];
+    if (cands.empty()) {
+      // No value is possible here (a walk through an earlier context that never formed this
+      // entry): the run describes nothing and is dropped.
+      SMMUREF_CHECK(tag.not_after != ~uint64_t{0}, "a fresh read always has the current value");
+      dead_ = true;
+      out[i] = 0;
+      continue;
+    }
+    const WordCandidate& c = cands.size() == 1 ? cands[0] : cands[Point(cands.size())];
+    out[i] = c.value;
+    last_from_ = std::max(last_from_, c.first);
+    if (!c.current) {
+      char buf[112];
+      std::snprintf(buf, sizeof buf, "%s%s@0x%llx from line %d", provenance_.empty() ? "" : ", ",
+                    KindName(kind), static_cast<unsigned long long>(pa + 8 * i), c.line);
+      provenance_ += buf;
+    }
+  }
+  return true;
+}
+
+unsigned AllowedSetFetcher::Choose(const char* id, unsigned n) {
+  const unsigned pick = static_cast<unsigned>(Point(n));
+  if (pick != 0) {
+    provenance_ += std::string(provenance_.empty() ? "" : ", ") + id + " alternative " +
+                   std::to_string(pick + 1);
+  }
+  return pick;
+}
+
+std::vector<HeldValue> AllowedSetFetcher::EarlierCds(unsigned world, uint16_t vmid) {
+  // The same for every run of one transaction.
+  const uint64_t key = (uint64_t{world} << 16) | vmid;
+  auto memo = earlier_.find(key);
+  if (memo != earlier_.end()) return memo->second;
+  return earlier_[key] = FindEarlierCds(world, vmid);
+}
+
+std::vector<HeldValue> AllowedSetFetcher::FindEarlierCds(unsigned world, uint16_t vmid) {
+  // R-CACHE-012: the CDs at every location a translation of a stream with these tags has read,
+  // over their whole history: each value may have been in use (and have formed TLB entries)
+  // from its store until the invalidation covering it took effect after it was replaced.
+  std::map<std::vector<uint64_t>, HeldValue> seen;
+  const uint64_t now = mem_.Now();
+  for (const CacheState::CdSource& src : cache_.cd_sources()) {
+    if (src.world != world || src.vmid != vmid) continue;
+    std::vector<uint64_t> times{0};
+    for (unsigned i = 0; i < 8; ++i) mem_.StoresAfter(src.pa + 8 * i, 0, &times);
+    std::sort(times.begin(), times.end());
+    times.erase(std::unique(times.begin(), times.end()), times.end());
+    FetchTag tag;
+    tag.sid = src.sid;
+    tag.cd_index = src.cd_index;
+    for (size_t k = 0; k < times.size(); ++k) {
+      HeldValue v;
+      for (unsigned i = 0; i < 8; ++i) v.dwords.push_back(mem_.At(src.pa + 8 * i, times[k]).value);
+      const uint64_t until = k + 1 < times.size() ? times[k + 1] : now + 1;
+      // It is fetched while held and SMMUEN=1, then used until the CFGI that covers it takes
+      // effect after it was replaced.
+      v.from = cache_.FirstEnabledIn(times[k], until);
+      if (v.from == ~uint64_t{0}) continue;
+      v.to = k + 1 < times.size()
+                 ? std::min(cache_.FirstCoverAfter(FetchKind::kCd, tag, until, p_), now + 1)
+                 : now + 1;
+      auto [it, fresh] = seen.emplace(v.dwords, v);
+      if (!fresh) {
+        it->second.from = std::min(it->second.from, v.from);
+        it->second.to = std::max(it->second.to, v.to);
+      }
+    }
+  }
+  std::vector<HeldValue> out;
+  for (auto& [dw, v] : seen) out.push_back(std::move(v));
+  return out;
+}
+
+bool AllowedSetFetcher::Next() {
+  // R-CACHE-005: every read chooses independently; the runs enumerate the choices like an
+  // odometer over this run's read points (later points are rediscovered after a change).
+  choice_.resize(pos_);
+  arity_.resize(pos_);
+  while (!choice_.empty()) {
+    if (choice_.back() + 1 < arity_.back()) {
+      SMMUREF_RULE("R-CACHE-005");
+      ++choice_.back();
+      pos_ = 0;
+      provenance_.clear();
+      dead_ = false;
+      ++runs_;
+      return true;
+    }
+    choice_.pop_back();
+    arity_.pop_back();
+  }
+  return false;
+}
+
+}  // namespace smmuref::model::arch
