@@ -24,8 +24,6 @@ uint64_t Opcode(const uint64_t* c) { return Get<uint64_t>(c, kOpcode); }
 bool SSec(const uint64_t* c) { return Get<uint64_t>(c, kSSec) != 0; }
 uint32_t Ssid(const uint64_t* c) { return static_cast<uint32_t>(Get<uint64_t>(c, kSubstreamID)); }
 uint32_t Sid(const uint64_t* c) { return static_cast<uint32_t>(Get<uint64_t>(c, kStreamID)); }
-uint16_t Vmid(const uint64_t* c) { return static_cast<uint16_t>(Get<uint64_t>(c, kVMID)); }
-uint16_t Asid(const uint64_t* c) { return static_cast<uint16_t>(Get<uint64_t>(c, kASID)); }
 unsigned SyncCs(const uint64_t* c) { return static_cast<unsigned>(Get<uint64_t>(c, kSyncCS)); }
 
 bool Known(uint64_t op) {
@@ -80,9 +78,6 @@ void UsedBits(uint64_t op, const spec::Profile& p, uint64_t used[2]) {
   used[1] = w1;
 }
 
-constexpr uint32_t kNh = RegimeBit(Regime::kS1El1) | RegimeBit(Regime::kNested);
-constexpr uint32_t kEl2 = RegimeBit(Regime::kS1El2) | RegimeBit(Regime::kS1El2E2h);
-constexpr uint32_t kS2 = RegimeBit(Regime::kS2);
 
 }  // namespace
 
@@ -175,37 +170,31 @@ void Engine::Invalidate(const Scope& tlb_scope, const Scope& walk_scope) {
   walks_.Invalidate(walk_scope);
 }
 
-namespace {
-
-// The address operand of a TLBI by VA or IPA (kernels.h TlbiAddressRange) as a scope.
-// `mutant_` is the engine's (mutant.h).
-void AddressRange(const uint64_t* cmd, uint64_t addr_mask, bool ril, int mutant_, Scope* s) {
-  const TlbiRange<uint64_t> r = TlbiAddressRange<uint64_t>(cmd[0], cmd[1], addr_mask, ril);
-  s->match_addr = true;
-  s->addr = r.addr;
-  s->size = r.size;
-  if (SMMUREF_MUTANT(2) && ril && Get<uint64_t>(cmd, kTG) != kTgNone) {
-    // Mutant 2: range invalidation one page short (the last page of the range survives).
-    s->size -= uint64_t{1} << (10 + 2 * Get<uint64_t>(cmd, kTG));
-  }
-}
-
-}  // namespace
-
 void Engine::ExecuteCommand(const uint64_t cmd[2]) {
   const uint64_t op = Opcode(cmd);
+  // The TLBI scopes are the kernel TlbiScope (kernels.h), proved against the model's Covers.
+  const TlbiScopeWords<uint64_t> w = TlbiScope<uint64_t>(
+      static_cast<unsigned>(op), cmd[0], cmd[1], profile_.s2p, profile_.vmid16, profile_.asid16,
+      profile_.ril);
   Scope s;
-  s.match_vmid = profile_.s2p;  // the VMID operand is RES0 without stage 2
-  // Upper operand bytes are RES0 with 8-bit VMIDs/ASIDs.
-  s.vmid = static_cast<uint16_t>(profile_.vmid16 ? Vmid(cmd) : Vmid(cmd) & 0xff);
-  s.asid = static_cast<uint16_t>(profile_.asid16 ? Asid(cmd) : Asid(cmd) & 0xff);
+  s.regimes = static_cast<uint32_t>(w.regimes);
+  s.match_vmid = w.match_vmid;
+  s.vmid = static_cast<uint16_t>(w.vmid);
+  s.match_asid = w.match_asid;
+  s.keep_global = w.keep_global;
+  s.asid = static_cast<uint16_t>(w.asid);
+  s.match_addr = w.match_addr;
+  s.addr = w.addr;
+  s.size = w.size;
   if (SMMUREF_MUTANT(1) && (op == kTlbiNhVa || op == kTlbiNhAsid)) {
     // Mutant 1: CMD_TLBI_NH_VA/NH_ASID compare the ASID wrongly (the operand is read one byte
     // low, from bits [55:40], so entries of the given ASID survive).
     s.asid = static_cast<uint16_t>(cmd[0] >> 40);
   }
-  const uint64_t va_mask = kAddr.mask;
-  const uint64_t ipa_mask = kIPAFull.mask;
+  if (SMMUREF_MUTANT(2) && s.match_addr && profile_.ril && Get<uint64_t>(cmd, kTG) != kTgNone) {
+    // Mutant 2: range invalidation one page short (the last page of the range survives).
+    s.size -= uint64_t{1} << (10 + 2 * Get<uint64_t>(cmd, kTG));
+  }
   if (op != kSync && op != kPrefetchConfig && op != kPrefetchAddr) micro_.Flush();
   switch (op) {
     case kCfgiSte:
@@ -232,56 +221,14 @@ void Engine::ExecuteCommand(const uint64_t cmd[2]) {
     case kCfgiCdAll:
       cfg_.InvalidateCdAll(Sid(cmd));
       return;
-    case kTlbiNhAll:
-      s.regimes = kNh;  // incl. global entries
-      break;
-    case kTlbiNhAsid:
-      s.regimes = kNh;
-      s.match_asid = s.keep_global = true;  // non-global entries of the ASID only
-      break;
-    case kTlbiNhVa:
-      s.regimes = kNh;
-      s.match_asid = true;  // the ASID's entries and global ones
-      AddressRange(cmd, va_mask, profile_.ril, mutant_, &s);
-      break;
-    case kTlbiNhVaa:
-      s.regimes = kNh;
-      AddressRange(cmd, va_mask, profile_.ril, mutant_, &s);
-      break;
-    case kTlbiEl2All:
-      s.regimes = kEl2;
-      s.match_vmid = false;
-      break;
-    case kTlbiEl2Asid:
-      s.regimes = kEl2;
-      s.match_vmid = false;
-      s.match_asid = s.keep_global = true;
-      break;
-    case kTlbiEl2Va:
-    case kTlbiEl2Vaa:
-      s.regimes = kEl2;
-      s.match_vmid = false;
-      s.match_asid = op == kTlbiEl2Va;
-      AddressRange(cmd, va_mask, profile_.ril, mutant_, &s);
-      break;
-    case kTlbiS12Vmall:
-      s.regimes = kNh | kS2;
-      break;
+    case kTlbiNhAll: case kTlbiNhAsid: case kTlbiNhVa: case kTlbiNhVaa: case kTlbiEl2All:
+    case kTlbiEl2Asid: case kTlbiEl2Va: case kTlbiEl2Vaa: case kTlbiS12Vmall: case kTlbiNsnhAll:
     case kTlbiS2Ipa: {
-      // Stage-2 entries by IPA; nested entries are dropped by their IPA too (over-invalidation
-      // is allowed); stage-1 walk-cache entries of nested walks hold IPAs that stage 2
-      // translates afresh, so they stay.
-      s.regimes = kS2 | RegimeBit(Regime::kNested);
-      AddressRange(cmd, ipa_mask, profile_.ril, mutant_, &s);
       Scope walk = s;
-      walk.regimes = kS2;
+      walk.regimes = static_cast<uint32_t>(w.walk_regimes);
       Invalidate(s, walk);
       return;
     }
-    case kTlbiNsnhAll:
-      s.regimes = kNh | kS2;
-      s.match_vmid = false;
-      break;
     case kSync:
       if (SyncCs(cmd) == 1 && profile_.msi) {
         // R-CMDQ-007: CMD_SYNC with CS=SIG_IRQ writes MSIData to a non-zero MSIAddr.
@@ -300,7 +247,6 @@ void Engine::ExecuteCommand(const uint64_t cmd[2]) {
     default:
       return;  // PREFETCH_*: optional, no observable effect here
   }
-  Invalidate(s, s);
 }
 
 void Engine::ProcessCommands() {
