@@ -50,7 +50,8 @@ Result<std::pair<Reg, bool>> ParseRegName(const VectorLine& l, std::string name)
 bool Accepts(const Expectation& alt, const spec::TxnOutcome& o, unsigned oas) {
   if (!alt.MatchesOutcome(o)) return false;
   std::string why;
-  return alt.kind != Expectation::Kind::kFault || !o.event || alt.MatchesRecord(*o.event, &why, oas);
+  const bool record = alt.kind == Expectation::Kind::kFault || alt.kind == Expectation::Kind::kMerged;
+  return !record || !o.event || alt.MatchesRecord(*o.event, &why, oas);
 }
 
 // The room at a txn expectation: the distinct observations of the model's allowed set, and how
@@ -348,7 +349,8 @@ class Session {
       for (const auto& alt : *alts) {
         if (!alt.MatchesOutcome(o)) continue;
         std::string why;
-        const bool fault = alt.kind == Expectation::Kind::kFault;
+        const bool fault = alt.kind == Expectation::Kind::kFault ||
+                           alt.kind == Expectation::Kind::kMerged;
         if (fault && o.event && !alt.MatchesRecord(*o.event, &why, profile_.oas)) continue;
         const uint64_t prod_before = device_->RegRead(Reg::EVENTQ_PROD);
         device_->Commit(o);
