@@ -58,7 +58,9 @@ spec::Result<uint64_t> FieldValue(const VectorLine& l, const std::string& name,
 
 spec::Result<Expectation> ParseOne(const VectorLine& l, const std::vector<std::string>& t) {
   Expectation e;
-  if (t.empty()) return Error{l.Where(), "expected ok PA, abort, raz, fault EVENT, merged EVENT or oneof"};
+  if (t.empty()) {
+    return Error{l.Where(), "expected ok PA, abort, raz, fault EVENT, merged EVENT or oneof"};
+  }
   if (t[0] == "ok") {
     if (t.size() != 2) return Error{l.Where(), "'expect ok' takes one PA"};
     VectorLine tmp = l;

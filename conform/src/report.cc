@@ -93,9 +93,15 @@ nlohmann::ordered_json CampaignJson(const RunSummary& run) {
             {"translations", c.translations},
             {"distinct_outcomes", c.observations.size()},
             {"rules_exercised", c.rules.size()},
+            {"rules_total", spec::coverage::kRuleCount},
+            {"rules_never_hit", c.RulesNeverHit()},
+            {"programs_per_second", c.ProgramsPerSecond()},
+            {"programs_per_cpu_second", c.ProgramsPerCpuSecond()},
             {"bounded", c.bounded},
             {"mismatches", c.mismatches},
             {"results_folder", Clean(ResultsFolder(o))},
+            {"first_mismatch_program", c.first_mismatch_program},
+            {"programs_to_first_mismatch", c.first_mismatch},
             {"elapsed_seconds", c.elapsed}});
   j["reproducers"] = nlohmann::ordered_json::array();
   for (size_t i = 0; i < c.mismatch_files.size(); ++i) {

@@ -50,7 +50,8 @@ Result<std::pair<Reg, bool>> ParseRegName(const VectorLine& l, std::string name)
 bool Accepts(const Expectation& alt, const spec::TxnOutcome& o, unsigned oas) {
   if (!alt.MatchesOutcome(o)) return false;
   std::string why;
-  const bool record = alt.kind == Expectation::Kind::kFault || alt.kind == Expectation::Kind::kMerged;
+  const bool record =
+      alt.kind == Expectation::Kind::kFault || alt.kind == Expectation::Kind::kMerged;
   return !record || !o.event || alt.MatchesRecord(*o.event, &why, oas);
 }
 
@@ -63,7 +64,9 @@ Room TxnRoom(const std::vector<spec::TxnOutcome>& allowed, const std::vector<Exp
   for (const auto& o : allowed) {
     room.any = room.any || o.kind == spec::TxnOutcome::Kind::kUnpredictable;
     bool seen = false;
-    for (const auto* d : distinct) seen = seen || (d->SameObservation(o, oas) && o.SameObservation(*d, oas));
+    for (const auto* d : distinct) {
+      seen = seen || (d->SameObservation(o, oas) && o.SameObservation(*d, oas));
+    }
     if (!seen) distinct.push_back(&o);
   }
   room.allowed = distinct.size();
@@ -106,6 +109,7 @@ class Session {
     if (l.op == "expect") return Expect(l);
     if (l.op == "event.expect") return EventExpect(l);
     if (l.op == "event.none") return EventNone(l);
+    if (l.op == "event.drain" || l.op == "gerror.ack" || l.op == "cmd.skip") return Driver(l);
     return Error{l.Where(), "unknown operation '" + l.op + "'"};
   }
 
@@ -443,6 +447,34 @@ class Session {
     auto rec = PeekEvent(*device_, profile_);
     if (rec) Fail(l, "expected no unread event record, observed " + ToString(*rec));
     else Pass();
+    return true;
+  }
+
+  // What a driver does after reading the device's registers (spec/vector-format.md), so that a
+  // program can recover from whatever the device did.
+  Result<bool> Driver(const VectorLine& l) {
+    namespace rf = spec::reg;
+    if (!l.args.empty()) return Usage(l, l.op);
+    if (l.op == "event.drain") {
+      // Every record consumed and an overflow acknowledged: CONS takes PROD's WR and OVFLG.
+      const uint64_t prod = device_->RegRead(Reg::EVENTQ_PROD);
+      uint64_t cons = 0;
+      spec::Set(&cons, rf::EVENTQ_CONS_RD, spec::Get(&prod, rf::EVENTQ_PROD_WR));
+      spec::Set(&cons, rf::EVENTQ_CONS_OVACKFLG, spec::Get(&prod, rf::EVENTQ_PROD_OVFLG));
+      device_->RegWrite(Reg::EVENTQ_CONS, cons);
+    } else if (l.op == "gerror.ack") {
+      device_->RegWrite(Reg::GERRORN, device_->RegRead(Reg::GERROR));
+    } else {
+      // cmd.skip: with GERROR.CMDQ_ERR active, the command at CMDQ_CONS becomes a CMD_SYNC.
+      const uint64_t active = device_->RegRead(Reg::GERROR) ^ device_->RegRead(Reg::GERRORN);
+      if (!spec::Get(&active, rf::GERROR_CMDQ_ERR)) return true;
+      const QueueGeometry q = CommandQueue(*device_, profile_);
+      const uint64_t slot = q.base + q.Index(device_->RegRead(Reg::CMDQ_CONS)) * 16;
+      uint64_t sync[2] = {0, 0};
+      spec::Set(sync, spec::cmd::Opcode, spec::cmd::op::CMD_SYNC);
+      device_->MemWrite64(slot, sync[0]);
+      device_->MemWrite64(slot + 8, sync[1]);
+    }
     return true;
   }
 

@@ -5,6 +5,7 @@
 #include "smmuref/model/arch/cmdq.h"
 #include "smmuref/model/arch/evtq.h"
 #include "smmuref/model/arch/translate.h"
+#include "smmuref/spec/coverage.h"
 #include "smmuref/spec/tables.h"
 
 namespace smmuref::model::arch {
@@ -30,7 +31,9 @@ void Smmu::AfterRegWrite(Reg r) {
   // C-CMDQ-002: the commands a PROD write publishes may be consumed from now on.
   if (r == Reg::CMDQ_PROD) cache_.NotePublished(now, static_cast<uint32_t>(regs_.Read(r)));
   // C-EVT-006: nothing merges into a record of a queue reprogrammed or disabled since.
-  if (r == Reg::EVENTQ_BASE || r == Reg::EVENTQ_PROD || !regs_.EventqEnabled()) last_record_.reset();
+  if (r == Reg::EVENTQ_BASE || r == Reg::EVENTQ_PROD || !regs_.EventqEnabled()) {
+    last_record_.reset();
+  }
 }
 
 void Smmu::ProcessCommands() { ProcessCommandQueue(regs_, mem_, cache_, profile_); }
@@ -59,6 +62,7 @@ spec::Result<std::vector<spec::TxnOutcome>> Smmu::Translate(const spec::Txn& txn
   do {
     if (fetch.runs() > AllowedSetFetcher::kMaxRuns) {
       // R-CACHE-009: the allowed set is computed exactly or not at all.
+      SMMUREF_RULE("R-CACHE-009");
       return spec::Error{"", "allowed-set bound exceeded: more than " +
                                  std::to_string(AllowedSetFetcher::kMaxRuns) +
                                  " combinations of cached values for one transaction "

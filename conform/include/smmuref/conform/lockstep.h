@@ -42,6 +42,7 @@ class LockstepDevice final : public Device {
 
  private:
   void CompareRegister(spec::Reg r, const char* after);
+  void CompareStatus(spec::Reg written);
 
   std::unique_ptr<Device> dut_;
   std::unique_ptr<Device> oracle_;

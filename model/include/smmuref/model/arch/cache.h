@@ -101,6 +101,7 @@ class CacheState {
  private:
   std::vector<Invalidation> pending_;
   std::vector<Invalidation> completed_;
+  std::vector<uint64_t> completed_max_consumed_;  // [i]: latest consumption in completed_[0..i]
   std::vector<std::pair<uint64_t, uint64_t>> enabled_;  // [start, end); end = ~0 while enabled
   mutable std::vector<CdSource> cd_sources_;
   std::vector<std::pair<uint64_t, uint32_t>> published_;  // (time, CMDQ_PROD) since consumed
