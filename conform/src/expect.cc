@@ -58,7 +58,9 @@ spec::Result<uint64_t> FieldValue(const VectorLine& l, const std::string& name,
 
 spec::Result<Expectation> ParseOne(const VectorLine& l, const std::vector<std::string>& t) {
   Expectation e;
-  if (t.empty()) return Error{l.Where(), "expected ok PA, abort, raz, fault EVENT or oneof"};
+  if (t.empty()) {
+    return Error{l.Where(), "expected ok PA, abort, raz, fault EVENT, merged EVENT or oneof"};
+  }
   if (t[0] == "ok") {
     if (t.size() != 2) return Error{l.Where(), "'expect ok' takes one PA"};
     VectorLine tmp = l;
@@ -73,15 +75,16 @@ spec::Result<Expectation> ParseOne(const VectorLine& l, const std::vector<std::s
     e.kind = t[0] == "abort" ? Expectation::Kind::kAbort : Expectation::Kind::kRaz;
     return e;
   }
-  if (t[0] == "fault") {
+  if (t[0] == "fault" || t[0] == "merged") {
     VectorLine sub = l;
     sub.args.assign(t.begin() + 1, t.end());
     auto f = ParseEventExpectation(sub, 0);
     if (!f) return f.error();
-    f->kind = Expectation::Kind::kFault;
+    f->kind = t[0] == "fault" ? Expectation::Kind::kFault : Expectation::Kind::kMerged;
     return f;
   }
-  return Error{l.Where(), "unknown expectation '" + t[0] + "' (ok, abort, raz, fault, oneof)"};
+  return Error{l.Where(),
+               "unknown expectation '" + t[0] + "' (ok, abort, raz, fault, merged, oneof)"};
 }
 
 }  // namespace
@@ -94,7 +97,10 @@ bool Expectation::MatchesOutcome(const spec::TxnOutcome& o) const {
     case Kind::kAbort: return o.kind == K::kAbort;
     case Kind::kRaz: return o.kind == K::kRazWi;
     case Kind::kFault:
+    case Kind::kMerged:
+      // A recorded event, or (kMerged) one merged into the previous record (C-EVT-006).
       return o.kind != K::kOk && o.event && o.event->type == event &&
+             o.merged == (kind == Kind::kMerged) &&
              (term == Term::kAny || (term == Term::kRaz) == (o.kind == K::kRazWi));
   }
   return false;

@@ -50,7 +50,9 @@ Result<std::pair<Reg, bool>> ParseRegName(const VectorLine& l, std::string name)
 bool Accepts(const Expectation& alt, const spec::TxnOutcome& o, unsigned oas) {
   if (!alt.MatchesOutcome(o)) return false;
   std::string why;
-  return alt.kind != Expectation::Kind::kFault || !o.event || alt.MatchesRecord(*o.event, &why, oas);
+  const bool record =
+      alt.kind == Expectation::Kind::kFault || alt.kind == Expectation::Kind::kMerged;
+  return !record || !o.event || alt.MatchesRecord(*o.event, &why, oas);
 }
 
 // The room at a txn expectation: the distinct observations of the model's allowed set, and how
@@ -62,7 +64,9 @@ Room TxnRoom(const std::vector<spec::TxnOutcome>& allowed, const std::vector<Exp
   for (const auto& o : allowed) {
     room.any = room.any || o.kind == spec::TxnOutcome::Kind::kUnpredictable;
     bool seen = false;
-    for (const auto* d : distinct) seen = seen || (d->SameObservation(o, oas) && o.SameObservation(*d, oas));
+    for (const auto* d : distinct) {
+      seen = seen || (d->SameObservation(o, oas) && o.SameObservation(*d, oas));
+    }
     if (!seen) distinct.push_back(&o);
   }
   room.allowed = distinct.size();
@@ -349,7 +353,8 @@ class Session {
       for (const auto& alt : *alts) {
         if (!alt.MatchesOutcome(o)) continue;
         std::string why;
-        const bool fault = alt.kind == Expectation::Kind::kFault;
+        const bool fault = alt.kind == Expectation::Kind::kFault ||
+                           alt.kind == Expectation::Kind::kMerged;
         if (fault && o.event && !alt.MatchesRecord(*o.event, &why, profile_.oas)) continue;
         const uint64_t prod_before = device_->RegRead(Reg::EVENTQ_PROD);
         device_->Commit(o);

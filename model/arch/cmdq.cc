@@ -389,9 +389,9 @@ void ProcessCommandQueue(Registers& regs, Memory& mem, CacheState& cache, const 
       // C-CMDQ-002 / C-CACHE-006: it may have been consumed as early as the PROD write that
       // published it, and may take effect from then on.
       // R-CMDQ-013: but not before an earlier CMD_SYNC completed, its MSI write included.
-      SMMUREF_RULE_IF("R-CMDQ-013", after_sync != 0);
-      inv.consumed = std::max(after_sync, cache.PublishedAt(cons_start, q.Value(static_cast<uint32_t>(cons)),
-                                                            qs, mem.Tick()));
+      const uint64_t published = cache.PublishedAt(
+          cons_start, q.Value(static_cast<uint32_t>(cons)), qs, mem.Tick());
+      inv.consumed = SMMUREF_RULE_IF("R-CMDQ-013", after_sync > published) ? after_sync : published;
       cache.AddPending(inv);
     } else if (spec::Get(cmd, cf::Opcode) == op::CMD_SYNC) {
       if (ExecuteSync(cmd, regs, mem, cache, p)) after_sync = mem.Tick();

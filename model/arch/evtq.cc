@@ -29,20 +29,20 @@ bool EventQueueKnown(const Registers& regs, const spec::Profile& p) {
          regs.Known(Reg::GERRORN, rf::GERROR_EVENTQ_ABT_ERR);
 }
 
-void WriteEvent(Registers& regs, Memory& mem, const spec::Profile& p, const spec::EventRecord& e) {
+bool WriteEvent(Registers& regs, Memory& mem, const spec::Profile& p, const spec::EventRecord& e) {
   // R-EVTQ-001: with EVENTQEN=0 events are discarded without raising overflow.
-  if (SMMUREF_RULE_IF("R-EVTQ-001", !regs.EventqEnabled())) return;
+  if (SMMUREF_RULE_IF("R-EVTQ-001", !regs.EventqEnabled())) return false;
   // C-REG-001 / C-REG-007 / C-EVT-005: with the queue base, an index or the abort error UNKNOWN
   // (not programmed since reset, or a v3.1 write while enabled) the record may go anywhere.
   if (!EventQueueKnown(regs, p)) {
     MarkEventQueueUnknown(regs);
-    return;
+    return false;
   }
   // R-EVTQ-005: while GERROR.EVENTQ_ABT_ERR is active the queue is not writable; events are
   // discarded.
   if (SMMUREF_RULE_IF("R-EVTQ-005",
                       regs.GerrorActive(static_cast<unsigned>(rf::GERROR_EVENTQ_ABT_ERR.lsb)))) {
-    return;
+    return false;
   }
   const uint64_t base_reg = regs.Read(Reg::EVENTQ_BASE);
   // R-EVTQ-002: the queue holds 2^MIN(LOG2SIZE, IDR1.EVENTQS) 32-byte records from a base
@@ -66,7 +66,7 @@ void WriteEvent(Registers& regs, Memory& mem, const spec::Profile& p, const spec
       spec::Set(&prod, rf::EVENTQ_PROD_OVFLG, spec::Get(&prod, rf::EVENTQ_PROD_OVFLG) ^ 1);
       regs.Set(Reg::EVENTQ_PROD, prod);
     }
-    return;
+    return false;
   }
   const uint64_t slot = base + uint64_t{q.Index(static_cast<uint32_t>(prod))} * 32;
   for (int i = 0; i < 4; ++i) {
@@ -75,7 +75,7 @@ void WriteEvent(Registers& regs, Memory& mem, const spec::Profile& p, const spec
       // GERROR.EVENTQ_ABT_ERR (abort ranges refuse SMMU writes as well as reads).
       SMMUREF_RULE("R-EVTQ-006");
       regs.ToggleGerror(static_cast<unsigned>(rf::GERROR_EVENTQ_ABT_ERR.lsb));
-      return;
+      return false;
     }
   }
   uint64_t rec[4];
@@ -86,6 +86,29 @@ void WriteEvent(Registers& regs, Memory& mem, const spec::Profile& p, const spec
   SMMUREF_RULE("R-EVTQ-004");
   spec::Set(&prod, rf::EVENTQ_PROD_WR, q.Next(static_cast<uint32_t>(prod)));
   regs.Set(Reg::EVENTQ_PROD, prod);
+  return true;
+}
+
+bool MayMergeEvent(const spec::EventRecord& e, const spec::EventRecord& prev, bool mev,
+                   unsigned oas_bits) {
+  using spec::EventType;
+  // R-EVTQ-008 / C-EVT-006 [§7.3.1]: events may be merged unless STE.MEV=0; the four that may
+  // occur before an STE is located may always be merged; a Stall=1 event never is.
+  const bool before_ste = e.type == EventType::F_UUT || e.type == EventType::C_BAD_STREAMID ||
+                          e.type == EventType::F_STE_FETCH || e.type == EventType::C_BAD_STE;
+  if ((!mev && !before_ste) || e.stall) return false;
+  // Identical: every defined field the same; these types ignore InputAddr[11:0] [§7.3.8,
+  // §7.3.12-§7.3.17].
+  spec::EventRecord x = e;
+  switch (e.type) {
+    case EventType::F_TRANSL_FORBIDDEN: case EventType::F_WALK_EABT:
+    case EventType::F_TRANSLATION: case EventType::F_ADDR_SIZE: case EventType::F_ACCESS:
+    case EventType::F_PERMISSION: case EventType::F_TLB_CONFLICT:
+      x.input_addr = (x.input_addr & ~uint64_t{0xfff}) | (prev.input_addr & 0xfff);
+      break;
+    default: break;
+  }
+  return spec::EventsAgree(x, prev, oas_bits) && spec::EventsAgree(prev, x, oas_bits);
 }
 
 }  // namespace smmuref::model::arch

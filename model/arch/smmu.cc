@@ -30,6 +30,10 @@ void Smmu::AfterRegWrite(Reg r) {
   cache_.SetEnabled(regs_.SmmuEnabled(), now);
   // C-CMDQ-002: the commands a PROD write publishes may be consumed from now on.
   if (r == Reg::CMDQ_PROD) cache_.NotePublished(now, static_cast<uint32_t>(regs_.Read(r)));
+  // C-EVT-006: nothing merges into a record of a queue reprogrammed or disabled since.
+  if (r == Reg::EVENTQ_BASE || r == Reg::EVENTQ_PROD || !regs_.EventqEnabled()) {
+    last_record_.reset();
+  }
 }
 
 void Smmu::ProcessCommands() { ProcessCommandQueue(regs_, mem_, cache_, profile_); }
@@ -46,6 +50,7 @@ spec::Result<std::vector<spec::TxnOutcome>> Smmu::Translate(const spec::Txn& txn
   namespace rf = spec::reg;
   ctx.strtab.record_invalid_sid_unknown = !regs_.Known(Reg::CR2, rf::CR2_RECINVSID);
   ctx.gbpa_abort_unknown = !regs_.Known(Reg::GBPA, rf::GBPA_ABORT);
+  ctx.last_record = last_record_ ? &*last_record_ : nullptr;
   ctx.e2h_unknown = profile_.hyp && !regs_.Known(Reg::CR2, rf::CR2_E2H);
   // The fields a stream table lookup uses: ADDR below the OAS, LOG2SIZE, and FMT/SPLIT.
   const uint64_t below_oas = (uint64_t{1} << profile_.oas) - 1;
@@ -77,9 +82,16 @@ void Smmu::Commit(const spec::TxnOutcome& o) {
   if (o.kind == spec::TxnOutcome::Kind::kUnpredictable) {
     // Any outcome was allowed, a record included: the event queue is no longer known.
     MarkEventQueueUnknown(regs_);
+    last_record_.reset();
     return;
   }
-  if (o.event) WriteEvent(regs_, mem_, profile_, *o.event);
+  // C-EVT-006: a merged event writes no record; the record it was merged into stays the last.
+  if (o.merged) return;
+  if (o.event) {
+    const bool written = WriteEvent(regs_, mem_, profile_, *o.event);
+    if (written) last_record_ = *o.event;
+    else last_record_.reset();
+  }
 }
 
 uint64_t Smmu::RegUnknownMask(Reg r) const {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "smmuref/model/arch/cd.h"
+#include "smmuref/model/arch/evtq.h"
 #include "smmuref/model/arch/reserved.h"
 #include "smmuref/model/arch/ste.h"
 #include "smmuref/model/arch/walk.h"
@@ -304,9 +305,9 @@ TxnOutcome TranslateWithSte(const TranslateContext& ctx, const spec::Txn& txn,
                       S1Context{true, txn.addr, cdc.asid});
 }
 
-}  // namespace
-
-TxnOutcome TranslateTxn(const TranslateContext& ctx, const spec::Txn& txn, Fetcher& fetch) {
+// The outcome before event merging; `*mev` is STE.MEV of the STE used, if one was located.
+TxnOutcome TranslateUnmerged(const TranslateContext& ctx, const spec::Txn& txn, Fetcher& fetch,
+                             bool* mev) {
   if (!ctx.smmuen) {
     // R-TXN-016: with SMMUEN=0 a transaction aborts without an event if GBPA.ABORT=1; else it
     // bypasses, aborting without an event if its address does not fit the OAS [§3.4].
@@ -345,6 +346,7 @@ TxnOutcome TranslateTxn(const TranslateContext& ctx, const spec::Txn& txn, Fetch
     // C-REG-001: CR2.E2H resets to UNKNOWN; an STE with STRW=0b10 is NS-EL2 or NS-EL2-E2H.
     ste = DecodeSte(raw, *ctx.p, !ctx.e2h);
   }
+  *mev = ste.mev;
   // R-TXN-017: STE.V=0 gives C_BAD_STE; V=1 with Config 0b0xx aborts with no event; an ILLEGAL
   // STE gives C_BAD_STE (rules R-STE-*).
   if (SMMUREF_RULE_IF("R-STE-001", !ste.valid)) {
@@ -366,6 +368,21 @@ TxnOutcome TranslateTxn(const TranslateContext& ctx, const spec::Txn& txn, Fetch
     return Terminate(txn, ConfigFault(EventType::C_BAD_STE, violations.front().rule));
   }
   return TranslateWithSte(ctx, txn, ste, fetch);
+}
+
+}  // namespace
+
+TxnOutcome TranslateTxn(const TranslateContext& ctx, const spec::Txn& txn, Fetcher& fetch) {
+  bool mev = false;
+  TxnOutcome o = TranslateUnmerged(ctx, txn, fetch, &mev);
+  // R-EVTQ-008 / C-EVT-006: an event identical to the last record written may be merged into
+  // it (no new record), or recorded on its own; each occurrence chooses.
+  if (o.event && ctx.last_record && MayMergeEvent(*o.event, *ctx.last_record, mev, ctx.p->oas) &&
+      fetch.Choose("C-EVT-006", 2) == 1) {
+    SMMUREF_RULE("R-EVTQ-008");
+    o.merged = true;
+  }
+  return o;
 }
 
 }  // namespace smmuref::model::arch

@@ -238,7 +238,7 @@ bool EventsAgree(const EventRecord& got, const EventRecord& want, unsigned oas_b
 bool TxnOutcome::SameObservation(const TxnOutcome& o, unsigned oas_bits) const {
   if (kind == Kind::kUnpredictable) return true;
   if (kind != o.kind || (kind == Kind::kOk && pa != o.pa)) return false;
-  if (event.has_value() != o.event.has_value()) return false;
+  if (event.has_value() != o.event.has_value() || merged != o.merged) return false;
   return !event || EventsAgree(*o.event, *event, oas_bits);
 }
 
@@ -320,6 +320,7 @@ std::string ToString(const TxnOutcome& o) {
     case TxnOutcome::Kind::kUnpredictable: s = "unpredictable (any outcome)"; break;
   }
   if (o.event) s += " + event " + ToString(*o.event);
+  if (o.merged) s += " merged into the previous record";
   if (!o.rule.empty()) s += " [" + o.rule + "]";
   if (!o.provenance.empty()) s += " {using " + o.provenance + "}";
   return s;

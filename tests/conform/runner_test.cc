@@ -247,3 +247,13 @@ TEST(Runner, DisagreementsAreCountedApartFromFailedExpectations) {
   EXPECT_EQ(r.failures.size(), static_cast<size_t>(r.failed + r.mismatches));
   EXPECT_TRUE(r.Failed());
 }
+
+TEST(Runner, MergedExpectationMatchesOnlyAMergedEvent) {
+  // C-EVT-006: SID 2's zero STE gives C_BAD_STE, which may always be merged into an identical
+  // previous record; the first one has nothing to merge into.
+  FileReport r = RunBody("txn 2 - 0 w\nexpect merged C_BAD_STE sid=2\n"
+                         "txn 2 - 0 w\nexpect merged C_BAD_STE sid=2\nevent.none\n");
+  ASSERT_FALSE(r.error) << r.error_message;
+  EXPECT_EQ(r.failed, 1);  // the first: a record was written
+  EXPECT_EQ(r.passed, 2);  // the second merged into the first; no new record
+}

@@ -12,7 +12,8 @@
 namespace smmuref::conform {
 
 struct Expectation {
-  enum class Kind { kOk, kAbort, kRaz, kFault };
+  // kMerged: terminated, its event merged into the previous record (no new record, C-EVT-006).
+  enum class Kind { kOk, kAbort, kRaz, kFault, kMerged };
   Kind kind = Kind::kOk;
   uint64_t pa = 0;
   spec::EventType event = spec::EventType::F_UUT;
@@ -29,7 +30,8 @@ struct Expectation {
   bool MatchesRecord(const spec::EventRecord& r, std::string* why, unsigned oas_bits = 56) const;
 };
 
-// `expect ok PA | abort | raz | fault EVENT [field=value...] | oneof ALT | ALT ...`
+// `expect ok PA | abort | raz | fault EVENT [field=value...] | merged EVENT [field=value...] |
+// oneof ALT | ALT ...`
 spec::Result<std::vector<Expectation>> ParseExpectation(const VectorLine& l);
 // `EVENT [field=value ...]` starting at l.args[start]
 spec::Result<Expectation> ParseEventExpectation(const VectorLine& l, size_t start);

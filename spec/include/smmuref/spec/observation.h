@@ -139,6 +139,9 @@ struct TxnOutcome {
   Kind kind = Kind::kAbort;
   uint64_t pa = 0;
   std::optional<EventRecord> event;
+  // The event was merged into the previous record the SMMU wrote [IHI0070 §7.3.1]: no new
+  // record is written. An observation (the queue differs); `event` is the merged occurrence.
+  bool merged = false;
   // The rule that decided a termination (e.g. "R-STE-005"); not part of the observation.
   std::string rule;
   // Which remembered (cached, not current) values produced this outcome; not an observation.

@@ -11,7 +11,14 @@ namespace smmuref::model::arch {
 
 // Attempts to write `e` to the event queue: discarded if the queue is disabled or unwritable;
 // if full, discarded and the overflow flag raised.
-void WriteEvent(Registers& regs, Memory& mem, const spec::Profile& p, const spec::EventRecord& e);
+// Returns whether the record reached the queue.
+bool WriteEvent(Registers& regs, Memory& mem, const spec::Profile& p, const spec::EventRecord& e);
+// Whether event `e` may be merged into `prev`, the last record written to the queue
+// (R-EVTQ-008, C-EVT-006): STE.MEV=1 (`mev`), or an event that may occur before an STE is
+// located; Stall=0; identical in every defined field, InputAddr[11:0] aside for the types whose
+// definition says so.
+bool MayMergeEvent(const spec::EventRecord& e, const spec::EventRecord& prev, bool mev,
+                   unsigned oas_bits);
 
 // The event queue's producer state becomes UNKNOWN (EVENTQ_PROD, GERROR.EVENTQ_ABT_ERR): a record
 // may have been written anywhere (C-EVT-005). Reads of it are not compared from then on.

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "smmuref/model/arch/cache.h"
@@ -56,6 +57,7 @@ class Smmu {
   Memory mem_;
   Registers regs_;
   CacheState cache_;
+  std::optional<spec::EventRecord> last_record_;  // the last record written (C-EVT-006)
 };
 
 }  // namespace smmuref::model::arch

@@ -24,6 +24,9 @@ struct TranslateContext {
   bool e2h_unknown = false;
   bool recinvsid_unknown = false;
   bool strtab_unknown = false;
+  // The last record written to the event queue, if merging into it is still possible
+  // (C-EVT-006); null otherwise.
+  const spec::EventRecord* last_record = nullptr;
 };
 
 spec::TxnOutcome TranslateTxn(const TranslateContext& ctx, const spec::Txn& txn, Fetcher& fetch);
