@@ -16,11 +16,12 @@ namespace {
 
 void Progress(const CampaignReport& r, double t, bool tty, bool final) {
   std::fprintf(stderr, "%s[%6.1fs] programs %llu  translations %llu  distinct outcomes %zu  "
-               "rules %zu  bounded %llu  mismatches %llu%s",
+               "rules %zu  bounded %llu  mismatches %llu  device failures %llu%s",
                tty ? "\r" : "", t, static_cast<unsigned long long>(r.programs),
                static_cast<unsigned long long>(r.translations), r.observations.size(),
                r.rules.size(), static_cast<unsigned long long>(r.bounded),
-               static_cast<unsigned long long>(r.mismatches), tty && !final ? "" : "\n");
+               static_cast<unsigned long long>(r.mismatches),
+               static_cast<unsigned long long>(r.device_failures), tty && !final ? "" : "\n");
   std::fflush(stderr);
 }
 
@@ -74,6 +75,7 @@ CampaignReport RunCampaign(const CampaignOptions& o) {
   double last = 0;
   RunOptions ro;
   ro.dut = o.dut;
+  ro.profile = o.profile;
   for (uint64_t i = 0;; ++i) {
     if (o.max_programs ? r.programs >= o.max_programs : elapsed() >= o.seconds) break;
     const uint64_t program_seed = o.seed * 1000003 + i;
@@ -90,14 +92,21 @@ CampaignReport RunCampaign(const CampaignOptions& o) {
     r.translations += rep.translations;
     r.rules.insert(rep.rules.begin(), rep.rules.end());
     r.observations.insert(rep.observations.begin(), rep.observations.end());
+    for (const auto& [rule, n] : rep.rule_checks) r.rule_checks[rule] += n;
+    for (const auto& [rule, n] : rep.rule_failures) r.rule_failures[rule] += n;
     if (rep.error && rep.bound) {
       ++r.bounded;
       if (r.first_bound_reason.empty()) r.first_bound_reason = rep.error_message;
+    } else if (rep.NotImplemented() && !rep.Failed()) {
+      ++r.not_implemented;
+      if (r.first_not_implemented.empty()) r.first_not_implemented = rep.error_message;
     } else if (rep.error || rep.Failed()) {
-      ++r.mismatches;
+      // A device that broke is a failure of its own kind, not a disagreement with the model.
+      ++(rep.DeviceFailed() ? r.device_failures : r.mismatches);
       if (r.mismatch_files.size() + r.write_errors.size() < CampaignReport::kMaxWritten) {
         const std::string summary =
-            rep.error ? "generated program rejected: " + rep.error_message
+            rep.DeviceFailed() ? "device failure: " + rep.error_message
+            : rep.error        ? "generated program rejected: " + rep.error_message
                       : rep.failures.front().where + ": " + rep.failures.front().message;
         auto written = WriteMismatch(o, program_seed, rep, program);
         if (written) {

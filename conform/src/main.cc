@@ -58,6 +58,7 @@ int main(int argc, char** argv) {
   cli::AddExplainCommand(app, &status);
   cli::AddProfilesCommand(app, &status);
   cli::AddNotModelledCommand(app, &status);
+  cli::AddConformCommand(app, &status);
   if (argc <= 1) {
     std::cerr << app.help();
     return cli::kUsage;

@@ -70,7 +70,10 @@ typedef struct smmuref_dut_txn {
 } smmuref_dut_txn;
 
 /* What the client saw. Any event record was written to the event queue by the DUT itself, through
- * smmuref_dut_memory, before translate returned. */
+ * smmuref_dut_memory, before translate returned: that record, read back by the harness, is what
+ * is compared. A DUT that knows which record it attempted (also when the queue is disabled or
+ * full and nothing was written) may say so with event_reported = 1: then has_event and event[]
+ * (the 32 bytes of the record as four little-endian words) are compared as well. */
 enum smmuref_dut_outcome_kind {
   SMMUREF_DUT_COMPLETED = 0,  /* completed at `pa` */
   SMMUREF_DUT_ABORTED = 1,    /* terminated with an abort */
@@ -80,6 +83,9 @@ typedef struct smmuref_dut_outcome {
   uint32_t kind; /* smmuref_dut_outcome_kind */
   uint32_t reserved;
   uint64_t pa;
+  uint32_t event_reported; /* 1: has_event and event[] say which record the DUT attempted */
+  uint32_t has_event;
+  uint64_t event[4];
 } smmuref_dut_outcome;
 
 typedef struct smmuref_dut smmuref_dut; /* one SMMU instance, opaque to the harness */
@@ -93,9 +99,10 @@ typedef struct smmuref_dut_ops {
   /* The DUT's own profile in the text format of spec/profiles/, or NULL: `smmuref conform` uses
    * it when no --profile is given. */
   const char *profile;
-  /* Creates an instance in its reset state for `profile`, using `mem` for every memory access
-   * until destroy. NULL: the DUT cannot be created (a device failure, or not implemented when
-   * the DUT does not implement the profile: it says so through last_error(NULL)). */
+  /* Creates an instance in its reset state for `profile`, using `mem` (which stays valid) for
+   * every memory access until destroy. NULL: the DUT cannot be created; last_error(NULL) says
+   * why, and a reason that starts with "not implemented" (a profile the DUT does not implement)
+   * is reported as such, any other as a device failure. */
   smmuref_dut *(*create)(const smmuref_dut_profile *profile, const smmuref_dut_memory *mem);
   void (*destroy)(smmuref_dut *dut);
   int (*reg_read)(smmuref_dut *dut, uint32_t offset, uint32_t size, uint64_t *value);

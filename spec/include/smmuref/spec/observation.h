@@ -139,6 +139,10 @@ struct TxnOutcome {
   Kind kind = Kind::kAbort;
   uint64_t pa = 0;
   std::optional<EventRecord> event;
+  // False when a device cannot say which record it attempted (a plug-in DUT reports what the
+  // client saw): then `event` is not an observation and only the record it wrote to the event
+  // queue is compared.
+  bool event_reported = true;
   // The rule that decided a termination (e.g. "R-STE-005"); not part of the observation.
   std::string rule;
   // Which remembered (cached, not current) values produced this outcome; not an observation.
