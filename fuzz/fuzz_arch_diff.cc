@@ -1,10 +1,10 @@
 // Differential fuzzing of the optimized engine (impl/arch) against the reference model: the
-// input bytes are the choices of the random program generator (conform/progen.h), so every input
-// is a realistic program (stream tables, STEs, CDs, page tables on a random profile, then
-// translations, remaps and rewrites with or without the required invalidations). The program
-// runs on the impl in lockstep with the model (conform/src/lockstep.cc), which checks in the
-// house oracle order: both fault or neither, the same event record, then the same observation;
-// the impl's outcome must be one the model allows.
+// input bytes are the choices of the random program generator (conform/progen.h), its focus
+// first, so every input is a program of the campaign's kind (stream tables, STEs, CDs, page
+// tables on a random profile, then translations, changes, aborts and queue errors with or without
+// the required invalidations). The program runs on the impl in lockstep with the model
+// (conform/src/lockstep.cc), which checks in the house oracle order: both fault or neither, the
+// same event record, then the same observation; the impl's outcome must be one the model allows.
 //
 // On a mismatch: print the failures and the whole program (a replayable vector), then abort.
 // The model's allowed-set bound (R-CACHE-009) ends a program with a logged reason, never a
@@ -65,6 +65,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FuzzedDataProvider fdp(data, size);
   smmuref::conform::GenOptions opts;
   opts.ops = fdp.ConsumeIntegralInRange<int>(1, 60);
+  opts.focus = static_cast<smmuref::conform::Focus>(
+      fdp.ConsumeIntegralInRange<int>(0, smmuref::conform::kFocusCount - 1));
   BytesRandom rnd(fdp);
   const std::string program = smmuref::conform::GenerateProgram(rnd, opts);
 

@@ -63,23 +63,54 @@ void LockstepDevice::CompareRegister(Reg r, const char* after) {
   }
 }
 
+// What a write may change besides the register written: acknowledgements, errors, queue state.
+void LockstepDevice::CompareStatus(Reg written) {
+  static const Reg kStatus[] = {Reg::CR0ACK, Reg::IRQ_CTRLACK, Reg::GERROR, Reg::GBPA,
+                                Reg::CMDQ_CONS, Reg::EVENTQ_PROD, Reg::EVENTQ_CONS};
+  CompareRegister(written, "the write");
+  for (Reg r : kStatus) {
+    if (r != written) CompareRegister(r, "a register write");
+  }
+}
+
 void LockstepDevice::RegWrite(Reg r, uint64_t value) {
   dut_->RegWrite(r, value);
   oracle_->RegWrite(r, value);
-  CompareRegister(r, "the write");
+  CompareStatus(r);
 }
 
 void LockstepDevice::RegWrite32(Reg r, bool high, uint32_t value) {
   dut_->RegWrite32(r, high, value);
   oracle_->RegWrite32(r, high, value);
-  CompareRegister(r, "the write");
+  CompareStatus(r);
 }
 
 void LockstepDevice::ProcessCommands() {
+  const QueueGeometry q = CommandQueue(*oracle_, spec::Profile{});
+  const uint64_t before = oracle_->RegRead(Reg::CMDQ_CONS);
   dut_->ProcessCommands();
   oracle_->ProcessCommands();
   CompareRegister(Reg::CMDQ_CONS, "process");
   CompareRegister(Reg::GERROR, "process");
+  CompareRegister(Reg::EVENTQ_PROD, "process");
+  // The MSI of every CMD_SYNC consumed with CS=SIG_IRQ: the word it targets must hold the same
+  // value on both sides (written with MSIData, or untouched when the write aborted) [§4.7.3].
+  const uint64_t mask = (uint64_t{2} << q.log2size) - 1;
+  const uint64_t consumed = (q.Value(oracle_->RegRead(Reg::CMDQ_CONS)) - q.Value(before)) & mask;
+  for (uint64_t i = 0; i < consumed; ++i) {
+    const uint64_t slot = q.base + q.Index(q.Value(before) + i) * 16;
+    const uint64_t cmd[2] = {oracle_->MemRead64(slot), oracle_->MemRead64(slot + 8)};
+    if (spec::Get(cmd, spec::cmd::Opcode) != spec::cmd::op::CMD_SYNC ||
+        spec::Get(cmd, spec::cmd::CS) != 1) {
+      continue;
+    }
+    const uint64_t addr = (spec::Get(cmd, spec::cmd::MSIAddr) << 2) & ~uint64_t{7};
+    const uint64_t d = dut_->MemRead64(addr), m = oracle_->MemRead64(addr);
+    if (addr != 0 && d != m) {
+      mismatches_.push_back("CMD_SYNC MSI at " + Hex(addr) + " after process: " + Name() +
+                            " holds " + Hex(d) + ", the model " + Hex(m));
+    }
+  }
 }
 
 namespace {
@@ -101,6 +132,7 @@ bool Allows(const spec::TxnOutcome& a, const spec::TxnOutcome& seen, bool record
 spec::Result<std::vector<spec::TxnOutcome>> LockstepDevice::Translate(const spec::Txn& txn) {
   auto allowed = oracle_->Translate(txn);
   if (!allowed) return allowed.error();  // the model's bound: not a mismatch
+  allowed_ = *allowed;
   if (dut_->Stopped()) return *dut_->Stopped();
   const unsigned oas = OasBits(oracle_->RegRead(Reg::IDR5));
   // Observation before the step: where each side's next event record goes.

@@ -6,6 +6,9 @@
 #include <iostream>
 
 #include "cli/cli.h"
+#if SMMUREF_HAVE_PROOFS
+#include "proofs/query/cli.h"  // `smmuref query` (Z3), when proofs/ is built
+#endif
 
 namespace {
 
@@ -59,6 +62,9 @@ int main(int argc, char** argv) {
   cli::AddProfilesCommand(app, &status);
   cli::AddNotModelledCommand(app, &status);
   cli::AddConformCommand(app, &status);
+#if SMMUREF_HAVE_PROOFS
+  smmuref::proofs::AddQueryCommand(app, &status);
+#endif
   if (argc <= 1) {
     std::cerr << app.help();
     return cli::kUsage;

@@ -6,6 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "smmuref/spec/format.h"
 #include "smmuref/spec/input.h"
 
 namespace smmuref::conform {
@@ -63,12 +64,35 @@ std::string Xml(const std::string& s) {
   return out;
 }
 
+const char* RoomKind(Room::Kind k) {
+  return k == Room::Kind::kTxn ? "txn" : k == Room::Kind::kReg ? "register" : "event queue";
+}
+
+// `vectors run --strict`: per expectation, the outcomes the model allowed.
+nlohmann::ordered_json RoomJson(const FileReport& r) {
+  nlohmann::ordered_json j = {{"uncounted", r.uncounted}};
+  j["expectations"] = nlohmann::ordered_json::array();
+  for (const Room& x : r.room) {
+    nlohmann::ordered_json e = {{"where", Clean(x.where)}, {"kind", RoomKind(x.kind)},
+                                {"any", x.any}};
+    if (x.kind == Room::Kind::kTxn) {
+      e.update({{"allowed", x.allowed}, {"accepted", x.accepted}});
+      e["not_accepted"] = nlohmann::ordered_json::array();
+      for (const auto& o : x.rejected) e["not_accepted"].push_back(Clean(o));
+    }
+    if (x.kind == Room::Kind::kReg) e["open_bits"] = spec::Hex(x.open_bits);
+    j["expectations"].push_back(e);
+  }
+  return j;
+}
+
 nlohmann::ordered_json FileJson(const FileReport& r, const std::string& area) {
   nlohmann::ordered_json f = {{"path", Clean(r.path)},          {"result", FileResult(r)},
                       {"passed", r.passed},             {"failed", r.failed},
                       {"disagreements", r.mismatches},  {"translations", r.translations}};
   if (!area.empty()) f["area"] = area;
   if (r.error) f["error"] = Clean(r.error_message);
+  if (!r.room.empty() || r.uncounted) f["room"] = RoomJson(r);
   f["failures"] = nlohmann::ordered_json::array();
   for (const auto& x : r.failures) {
     f["failures"].push_back({{"where", Clean(x.where)},
@@ -89,11 +113,17 @@ nlohmann::ordered_json CampaignJson(const RunSummary& run) {
             {"translations", c.translations},
             {"distinct_outcomes", c.observations.size()},
             {"rules_exercised", c.rules.size()},
+            {"rules_total", spec::coverage::kRuleCount},
+            {"rules_never_hit", c.RulesNeverHit()},
+            {"programs_per_second", c.ProgramsPerSecond()},
+            {"programs_per_cpu_second", c.ProgramsPerCpuSecond()},
             {"bounded", c.bounded},
             {"mismatches", c.mismatches},
             {"device_failures", c.device_failures},
             {"not_implemented", c.not_implemented},
             {"results_folder", Clean(ResultsFolder(o))},
+            {"first_mismatch_program", c.first_mismatch_program},
+            {"programs_to_first_mismatch", c.first_mismatch},
             {"elapsed_seconds", c.elapsed}});
   j["reproducers"] = nlohmann::ordered_json::array();
   for (size_t i = 0; i < c.mismatch_files.size(); ++i) {
@@ -145,6 +175,34 @@ std::string TextFileReport(const FileReport& r, bool quiet) {
   out += ")\n";
   for (const auto& f : r.failures) out += "  " + f.where + ": " + f.message + "\n";
   return out;
+}
+
+std::string TextRoom(const FileReport& r, bool quiet) {
+  if (r.error) return "";
+  std::string out;
+  int open = 0;
+  for (const Room& x : r.room) {
+    open += x.Open() ? 1 : 0;
+    if (quiet && !x.Open()) continue;
+    out += "  " + x.where + ": " + x.what + ": ";
+    if (x.any) {
+      out += "any observation allowed";
+    } else if (x.kind == Room::Kind::kTxn) {
+      out += std::to_string(x.allowed) + " allowed outcome" + (x.allowed == 1 ? "" : "s") + ", " +
+             std::to_string(x.accepted) + " accepted";
+      for (const auto& o : x.rejected) out += "\n      not accepted: " + o;
+    } else if (x.kind == Room::Kind::kReg) {
+      out += "1 allowed value";
+      if (x.open_bits) out += " (bits " + spec::Hex(x.open_bits) + " not compared)";
+    } else {
+      out += "1 allowed record (its UNKNOWN fields not compared)";
+    }
+    out += "\n";
+  }
+  out += "  room: " + std::to_string(open) + " of " + std::to_string(r.room.size()) +
+         " expectations allowed more than one outcome";
+  if (r.uncounted) out += "; " + std::to_string(r.uncounted) + " api.* expectations not counted";
+  return out + "\n";
 }
 
 std::string TextTotals(const Totals& t) {

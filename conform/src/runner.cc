@@ -46,6 +46,36 @@ Result<std::pair<Reg, bool>> ParseRegName(const VectorLine& l, std::string name)
   return std::make_pair(r, high);
 }
 
+// Whether an expectation alternative accepts outcome `o` (with its record, for `expect fault`).
+bool Accepts(const Expectation& alt, const spec::TxnOutcome& o, unsigned oas) {
+  if (!alt.MatchesOutcome(o)) return false;
+  std::string why;
+  return alt.kind != Expectation::Kind::kFault || !o.event || alt.MatchesRecord(*o.event, &why, oas);
+}
+
+// The room at a txn expectation: the distinct observations of the model's allowed set, and how
+// many of them some alternative accepts.
+Room TxnRoom(const std::vector<spec::TxnOutcome>& allowed, const std::vector<Expectation>& alts,
+             unsigned oas) {
+  Room room;
+  std::vector<const spec::TxnOutcome*> distinct;
+  for (const auto& o : allowed) {
+    room.any = room.any || o.kind == spec::TxnOutcome::Kind::kUnpredictable;
+    bool seen = false;
+    for (const auto* d : distinct) seen = seen || (d->SameObservation(o, oas) && o.SameObservation(*d, oas));
+    if (!seen) distinct.push_back(&o);
+  }
+  room.allowed = distinct.size();
+  room.accepted = 0;
+  for (const auto* d : distinct) {
+    bool ok = false;
+    for (const auto& alt : alts) ok = ok || Accepts(alt, *d, oas);
+    room.accepted += ok ? 1 : 0;
+    if (!ok) room.rejected.push_back(ToString(*d));
+  }
+  return room;
+}
+
 class Session {
  public:
   Session(const RunOptions& opts, FileReport* report) : opts_(opts), report_(report) {}
@@ -75,6 +105,7 @@ class Session {
     if (l.op == "expect") return Expect(l);
     if (l.op == "event.expect") return EventExpect(l);
     if (l.op == "event.none") return EventNone(l);
+    if (l.op == "event.drain" || l.op == "gerror.ack" || l.op == "cmd.skip") return Driver(l);
     return Error{l.Where(), "unknown operation '" + l.op + "'"};
   }
 
@@ -113,9 +144,24 @@ class Session {
     std::vector<spec::TxnOutcome> outcomes;
     std::string where;
     uint64_t prod_before = 0;  // EVENTQ_PROD before the transaction, whenever it writes
+    std::vector<spec::TxnOutcome> model;  // the model's allowed set (strict lockstep runs)
   };
 
   void Pass() { ++report_->passed; }
+  void AddRoom(const VectorLine& l, Room::Kind kind, Room room) {
+    room.kind = kind;
+    room.where = l.Where();
+    room.what = l.text;
+    report_->room.push_back(std::move(room));
+  }
+  // An event-queue expectation: the model holds one record (its UNKNOWN fields are not compared),
+  // or, while the producer index is UNKNOWN, any queue contents.
+  void EventRoom(const VectorLine& l) {
+    if (!opts_.strict) return;
+    Room room;
+    room.any = EventQueueUnknown();
+    AddRoom(l, Room::Kind::kEvent, std::move(room));
+  }
   void Fail(const VectorLine& l, const std::string& msg) {
     ++report_->failed;
     report_->failures.push_back({l.Where(), msg});
@@ -208,6 +254,11 @@ class Session {
       got = high ? got >> 32 : got & 0xffffffffull;
       open = high ? open >> 32 : open & 0xffffffffull;
     }
+    if (opts_.strict) {
+      Room room;
+      room.open_bits = open;
+      AddRoom(l, Room::Kind::kReg, std::move(room));
+    }
     if (((got ^ *v) & ~open) == 0) {
       Pass();
     } else {
@@ -284,7 +335,8 @@ class Session {
     if (outcomes->empty()) {
       return Error{l.Where(), "device returned no outcome", spec::ErrorKind::kDeviceFailure};
     }
-    pending_ = Pending{t, std::move(*outcomes), l.Where(), prod_before};
+    pending_ = Pending{t, std::move(*outcomes), l.Where(), prod_before, {}};
+    if (opts_.strict && lockstep_) pending_->model = lockstep_->allowed();
     ++translations_;
     return true;
   }
@@ -301,6 +353,10 @@ class Session {
     const Pending p = std::move(*pending_);
     pending_.reset();
     const std::string want = l.text.substr(std::string("expect").size() + 1);
+    if (opts_.strict) {
+      Room room = TxnRoom(lockstep_ ? p.model : p.outcomes, *alts, profile_.oas);
+      AddRoom(l, Room::Kind::kTxn, std::move(room));
+    }
     // Adopt the first allowed outcome that some alternative accepts, its event record's fields
     // included, then check what the event queue shows.
     for (const auto& o : p.outcomes) {
@@ -375,6 +431,7 @@ class Session {
   Result<bool> EventExpect(const VectorLine& l) {
     auto e = ParseEventExpectation(l, 0);
     if (!e) return e.error();
+    EventRoom(l);
     if (EventQueueUnknown()) {
       ConsumeEvents(*device_, profile_);
       Pass();
@@ -393,6 +450,7 @@ class Session {
 
   Result<bool> EventNone(const VectorLine& l) {
     if (!l.args.empty()) return Usage(l, "event.none");
+    EventRoom(l);
     if (EventQueueUnknown()) {
       Pass();
       return true;
@@ -403,6 +461,34 @@ class Session {
     return true;
   }
 
+  // What a driver does after reading the device's registers (spec/vector-format.md), so that a
+  // program can recover from whatever the device did.
+  Result<bool> Driver(const VectorLine& l) {
+    namespace rf = spec::reg;
+    if (!l.args.empty()) return Usage(l, l.op);
+    if (l.op == "event.drain") {
+      // Every record consumed and an overflow acknowledged: CONS takes PROD's WR and OVFLG.
+      const uint64_t prod = device_->RegRead(Reg::EVENTQ_PROD);
+      uint64_t cons = 0;
+      spec::Set(&cons, rf::EVENTQ_CONS_RD, spec::Get(&prod, rf::EVENTQ_PROD_WR));
+      spec::Set(&cons, rf::EVENTQ_CONS_OVACKFLG, spec::Get(&prod, rf::EVENTQ_PROD_OVFLG));
+      device_->RegWrite(Reg::EVENTQ_CONS, cons);
+    } else if (l.op == "gerror.ack") {
+      device_->RegWrite(Reg::GERRORN, device_->RegRead(Reg::GERROR));
+    } else {
+      // cmd.skip: with GERROR.CMDQ_ERR active, the command at CMDQ_CONS becomes a CMD_SYNC.
+      const uint64_t active = device_->RegRead(Reg::GERROR) ^ device_->RegRead(Reg::GERRORN);
+      if (!spec::Get(&active, rf::GERROR_CMDQ_ERR)) return true;
+      const QueueGeometry q = CommandQueue(*device_, profile_);
+      const uint64_t slot = q.base + q.Index(device_->RegRead(Reg::CMDQ_CONS)) * 16;
+      uint64_t sync[2] = {0, 0};
+      spec::Set(sync, spec::cmd::Opcode, spec::cmd::op::CMD_SYNC);
+      device_->MemWrite64(slot, sync[0]);
+      device_->MemWrite64(slot + 8, sync[1]);
+    }
+    return true;
+  }
+
   Result<bool> ExecuteApi(const VectorLine& l) {
 #ifdef SMMUREF_HAVE_API
     if (!api_) api_ = MakeModelApiExecutor();
@@ -410,6 +496,7 @@ class Session {
     if (!r) return r.error();
     if (r->kind == LineResult::Kind::kPass) Pass();
     if (r->kind == LineResult::Kind::kFail) Fail(l, r->message);
+    if (opts_.strict && r->kind != LineResult::Kind::kDone) ++report_->uncounted;
     return true;
 #else
     return Error{l.Where(), "not modelled: IOMMU API operations are not built into this binary",

@@ -24,8 +24,6 @@ uint64_t Opcode(const uint64_t* c) { return Get<uint64_t>(c, kOpcode); }
 bool SSec(const uint64_t* c) { return Get<uint64_t>(c, kSSec) != 0; }
 uint32_t Ssid(const uint64_t* c) { return static_cast<uint32_t>(Get<uint64_t>(c, kSubstreamID)); }
 uint32_t Sid(const uint64_t* c) { return static_cast<uint32_t>(Get<uint64_t>(c, kStreamID)); }
-uint16_t Vmid(const uint64_t* c) { return static_cast<uint16_t>(Get<uint64_t>(c, kVMID)); }
-uint16_t Asid(const uint64_t* c) { return static_cast<uint16_t>(Get<uint64_t>(c, kASID)); }
 unsigned SyncCs(const uint64_t* c) { return static_cast<unsigned>(Get<uint64_t>(c, kSyncCS)); }
 
 bool Known(uint64_t op) {
@@ -80,9 +78,6 @@ void UsedBits(uint64_t op, const spec::Profile& p, uint64_t used[2]) {
   used[1] = w1;
 }
 
-constexpr uint32_t kNh = RegimeBit(Regime::kS1El1) | RegimeBit(Regime::kNested);
-constexpr uint32_t kEl2 = RegimeBit(Regime::kS1El2) | RegimeBit(Regime::kS1El2E2h);
-constexpr uint32_t kS2 = RegimeBit(Regime::kS2);
 
 }  // namespace
 
@@ -143,42 +138,63 @@ unsigned Engine::CheckCommand(const uint64_t cmd[2]) const {
   return kCerrorNone;
 }
 
+// CMD_CFGI_STE: with Leaf=0 the L1STD goes too, and with it every STE this engine decoded
+// through it, i.e. every StreamID under the same L1 entry of a 2-level table (R-CFGI-003).
+void Engine::CfgiSte(uint32_t sid, bool leaf) {
+  const uint64_t cfg = regs_.Read(Reg::STRTAB_BASE_CFG);
+  if (leaf || profile_.st_level == 0 || ((cfg >> 16) & 3) != 1) {
+    cfg_.InvalidateSteRange(sid, sid);
+    return;
+  }
+  unsigned split = (cfg >> 6) & 31;
+  if (split != 6 && split != 8 && split != 10) split = 6;  // R-STRTAB-005
+  const uint32_t under = static_cast<uint32_t>(LowMask<uint64_t>(split));
+  cfg_.InvalidateSteRange(sid & ~under, sid | under);
+}
+
+// CMD_CFGI_CD: SubstreamID 0 is CD-table index 0. With Leaf=0 the L1CD goes too, and with it
+// every CD this engine decoded through it: the indices under the same L1CD (R-CFGI-005). CDs are
+// cached only under a cached STE, whose S1Fmt gives the leaf size.
+void Engine::CfgiCd(uint32_t sid, uint32_t ssid, bool leaf) {
+  const SteConfig* ste = cfg_.FindSte(sid);
+  if (leaf || ste == nullptr || (ste->s1fmt != 1 && ste->s1fmt != 2) || ste->s1cdmax == 0) {
+    cfg_.InvalidateCd(sid, ssid);
+    return;
+  }
+  const unsigned leaf_bits = ste->s1fmt == 1 ? 6 : 10;
+  cfg_.InvalidateCdUnder(sid, ssid >> leaf_bits, leaf_bits);
+}
+
 void Engine::Invalidate(const Scope& tlb_scope, const Scope& walk_scope) {
   tlb_.Invalidate(tlb_scope);
   walks_.Invalidate(walk_scope);
 }
 
-namespace {
-
-// The address operand of a TLBI by VA or IPA (kernels.h TlbiAddressRange) as a scope.
-// `mutant_` is the engine's (mutant.h).
-void AddressRange(const uint64_t* cmd, uint64_t addr_mask, bool ril, int mutant_, Scope* s) {
-  const TlbiRange<uint64_t> r = TlbiAddressRange<uint64_t>(cmd[0], cmd[1], addr_mask, ril);
-  s->match_addr = true;
-  s->addr = r.addr;
-  s->size = r.size;
-  if (SMMUREF_MUTANT(2) && ril && Get<uint64_t>(cmd, kTG) != kTgNone) {
-    // Mutant 2: range invalidation one page short (the last page of the range survives).
-    s->size -= uint64_t{1} << (10 + 2 * Get<uint64_t>(cmd, kTG));
-  }
-}
-
-}  // namespace
-
 void Engine::ExecuteCommand(const uint64_t cmd[2]) {
   const uint64_t op = Opcode(cmd);
+  // The TLBI scopes are the kernel TlbiScope (kernels.h), proved against the model's Covers.
+  const TlbiScopeWords<uint64_t> w = TlbiScope<uint64_t>(
+      static_cast<unsigned>(op), cmd[0], cmd[1], profile_.s2p, profile_.vmid16, profile_.asid16,
+      profile_.ril);
   Scope s;
-  s.match_vmid = profile_.s2p;  // the VMID operand is RES0 without stage 2
-  // Upper operand bytes are RES0 with 8-bit VMIDs/ASIDs.
-  s.vmid = static_cast<uint16_t>(profile_.vmid16 ? Vmid(cmd) : Vmid(cmd) & 0xff);
-  s.asid = static_cast<uint16_t>(profile_.asid16 ? Asid(cmd) : Asid(cmd) & 0xff);
+  s.regimes = static_cast<uint32_t>(w.regimes);
+  s.match_vmid = w.match_vmid;
+  s.vmid = static_cast<uint16_t>(w.vmid);
+  s.match_asid = w.match_asid;
+  s.keep_global = w.keep_global;
+  s.asid = static_cast<uint16_t>(w.asid);
+  s.match_addr = w.match_addr;
+  s.addr = w.addr;
+  s.size = w.size;
   if (SMMUREF_MUTANT(1) && (op == kTlbiNhVa || op == kTlbiNhAsid)) {
     // Mutant 1: CMD_TLBI_NH_VA/NH_ASID compare the ASID wrongly (the operand is read one byte
     // low, from bits [55:40], so entries of the given ASID survive).
     s.asid = static_cast<uint16_t>(cmd[0] >> 40);
   }
-  const uint64_t va_mask = kAddr.mask;
-  const uint64_t ipa_mask = kIPAFull.mask;
+  if (SMMUREF_MUTANT(2) && s.match_addr && profile_.ril && Get<uint64_t>(cmd, kTG) != kTgNone) {
+    // Mutant 2: range invalidation one page short (the last page of the range survives).
+    s.size -= uint64_t{1} << (10 + 2 * Get<uint64_t>(cmd, kTG));
+  }
   if (op != kSync && op != kPrefetchConfig && op != kPrefetchAddr) micro_.Flush();
   switch (op) {
     case kCfgiSte:
@@ -187,7 +203,7 @@ void Engine::ExecuteCommand(const uint64_t cmd[2]) {
         cfg_.InvalidateCdAll(Sid(cmd));
         return;
       }
-      cfg_.InvalidateSteRange(Sid(cmd), Sid(cmd));
+      CfgiSte(Sid(cmd), (cmd[1] & 1) != 0);
       return;
     case kCfgiSteRange: {
       // CFGI_ALL is Range=31; Range r covers 2^(r+1) aligned StreamIDs.
@@ -200,61 +216,19 @@ void Engine::ExecuteCommand(const uint64_t cmd[2]) {
       return;
     }
     case kCfgiCd:
-      cfg_.InvalidateCd(Sid(cmd), Ssid(cmd));  // SubstreamID 0 is CD-table index 0
+      CfgiCd(Sid(cmd), Ssid(cmd), (cmd[1] & 1) != 0);
       return;
     case kCfgiCdAll:
       cfg_.InvalidateCdAll(Sid(cmd));
       return;
-    case kTlbiNhAll:
-      s.regimes = kNh;  // incl. global entries
-      break;
-    case kTlbiNhAsid:
-      s.regimes = kNh;
-      s.match_asid = s.keep_global = true;  // non-global entries of the ASID only
-      break;
-    case kTlbiNhVa:
-      s.regimes = kNh;
-      s.match_asid = true;  // the ASID's entries and global ones
-      AddressRange(cmd, va_mask, profile_.ril, mutant_, &s);
-      break;
-    case kTlbiNhVaa:
-      s.regimes = kNh;
-      AddressRange(cmd, va_mask, profile_.ril, mutant_, &s);
-      break;
-    case kTlbiEl2All:
-      s.regimes = kEl2;
-      s.match_vmid = false;
-      break;
-    case kTlbiEl2Asid:
-      s.regimes = kEl2;
-      s.match_vmid = false;
-      s.match_asid = s.keep_global = true;
-      break;
-    case kTlbiEl2Va:
-    case kTlbiEl2Vaa:
-      s.regimes = kEl2;
-      s.match_vmid = false;
-      s.match_asid = op == kTlbiEl2Va;
-      AddressRange(cmd, va_mask, profile_.ril, mutant_, &s);
-      break;
-    case kTlbiS12Vmall:
-      s.regimes = kNh | kS2;
-      break;
+    case kTlbiNhAll: case kTlbiNhAsid: case kTlbiNhVa: case kTlbiNhVaa: case kTlbiEl2All:
+    case kTlbiEl2Asid: case kTlbiEl2Va: case kTlbiEl2Vaa: case kTlbiS12Vmall: case kTlbiNsnhAll:
     case kTlbiS2Ipa: {
-      // Stage-2 entries by IPA; nested entries are dropped by their IPA too (over-invalidation
-      // is allowed); stage-1 walk-cache entries of nested walks hold IPAs that stage 2
-      // translates afresh, so they stay.
-      s.regimes = kS2 | RegimeBit(Regime::kNested);
-      AddressRange(cmd, ipa_mask, profile_.ril, mutant_, &s);
       Scope walk = s;
-      walk.regimes = kS2;
+      walk.regimes = static_cast<uint32_t>(w.walk_regimes);
       Invalidate(s, walk);
       return;
     }
-    case kTlbiNsnhAll:
-      s.regimes = kNh | kS2;
-      s.match_vmid = false;
-      break;
     case kSync:
       if (SyncCs(cmd) == 1 && profile_.msi) {
         // R-CMDQ-007: CMD_SYNC with CS=SIG_IRQ writes MSIData to a non-zero MSIAddr.
@@ -273,7 +247,6 @@ void Engine::ExecuteCommand(const uint64_t cmd[2]) {
     default:
       return;  // PREFETCH_*: optional, no observable effect here
   }
-  Invalidate(s, s);
 }
 
 void Engine::ProcessCommands() {

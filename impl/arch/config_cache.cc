@@ -53,6 +53,11 @@ void ConfigCache::InvalidateCd(uint32_t sid, uint32_t index) {
   cds_.EraseIf([&](const CdEntry& e) { return e.sid == sid && e.index == index; });
 }
 
+void ConfigCache::InvalidateCdUnder(uint32_t sid, uint32_t l1_index, unsigned leaf_bits) {
+  cds_.EraseIf(
+      [&](const CdEntry& e) { return e.sid == sid && (e.index >> leaf_bits) == l1_index; });
+}
+
 void ConfigCache::InvalidateCdAll(uint32_t sid) {
   cds_.EraseIf([&](const CdEntry& e) { return e.sid == sid; });
 }

@@ -314,8 +314,10 @@ bool Engine::LocateSte(uint32_t sid, uint64_t* ste_pa, Fault* fault) {
   // R-STRTAB-003: anything but FMT=0b01 on a 2-level-capable SMMU is linear.
   if (profile_.st_level == 0 ||
       FieldGet<uint64_t>(cfg, layout::regs::kStrtabFmt) != layout::regs::kStrtabFmt2Lvl) {
-    // R-STRTAB-004: aligned to the literal table size.
-    *ste_pa = (base & ~LowMask<uint64_t>(std::min(log2size + 6u, 64u))) + uint64_t{sid} * 64;
+    // R-STRTAB-004: aligned to the literal table size. R-STRTAB-011: an address at or above the
+    // OAS is truncated to it (this engine's choice of C-STRTAB-001).
+    *ste_pa = ((base & ~LowMask<uint64_t>(std::min(log2size + 6u, 64u))) + uint64_t{sid} * 64) &
+              LowMask<uint64_t>(profile_.oas);
     return true;
   }
   unsigned split = static_cast<unsigned>(FieldGet<uint64_t>(cfg, layout::regs::kStrtabSplit));
@@ -323,7 +325,8 @@ bool Engine::LocateSte(uint32_t sid, uint64_t* ste_pa, Fault* fault) {
   // R-STRTAB-006: L1 array aligned to MAX(64, its size).
   const unsigned l1_log2 = std::max(6u, (log2size > split ? log2size - split : 0) + 3);
   const uint64_t l1_pa =
-      (base & ~LowMask<uint64_t>(std::min(l1_log2, 64u))) + uint64_t{sid >> split} * 8;
+      ((base & ~LowMask<uint64_t>(std::min(l1_log2, 64u))) + uint64_t{sid >> split} * 8) &
+      LowMask<uint64_t>(profile_.oas);
   uint64_t l1 = 0;
   if (!mem_.Read(l1_pa, 1, &l1)) {
     *fault = FetchAbort(EventType::F_STE_FETCH, l1_pa, "R-STRTAB-007");
@@ -341,7 +344,8 @@ bool Engine::LocateSte(uint32_t sid, uint64_t* ste_pa, Fault* fault) {
     return false;
   }
   // R-STRTAB-010: L2Ptr aligned to the level-2 array.
-  *ste_pa = (l1 & layout::l1std::kL2Ptr & ~LowMask<uint64_t>(span + 5)) + low * 64;
+  *ste_pa = ((l1 & layout::l1std::kL2Ptr & ~LowMask<uint64_t>(span + 5)) + low * 64) &
+            LowMask<uint64_t>(profile_.oas);
   return true;
 }
 

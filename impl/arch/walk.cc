@@ -19,13 +19,8 @@ namespace {
 
 namespace d = layout::desc;
 
-// Stage-1 table attributes collected in WalkEntry::attrs: APTable[1:0] in bits [1:0],
-// UXNTable/XNTable in bit 2, PXNTable in bit 3.
-unsigned TableAttrs(uint64_t desc) {
-  return static_cast<unsigned>(FieldGet<uint64_t>(desc, d::kApTable) |
-                               FieldGet<uint64_t>(desc, d::kUxnTable) << 2 |
-                               FieldGet<uint64_t>(desc, d::kPxnTable) << 3);
-}
+// Stage-1 table attributes collected in WalkEntry::attrs (kernels.h TableAttrBits).
+unsigned TableAttrs(uint64_t desc) { return static_cast<unsigned>(TableAttrBits<uint64_t>(desc)); }
 
 // R-WALK-008 / R-WALK-009: kDescInvalid, kDescTable or kDescLeaf (kernels.h).
 // `mutant_` is the engine's (mutant.h).

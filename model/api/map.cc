@@ -68,6 +68,11 @@ MapPlan ClassifyChunk(const Domain& d, const Chunk& c, uint32_t prot, MapOverlap
   return p;
 }
 
+// R-API-014: a map of more than kCallBudget io-pgtable calls is NOTMODELLED, decided before the
+// calls beyond the bound are looked at, so that a map Linux would run out of memory on (2^36 4KB
+// pages, 2^27 calls, before an -ERANGE at 2^48) ends at once instead of walking every call.
+constexpr uint64_t kCallBudget = uint64_t{1} << 20;
+
 MapPlan PlanMap(const Domain& d, uint64_t iova, uint64_t pa, uint64_t size, uint32_t prot,
                 MapOverlap overlap) {
   MapPlan plan;
@@ -78,6 +83,11 @@ MapPlan PlanMap(const Domain& d, uint64_t iova, uint64_t pa, uint64_t size, uint
       one.fail_chunk = index;
       one.mapped = plan.mapped;
       plan = one;
+      return false;
+    }
+    if (index >= kCallBudget) {
+      plan = MapPlan{};
+      plan.err = Errno::kNotModelled;
       return false;
     }
     ++index;
@@ -174,6 +184,7 @@ Errno System::Map(DomainId id, uint64_t iova, uint64_t pa, uint64_t size, uint32
   // R-MAP-007: a zero-size map succeeds and changes nothing [iommu_map_nosync: no call is made].
   if (size == 0) return Errno::kOk;
   const MapPlan plan = PlanMap(*d, iova, pa, size, prot, knobs_.map_overlap);
+  if (plan.err == Errno::kNotModelled) return Errno::kNotModelled;  // R-API-014: too many calls
   if (plan.err == Errno::kOk) {
     // R-API-014: the model holds at most kLeafBudget leaves; a map beyond is not modelled.
     if (TotalLeaves() + plan.new_leaves > kLeafBudget) return Errno::kNotModelled;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "smmuref/spec/coverage.h"
 #include "smmuref/spec/tables.h"
 
 namespace smmuref::model::arch {
@@ -16,34 +17,38 @@ namespace {
 bool SteRangeCovers(const Invalidation& inv, uint32_t sid) {
   // R-CFGI-002: CFGI_STE_RANGE covers the 2^(Range+1) StreamIDs aligned around SID; Range=31
   // (CFGI_ALL) covers every StreamID.
-  if (inv.range >= 31) return true;
+  if (SMMUREF_RULE_IF("R-CFGI-002", inv.range >= 31)) return true;
   const uint64_t span = uint64_t{1} << (inv.range + 1);
-  return (uint64_t{sid} & ~(span - 1)) == (uint64_t{inv.sid} & ~(span - 1));
+  return SMMUREF_RULE_IF("R-CFGI-002",
+                         (uint64_t{sid} & ~(span - 1)) == (uint64_t{inv.sid} & ~(span - 1)));
 }
 
 // Configuration caches [IHI0070 §4.3].
 bool CoversConfig(const Invalidation& inv, FetchKind kind, const FetchTag& tag) {
   if (inv.kind == Kind::kCfgiSteRange) return SteRangeCovers(inv, tag.sid);
   const bool same_sid = inv.sid == tag.sid;
+  const bool whole_sid = inv.kind == Kind::kCfgiCdAll || inv.kind == Kind::kCfgiSte;
   switch (kind) {
     case FetchKind::kSte:
       // R-CFGI-001: CFGI_STE(SID) covers the STE of SID (Leaf=1 or 0).
-      return inv.kind == Kind::kCfgiSte && same_sid;
+      return SMMUREF_RULE_IF("R-CFGI-001", inv.kind == Kind::kCfgiSte && same_sid);
     case FetchKind::kL1Std:
       // R-CFGI-003: an L1STD is covered only by CFGI_STE with Leaf=0 for a StreamID under it.
-      return inv.kind == Kind::kCfgiSte && !inv.leaf &&
-             (inv.sid >> tag.l1_shift) == (tag.sid >> tag.l1_shift);
+      return SMMUREF_RULE_IF("R-CFGI-003",
+                             inv.kind == Kind::kCfgiSte && !inv.leaf &&
+                                 (inv.sid >> tag.l1_shift) == (tag.sid >> tag.l1_shift));
     case FetchKind::kCd:
       // R-CFGI-004: a CD cached through SID is covered by CFGI_CD(SID, its index), CFGI_CD_ALL(SID)
       // and CFGI_STE(SID) (invalidating an STE invalidates what was cached through it).
-      return same_sid && ((inv.kind == Kind::kCfgiCd && inv.ssid == tag.cd_index) ||
-                          inv.kind == Kind::kCfgiCdAll || inv.kind == Kind::kCfgiSte);
+      return SMMUREF_RULE_IF("R-CFGI-004", same_sid && (whole_sid || (inv.kind == Kind::kCfgiCd &&
+                                                                     inv.ssid == tag.cd_index)));
     case FetchKind::kL1Cd:
       // R-CFGI-005: an L1CD is covered by CFGI_CD with Leaf=0 for an index under it,
       // CFGI_CD_ALL(SID) and CFGI_STE(SID).
-      return same_sid && ((inv.kind == Kind::kCfgiCd && !inv.leaf &&
-                           (inv.ssid >> tag.l1_shift) == (tag.cd_index >> tag.l1_shift)) ||
-                          inv.kind == Kind::kCfgiCdAll || inv.kind == Kind::kCfgiSte);
+      return SMMUREF_RULE_IF(
+          "R-CFGI-005",
+          same_sid && (whole_sid || (inv.kind == Kind::kCfgiCd && !inv.leaf &&
+                                     (inv.ssid >> tag.l1_shift) == (tag.cd_index >> tag.l1_shift))));
     default:
       return false;
   }
@@ -62,7 +67,7 @@ uint64_t EntryAddress(const FetchTag& tag, bool stage1) {
 bool AddressCovers(const Invalidation& inv, const FetchTag& tag, bool leaf_entry, bool stage1) {
   // R-TLBI-004: Leaf=1 need only remove last-level (block/page) entries; walk-cache entries for
   // table descriptors survive it.
-  if (inv.leaf && !leaf_entry) return false;
+  if (SMMUREF_RULE_IF("R-TLBI-004", inv.leaf && !leaf_entry)) return false;
   const unsigned g = tag.granule_shift;
   const unsigned shift = g + static_cast<unsigned>(3 - tag.level) * (g - 3);
   const uint64_t mask = shift >= 64 ? ~uint64_t{0} : (uint64_t{1} << shift) - 1;
@@ -70,7 +75,7 @@ bool AddressCovers(const Invalidation& inv, const FetchTag& tag, bool leaf_entry
   if (inv.length == 0) {
     // R-TLBI-005: a non-range invalidation removes the entries that translate Addr, whatever
     // their size.
-    return (inv.addr & ~mask) == base;
+    return SMMUREF_RULE_IF("R-TLBI-005", (inv.addr & ~mask) == base);
   }
   // R-TLBI-006: a range invalidation (TG != 0) removes entries of granule TG that intersect
   // [Addr, Addr + (NUM+1) x 2^SCALE x granule). C-CACHE-014: with TTL != 0 only the leaf entries
@@ -82,13 +87,13 @@ bool AddressCovers(const Invalidation& inv, const FetchTag& tag, bool leaf_entry
   if (stage1 && ((inv.addr >> 55) & 1) != ((base >> 55) & 1)) return false;
   const uint64_t last = inv.addr + inv.length - 1 < inv.addr ? ~uint64_t{0}
                                                               : inv.addr + inv.length - 1;
-  return inv.addr <= base + mask && base <= last;
+  return SMMUREF_RULE_IF("R-TLBI-006", inv.addr <= base + mask && base <= last);
 }
 
 bool VmidMatches(const Invalidation& inv, const FetchTag& tag, const spec::Profile& p) {
   // R-TLBI-007: with S2P=0 the VMID operand is RES0; a zero operand matches every entry (all
   // have VMID 0), a non-zero one guarantees nothing (DecodeInvalidation, C-CACHE-009).
-  return !p.s2p || inv.vmid == tag.vmid;
+  return SMMUREF_RULE_IF("R-TLBI-007", !p.s2p) || inv.vmid == tag.vmid;
 }
 
 // Stage-1 TLB and walk-cache entries [IHI0070 §4.4].
@@ -101,31 +106,37 @@ bool CoversStage1(const Invalidation& inv, const FetchTag& tag, bool leaf, bool 
     // NS-EL2 entries have no ASID.
     const bool e2h_world = tag.world == static_cast<unsigned>(StreamWorld::kNsEl2E2H);
     const bool in_scope = inv.e2h == e2h_world;
+    bool covers = false;
     switch (inv.kind) {
-      case Kind::kTlbiEl2All: return true;
-      case Kind::kTlbiEl2Asid: return e2h_world && !global && inv.asid == tag.asid;
+      case Kind::kTlbiEl2All: covers = true; break;
+      case Kind::kTlbiEl2Asid: covers = e2h_world && !global && inv.asid == tag.asid; break;
       case Kind::kTlbiEl2Va:
-        return in_scope && (!e2h_world || global || inv.asid == tag.asid) &&
-               AddressCovers(inv, tag, leaf, true);
-      case Kind::kTlbiEl2Vaa: return in_scope && AddressCovers(inv, tag, leaf, true);
-      default: return false;
+        covers = in_scope && (!e2h_world || global || inv.asid == tag.asid) &&
+                 AddressCovers(inv, tag, leaf, true);
+        break;
+      case Kind::kTlbiEl2Vaa: covers = in_scope && AddressCovers(inv, tag, leaf, true); break;
+      default: break;
     }
+    return SMMUREF_RULE_IF("R-TLBI-008", covers);
   }
   const bool vmid = VmidMatches(inv, tag, p);
   switch (inv.kind) {
     // R-TLBI-001: NH_ALL removes every NS-EL1 entry of the VMID, global ones included.
-    case Kind::kTlbiNhAll: return vmid;
+    case Kind::kTlbiNhAll: return SMMUREF_RULE_IF("R-TLBI-001", vmid);
     // R-TLBI-002: NH_ASID removes the non-global entries of ASID in the VMID.
-    case Kind::kTlbiNhAsid: return vmid && !global && inv.asid == tag.asid;
+    case Kind::kTlbiNhAsid:
+      return SMMUREF_RULE_IF("R-TLBI-002", vmid && !global && inv.asid == tag.asid);
     // R-TLBI-003: NH_VA removes the VA's entries of ASID and its global entries of any ASID;
     // NH_VAA those of every ASID.
     case Kind::kTlbiNhVa:
-      return vmid && (global || inv.asid == tag.asid) && AddressCovers(inv, tag, leaf, true);
-    case Kind::kTlbiNhVaa: return vmid && AddressCovers(inv, tag, leaf, true);
+      return SMMUREF_RULE_IF("R-TLBI-003", vmid && (global || inv.asid == tag.asid) &&
+                                               AddressCovers(inv, tag, leaf, true));
+    case Kind::kTlbiNhVaa:
+      return SMMUREF_RULE_IF("R-TLBI-003", vmid && AddressCovers(inv, tag, leaf, true));
     // R-TLBI-009: S12_VMALL removes every entry of the VMID at both stages; NSNH_ALL every
     // Non-secure non-EL2 entry.
-    case Kind::kTlbiS12Vmall: return vmid;
-    case Kind::kTlbiNsnhAll: return true;
+    case Kind::kTlbiS12Vmall: return SMMUREF_RULE_IF("R-TLBI-009", vmid);
+    case Kind::kTlbiNsnhAll: SMMUREF_RULE("R-TLBI-009"); return true;
     default: return false;
   }
 }
@@ -135,9 +146,10 @@ bool CoversStage2(const Invalidation& inv, const FetchTag& tag, bool leaf,
   const bool vmid = VmidMatches(inv, tag, p);
   switch (inv.kind) {
     // R-TLBI-010: S2_IPA removes the stage-2 entries of the VMID that translate the IPA.
-    case Kind::kTlbiS2Ipa: return vmid && AddressCovers(inv, tag, leaf, false);
-    case Kind::kTlbiS12Vmall: return vmid;
-    case Kind::kTlbiNsnhAll: return true;
+    case Kind::kTlbiS2Ipa:
+      return SMMUREF_RULE_IF("R-TLBI-010", vmid && AddressCovers(inv, tag, leaf, false));
+    case Kind::kTlbiS12Vmall: return SMMUREF_RULE_IF("R-TLBI-009", vmid);
+    case Kind::kTlbiNsnhAll: SMMUREF_RULE("R-TLBI-009"); return true;
     default: return false;
   }
 }
@@ -168,8 +180,11 @@ bool Covers(const Invalidation& inv, FetchKind kind, const FetchTag& tag, bool l
 void CacheState::CompletePending(uint64_t now) {
   // R-SYNC-001: a consumed CMD_SYNC completes every invalidation consumed before it; before that
   // an invalidation guarantees nothing.
+  if (!pending_.empty()) SMMUREF_RULE("R-SYNC-001");
   for (Invalidation& inv : pending_) {
     inv.completed = now;
+    completed_max_consumed_.push_back(
+        std::max(inv.consumed, completed_.empty() ? 0 : completed_max_consumed_.back()));
     completed_.push_back(inv);
   }
   pending_.clear();
@@ -185,6 +200,7 @@ bool CacheState::EnabledDuring(uint64_t from, uint64_t to) const {
   for (const auto& [start, end] : enabled_) {
     if (start < to && from < end) return true;
   }
+  SMMUREF_RULE("R-CACHE-004");  // held only while SMMUEN was 0: never cached
   return false;
 }
 
@@ -217,6 +233,7 @@ uint64_t CacheState::CoveredSince(FetchKind kind, const FetchTag& tag, bool leaf
     // in a combined entry formed after the last stage-1 invalidation (s1) from a stage-2 entry
     // alive then, i.e. if held since the last stage-2 invalidation that completed before s1 was
     // consumed. S12_VMALL and NSNH_ALL count as both.
+    SMMUREF_RULE("R-TLBI-011");
     uint64_t s2 = 0, s1 = 0;
     for (const Invalidation& inv : completed_) {
       const bool both = inv.kind == Kind::kTlbiS12Vmall || inv.kind == Kind::kTlbiNsnhAll;
@@ -236,9 +253,12 @@ uint64_t CacheState::CoveredSince(FetchKind kind, const FetchTag& tag, bool leaf
     }
     return std::min(s2, s2_before_s1);
   }
-  for (const Invalidation& inv : completed_) {
+  // The latest covering one: newest first, until none earlier can be later than what was found.
+  for (size_t i = completed_.size(); i-- > 0 && completed_max_consumed_[i] > since;) {
+    const Invalidation& inv = completed_[i];
     if (Covers(inv, kind, tag, leaf_entry, global_entry, p)) since = std::max(since, inv.consumed);
   }
+  if (since != 0) SMMUREF_RULE("R-SYNC-003");
   return since;
 }
 

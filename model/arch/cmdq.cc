@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "smmuref/model/arch/queue.h"
+#include "smmuref/spec/coverage.h"
 #include "smmuref/spec/tables.h"
 
 namespace smmuref::model::arch {
@@ -69,7 +70,8 @@ void UsedMask(uint8_t o, const spec::Profile& p, uint64_t mask[2]) {
       if (!p.vmid16) width = 8;   // VMID[15:8] RES0 without VMID16
     }
     if (f.lsb == cf::ASID.lsb && f.msb == cf::ASID.msb && !p.asid16) width = 8;
-    if (f.lsb == cf::IPAddr.lsb) width = 52 - 12;  // IPA[55:52] RES0 in v3.1-v3.3
+    // IPA[55:52] is RES0 in v3.1-v3.3; the VA operand (same lsb) is VA[63:12] in full.
+    if (f.lsb == cf::IPAddr.lsb && f.msb == cf::IPAddr.msb) width = 52 - 12;
     AddField(mask, f, width);
   }
 }
@@ -79,7 +81,7 @@ void UsedMask(uint8_t o, const spec::Profile& p, uint64_t mask[2]) {
 unsigned CheckCommand(const uint64_t cmd[2], const spec::Profile& p) {
   const uint8_t opcode = Opcode(cmd);
   // R-CMDQ-003: reserved opcodes are CERROR_ILL.
-  if (spec::CommandName(opcode) == nullptr) return kCerrorIll;
+  if (SMMUREF_RULE_IF("R-CMDQ-003", spec::CommandName(opcode) == nullptr)) return kCerrorIll;
   // R-CMDQ-004: SSec=1 on the Non-secure command queue is CERROR_ILL, for the commands that have
   // the field (PREFETCH_*, CFGI_*, RESUME, STALL_TERM); elsewhere bit 10 is an ordinary reserved
   // bit (R-CMDQ-010).
@@ -87,29 +89,30 @@ unsigned CheckCommand(const uint64_t cmd[2], const spec::Profile& p) {
                         opcode == op::CMD_CFGI_STE || opcode == op::CMD_CFGI_STE_RANGE ||
                         opcode == op::CMD_CFGI_CD || opcode == op::CMD_CFGI_CD_ALL ||
                         opcode == op::CMD_RESUME || opcode == op::CMD_STALL_TERM;
-  if (has_ssec && spec::Get(cmd, cf::SSec)) return kCerrorIll;
+  if (SMMUREF_RULE_IF("R-CMDQ-004", has_ssec && spec::Get(cmd, cf::SSec))) return kCerrorIll;
   switch (opcode) {
     // R-CMDQ-005: commands for features the profile lacks are CERROR_ILL.
     case op::CMD_CFGI_CD: case op::CMD_CFGI_CD_ALL: case op::CMD_TLBI_NH_ALL:
     case op::CMD_TLBI_NH_ASID: case op::CMD_TLBI_NH_VA: case op::CMD_TLBI_NH_VAA:
-      if (!p.s1p) return kCerrorIll;
+      if (SMMUREF_RULE_IF("R-CMDQ-005", !p.s1p)) return kCerrorIll;
       break;
     case op::CMD_TLBI_S12_VMALL: case op::CMD_TLBI_S2_IPA:
-      if (!p.s2p) return kCerrorIll;
+      if (SMMUREF_RULE_IF("R-CMDQ-005", !p.s2p)) return kCerrorIll;
       break;
     case op::CMD_TLBI_EL2_ALL: case op::CMD_TLBI_EL2_ASID: case op::CMD_TLBI_EL2_VA:
     case op::CMD_TLBI_EL2_VAA:
-      if (!p.hyp) return kCerrorIll;
+      if (SMMUREF_RULE_IF("R-CMDQ-005", !p.hyp)) return kCerrorIll;
       break;
     case op::CMD_TLBI_EL3_ALL: case op::CMD_TLBI_EL3_VA: case op::CMD_CFGI_VMS_PIDM:
+      SMMUREF_RULE("R-CMDQ-005");
       return kCerrorIll;
-    case op::CMD_ATC_INV: return p.ats ? kCerrorNone : kCerrorIll;
-    case op::CMD_PRI_RESP: return p.pri ? kCerrorNone : kCerrorIll;
+    case op::CMD_ATC_INV: return SMMUREF_RULE_IF("R-CMDQ-005", !p.ats) ? kCerrorIll : kCerrorNone;
+    case op::CMD_PRI_RESP: return SMMUREF_RULE_IF("R-CMDQ-005", !p.pri) ? kCerrorIll : kCerrorNone;
     case op::CMD_RESUME: case op::CMD_STALL_TERM:
-      return p.stall_model == 1 ? kCerrorIll : kCerrorNone;
+      return SMMUREF_RULE_IF("R-CMDQ-005", p.stall_model == 1) ? kCerrorIll : kCerrorNone;
     case op::CMD_SYNC:
       // R-CMDQ-006: CMD_SYNC with CS=0b11 (reserved) is CERROR_ILL.
-      if (spec::Get(cmd, cf::CS) == 3) return kCerrorIll;
+      if (SMMUREF_RULE_IF("R-CMDQ-006", spec::Get(cmd, cf::CS) == 3)) return kCerrorIll;
       break;
     default:
       break;
@@ -118,8 +121,12 @@ unsigned CheckCommand(const uint64_t cmd[2], const spec::Profile& p) {
     unsigned ttl = static_cast<unsigned>(spec::Get(cmd, cf::TTL));
     // R-TLBI-012: TG=16KB with TTL=1 is reserved without DS and behaves as TTL=0; a range form
     // with NUM=0, SCALE=0 and TTL=0 is a reserved combination: CERROR_ILL [§4.4.1].
-    if (spec::Get(cmd, cf::TG) == 2 && ttl == 1 && !p.ds) ttl = 0;
-    if (spec::Get(cmd, cf::NUM) == 0 && spec::Get(cmd, cf::SCALE) == 0 && ttl == 0) return kCerrorIll;
+    if (SMMUREF_RULE_IF("R-TLBI-012", spec::Get(cmd, cf::TG) == 2 && ttl == 1 && !p.ds)) ttl = 0;
+    const bool reserved =
+        spec::Get(cmd, cf::NUM) == 0 && spec::Get(cmd, cf::SCALE) == 0 && ttl == 0;
+    if (SMMUREF_RULE_IF("R-TLBI-012", reserved)) {
+      return kCerrorIll;
+    }
   }
   if (p.choice(spec::Choice::kCmdRes0Ill) == 1 && opcode != op::CMD_PREFETCH_ADDR) {
     // C-CMDQ-001 (profile field cmd_res0_ill):
@@ -128,7 +135,9 @@ unsigned CheckCommand(const uint64_t cmd[2], const spec::Profile& p) {
     // [§4.1.5]. PREFETCH_ADDR's operands are not checked (not modelled).
     uint64_t used[2];
     UsedMask(opcode, p, used);
-    if ((cmd[0] & ~used[0]) != 0 || (cmd[1] & ~used[1]) != 0) return kCerrorIll;
+    if (SMMUREF_RULE_IF("R-CMDQ-010", (cmd[0] & ~used[0]) != 0 || (cmd[1] & ~used[1]) != 0)) {
+      return kCerrorIll;
+    }
   }
   return kCerrorNone;
 }
@@ -273,7 +282,8 @@ bool DecodeKind(const uint64_t cmd[2], const spec::Profile& p, Invalidation* inv
 namespace {
 
 // CMD_SYNC: completes earlier invalidations, then signals [IHI0070 §4.7.3].
-void ExecuteSync(const uint64_t cmd[2], Registers& regs, Memory& mem, CacheState& cache,
+// Returns whether the CMD_SYNC wrote memory (its MSI).
+bool ExecuteSync(const uint64_t cmd[2], Registers& regs, Memory& mem, CacheState& cache,
                  const spec::Profile& p) {
   cache.CompletePending(mem.Tick());
   if (spec::Get(cmd, cf::CS) == 1 && p.msi) {
@@ -281,16 +291,21 @@ void ExecuteSync(const uint64_t cmd[2], Registers& regs, Memory& mem, CacheState
     // MSIAddr when MSIAddr is non-zero.
     // R-CMDQ-012: the MSI address is truncated to the OAS too.
     const uint64_t addr = (spec::Get(cmd, cf::MSIAddr) << 2) & ((uint64_t{1} << p.oas) - 1);
+    if (addr != spec::Get(cmd, cf::MSIAddr) << 2) SMMUREF_RULE("R-CMDQ-012");
+    if (addr != 0) SMMUREF_RULE("R-CMDQ-007");
     if (addr != 0 && mem.Aborts(addr)) {
       // R-CMDQ-011: an aborted CMD_SYNC MSI write activates GERROR.MSI_CMDQ_ABT_ERR [§7.5].
+      SMMUREF_RULE("R-CMDQ-011");
       regs.ToggleGerror(static_cast<unsigned>(rf::GERROR_MSI_CMDQ_ABT_ERR.lsb));
     } else if (addr != 0) {
       const uint64_t data = spec::Get(cmd, cf::MSIData);
       const uint64_t word = mem.Peek64(addr);
       const unsigned shift = (addr & 4) ? 32 : 0;
       mem.Write64(addr, (word & ~(0xffffffffull << shift)) | (data << shift));
+      return true;
     }
   }
+  return false;
 }
 
 }  // namespace
@@ -320,16 +335,20 @@ void ProcessCommandQueue(Registers& regs, Memory& mem, CacheState& cache, const 
     return;
   }
   // R-CMDQ-001: commands are consumed only while CMDQEN=1 and GERROR.CMDQ_ERR is inactive.
+  if (SMMUREF_RULE_IF("R-CMDQ-001", !regs.CmdqEnabled() || regs.GerrorActive(cmdq_err))) return;
   const uint32_t cons_start = static_cast<uint32_t>(regs.Read(Reg::CMDQ_CONS));
+  uint64_t after_sync = 0;  // when the last CMD_SYNC of this run wrote its MSI (R-CMDQ-013)
   while (regs.CmdqEnabled() && !regs.GerrorActive(cmdq_err)) {
     const uint64_t base_reg = regs.Read(Reg::CMDQ_BASE);
     // R-CMDQ-002: the queue holds 2^MIN(LOG2SIZE, IDR1.CMDQS) 16-byte commands from a base aligned
     // to MAX(32, queue size); PROD/CONS carry the index and a wrap bit above it; the queue is
     // empty when both are equal.
+    SMMUREF_RULE("R-CMDQ-002");
     const unsigned qs = std::min<unsigned>(
         static_cast<unsigned>(spec::Get(&base_reg, rf::CMDQ_BASE_LOG2SIZE)), p.cmdqs);
     const QueuePointer q{qs};
     // R-CMDQ-012: a queue address at or above the OAS is truncated to it [§3.4.3 (6)].
+    if (((spec::Get(&base_reg, rf::CMDQ_BASE_ADDR) << 5) >> p.oas) != 0) SMMUREF_RULE("R-CMDQ-012");
     const uint64_t base = (spec::Get(&base_reg, rf::CMDQ_BASE_ADDR) << 5) &
                           ~((uint64_t{1} << std::max(5u, qs + 4)) - 1) &
                           ((uint64_t{1} << p.oas) - 1);
@@ -345,6 +364,7 @@ void ProcessCommandQueue(Registers& regs, Memory& mem, CacheState& cache, const 
     unsigned err = kCerrorNone;
     if (lo.abort || hi.abort) {
       // R-CMDQ-008: an external abort fetching a command is CERROR_ABT; CONS stays on it.
+      SMMUREF_RULE("R-CMDQ-008");
       err = kCerrorAbt;
     } else {
       cmd[0] = lo.value;
@@ -355,6 +375,7 @@ void ProcessCommandQueue(Registers& regs, Memory& mem, CacheState& cache, const 
       // R-CMDQ-009: on a command error CONS.RD stays on the failing command, CONS.ERR takes the
       // code, and GERROR.CMDQ_ERR is activated; consumption resumes once software acknowledges
       // it through GERRORN.
+      SMMUREF_RULE("R-CMDQ-009");
       spec::Set(&cons, rf::CMDQ_CONS_ERR, err);
       regs.Set(Reg::CMDQ_CONS, cons);
       regs.ToggleGerror(cmdq_err);
@@ -364,13 +385,15 @@ void ProcessCommandQueue(Registers& regs, Memory& mem, CacheState& cache, const 
     const int e2h = regs.Known(Reg::CR2, rf::CR2_E2H) ? (regs.E2h() ? 1 : 0) : -1;
     if (DecodeInvalidation(cmd, p, &inv, p.hyp ? e2h : 0)) {
       // R-SYNC-002: an invalidation is pending from consumption until a later CMD_SYNC.
+      SMMUREF_RULE("R-SYNC-002");
       // C-CMDQ-002 / C-CACHE-006: it may have been consumed as early as the PROD write that
       // published it, and may take effect from then on.
-      inv.consumed = cache.PublishedAt(cons_start, q.Value(static_cast<uint32_t>(cons)), qs,
-                                       mem.Tick());
+      // R-CMDQ-013: but not before an earlier CMD_SYNC completed, its MSI write included.
+      inv.consumed = std::max(after_sync, cache.PublishedAt(cons_start, q.Value(static_cast<uint32_t>(cons)),
+                                                            qs, mem.Tick()));
       cache.AddPending(inv);
     } else if (spec::Get(cmd, cf::Opcode) == op::CMD_SYNC) {
-      ExecuteSync(cmd, regs, mem, cache, p);
+      if (ExecuteSync(cmd, regs, mem, cache, p)) after_sync = mem.Tick();
     }
     spec::Set(&cons, rf::CMDQ_CONS_RD, q.Next(static_cast<uint32_t>(cons)));
     regs.Set(Reg::CMDQ_CONS, cons);

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "smmuref/model/arch/queue.h"
+#include "smmuref/spec/coverage.h"
 #include "smmuref/spec/tables.h"
 
 namespace smmuref::model::arch {
@@ -30,7 +31,7 @@ bool EventQueueKnown(const Registers& regs, const spec::Profile& p) {
 
 void WriteEvent(Registers& regs, Memory& mem, const spec::Profile& p, const spec::EventRecord& e) {
   // R-EVTQ-001: with EVENTQEN=0 events are discarded without raising overflow.
-  if (!regs.EventqEnabled()) return;
+  if (SMMUREF_RULE_IF("R-EVTQ-001", !regs.EventqEnabled())) return;
   // C-REG-001 / C-REG-007 / C-EVT-005: with the queue base, an index or the abort error UNKNOWN
   // (not programmed since reset, or a v3.1 write while enabled) the record may go anywhere.
   if (!EventQueueKnown(regs, p)) {
@@ -39,14 +40,19 @@ void WriteEvent(Registers& regs, Memory& mem, const spec::Profile& p, const spec
   }
   // R-EVTQ-005: while GERROR.EVENTQ_ABT_ERR is active the queue is not writable; events are
   // discarded.
-  if (regs.GerrorActive(static_cast<unsigned>(rf::GERROR_EVENTQ_ABT_ERR.lsb))) return;
+  if (SMMUREF_RULE_IF("R-EVTQ-005",
+                      regs.GerrorActive(static_cast<unsigned>(rf::GERROR_EVENTQ_ABT_ERR.lsb)))) {
+    return;
+  }
   const uint64_t base_reg = regs.Read(Reg::EVENTQ_BASE);
   // R-EVTQ-002: the queue holds 2^MIN(LOG2SIZE, IDR1.EVENTQS) 32-byte records from a base
   // aligned to MAX(32, queue size); PROD and CONS carry the index and a wrap bit above it.
+  SMMUREF_RULE("R-EVTQ-002");
   const unsigned qs = std::min<unsigned>(
       static_cast<unsigned>(spec::Get(&base_reg, rf::EVENTQ_BASE_LOG2SIZE)), p.eventqs);
   const QueuePointer q{qs};
   // R-EVTQ-007: a queue address at or above the OAS is truncated to it [§3.4.3 (6)].
+  if (((spec::Get(&base_reg, rf::EVENTQ_BASE_ADDR) << 5) >> p.oas) != 0) SMMUREF_RULE("R-EVTQ-007");
   const uint64_t base = (spec::Get(&base_reg, rf::EVENTQ_BASE_ADDR) << 5) &
                         ~((uint64_t{1} << std::max(5u, qs + 5)) - 1) &
                         ((uint64_t{1} << p.oas) - 1);
@@ -55,6 +61,7 @@ void WriteEvent(Registers& regs, Memory& mem, const spec::Profile& p, const spec
   if (q.Full(static_cast<uint32_t>(prod), static_cast<uint32_t>(cons))) {
     // R-EVTQ-003: a full queue discards the event and toggles EVENTQ_PROD.OVFLG, unless an
     // overflow is already pending (OVFLG != EVENTQ_CONS.OVACKFLG).
+    SMMUREF_RULE("R-EVTQ-003");
     if (spec::Get(&prod, rf::EVENTQ_PROD_OVFLG) == spec::Get(&cons, rf::EVENTQ_CONS_OVACKFLG)) {
       spec::Set(&prod, rf::EVENTQ_PROD_OVFLG, spec::Get(&prod, rf::EVENTQ_PROD_OVFLG) ^ 1);
       regs.Set(Reg::EVENTQ_PROD, prod);
@@ -66,6 +73,7 @@ void WriteEvent(Registers& regs, Memory& mem, const spec::Profile& p, const spec
     if (mem.Read64(slot + 8 * i).abort) {
       // R-EVTQ-006: an external abort on the queue write loses the record and activates
       // GERROR.EVENTQ_ABT_ERR (abort ranges refuse SMMU writes as well as reads).
+      SMMUREF_RULE("R-EVTQ-006");
       regs.ToggleGerror(static_cast<unsigned>(rf::GERROR_EVENTQ_ABT_ERR.lsb));
       return;
     }
@@ -75,6 +83,7 @@ void WriteEvent(Registers& regs, Memory& mem, const spec::Profile& p, const spec
   for (int i = 0; i < 4; ++i) mem.Write64(slot + 8 * i, rec[i]);
   // R-EVTQ-004: the record becomes visible when PROD is advanced past it; the increment wraps
   // the index into the wrap bit.
+  SMMUREF_RULE("R-EVTQ-004");
   spec::Set(&prod, rf::EVENTQ_PROD_WR, q.Next(static_cast<uint32_t>(prod)));
   regs.Set(Reg::EVENTQ_PROD, prod);
 }

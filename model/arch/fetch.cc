@@ -10,6 +10,7 @@
 
 #include "smmuref/model/arch/cache.h"
 #include "smmuref/model/arch/walk.h"
+#include "smmuref/spec/coverage.h"
 
 namespace smmuref::model::arch {
 
@@ -85,7 +86,7 @@ void Candidates(const Memory& mem, const CacheState& cache, const spec::Profile&
   std::vector<WordCandidate>& out = *candidates;
   out.clear();
   // R-CACHE-008: a read that aborts is never cached; an aborting location yields only the abort.
-  if (mem.Aborts(pa)) {
+  if (SMMUREF_RULE_IF("R-CACHE-008", mem.Aborts(pa))) {
     out.push_back(WordCandidate{true, 0, true, mem.Now(), 0});
     return;
   }
@@ -111,18 +112,20 @@ void Candidates(const Memory& mem, const CacheState& cache, const spec::Profile&
     const uint64_t until = i == n ? now + 1 : (*h)[i].seq;
     if (until <= lower) break;  // ended before anything here may have been fetched
     WordCandidate c{false, w.value, i == n, w.seq, w.line};
-    bool allowed = fresh && (c.current || (noncoherent && w.seq >= cleaned));
+    bool allowed =
+        fresh && (c.current || SMMUREF_RULE_IF("R-CACHE-010", noncoherent && w.seq >= cleaned));
     if (!allowed && config) {
       // R-CACHE-001 / C-CACHE-001: any value held since the covering invalidation, valid or
       // not (C-CACHE-003: per word).
-      allowed = MayBeCached(cache, tag, w.seq, until, b.config);
+      allowed = SMMUREF_RULE_IF("R-CACHE-001", MayBeCached(cache, tag, w.seq, until, b.config));
     } else if (!allowed && desc) {
       // R-CACHE-002 / R-CACHE-003 / C-CACHE-002: a descriptor whose use produces no fault, held
       // since the TLB invalidation covering the entry it forms.
       const TlbEligibility d = DescriptorTlbEligibility(kind == FetchKind::kS1Desc, w.value,
                                                         tag.level, tag.granule_shift, tag.affd,
                                                         tag.oa_bits);
-      allowed = d.cacheable && MayBeCached(cache, tag, w.seq, until, b.desc[d.leaf][d.global]);
+      allowed = SMMUREF_RULE_IF("R-CACHE-002", d.cacheable && MayBeCached(cache, tag, w.seq, until,
+                                                                           b.desc[d.leaf][d.global]));
     }
     if (!allowed) continue;
     bool seen = false;
@@ -280,6 +283,7 @@ bool AllowedSetFetcher::Next() {
   arity_.resize(pos_);
   while (!choice_.empty()) {
     if (choice_.back() + 1 < arity_.back()) {
+      SMMUREF_RULE("R-CACHE-005");
       ++choice_.back();
       pos_ = 0;
       provenance_.clear();

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "smmuref/spec/coverage.h"
+
 namespace smmuref::model::arch {
 
 namespace {
@@ -17,7 +19,8 @@ void Memory::Write64(uint64_t pa, uint64_t value) {
 uint64_t Memory::Peek64(uint64_t pa) const {
   // R-MEM-001: memory never written reads as zero.
   auto it = words_.find(Word(pa));
-  return it == words_.end() ? 0 : it->second.back().value;
+  if (SMMUREF_RULE_IF("R-MEM-001", it == words_.end())) return 0;
+  return it->second.back().value;
 }
 
 bool Memory::Aborts(uint64_t pa) const {
@@ -27,7 +30,7 @@ bool Memory::Aborts(uint64_t pa) const {
   auto it = aborts_.upper_bound(a);
   if (it == aborts_.begin()) return false;
   --it;
-  return a >= it->first && a < it->second;
+  return SMMUREF_RULE_IF("R-MEM-002", a >= it->first && a < it->second);
 }
 
 MemRead Memory::Read64(uint64_t pa) const {

@@ -2,6 +2,7 @@
 // Tests: tests/model/arch/smmu_test.cc, corpus/vectors/regs/*.vec
 #include "smmuref/model/arch/regs.h"
 
+#include "smmuref/spec/coverage.h"
 #include "smmuref/spec/tables.h"
 
 #include <algorithm>
@@ -113,6 +114,7 @@ Registers::Registers(const spec::Profile& p) : p_(p) {
   // C-REG-001: the queue bases and indexes, the stream table base registers, CR1, CR2.RECINVSID
   // (and E2H, PTM where present) and the MSI configuration reset to UNKNOWN values: software
   // must program them before relying on them.
+  SMMUREF_RULE("R-REG-002");
   const uint64_t all = ~uint64_t{0};
   for (Reg r : {Reg::STRTAB_BASE, Reg::STRTAB_BASE_CFG, Reg::CMDQ_BASE, Reg::CMDQ_PROD,
                 Reg::CMDQ_CONS, Reg::EVENTQ_BASE, Reg::EVENTQ_PROD, Reg::EVENTQ_CONS, Reg::CR1,
@@ -152,17 +154,23 @@ void Registers::Write(Reg r, uint64_t v) {
   const bool v31 = p_.arch_minor <= 1;
   switch (r) {
     case Reg::IDR0: case Reg::IDR1: case Reg::IDR2: case Reg::IDR3: case Reg::IDR4:
-    case Reg::IDR5: case Reg::IIDR: case Reg::AIDR: case Reg::CR0ACK: case Reg::IRQ_CTRLACK:
-    case Reg::GERROR: case Reg::STATUSR:
-      return;  // R-REG-001, R-REG-003: read-only registers ignore writes
+    case Reg::IDR5: case Reg::IIDR: case Reg::AIDR:
+      SMMUREF_RULE("R-REG-001");
+      return;  // R-REG-001: the ID registers are read-only
+    case Reg::CR0ACK: case Reg::IRQ_CTRLACK: case Reg::GERROR: case Reg::STATUSR:
+      SMMUREF_RULE("R-REG-003");
+      return;  // R-REG-003: read-only registers ignore writes
     case Reg::CR0:
       // R-REG-003: CR0ACK reflects a CR0 write once the update completes; this model completes
       // every update at once (an allowed timing). R-REG-009 / C-REG-009: reserved CR0 bits are
       // not acknowledged (CR0ACK has only the fields of the features present).
+      SMMUREF_RULE("R-REG-003");
+      if (v & ~spec::RegDefinedMask(Reg::CR0ACK, p_)) SMMUREF_RULE("R-REG-009");
       Store(r, v, ~uint64_t{0});
       value_[Index(Reg::CR0ACK)] = v & spec::RegDefinedMask(Reg::CR0ACK, p_);
       return;
     case Reg::IRQ_CTRL:
+      if (v & ~spec::RegDefinedMask(Reg::IRQ_CTRLACK, p_)) SMMUREF_RULE("R-REG-009");
       Store(r, v, ~uint64_t{0});
       value_[Index(Reg::IRQ_CTRLACK)] = v & spec::RegDefinedMask(Reg::IRQ_CTRLACK, p_);
       return;
@@ -174,7 +182,7 @@ void Registers::Write(Reg r, uint64_t v) {
       // R-REG-005: stream table base registers ignore writes while SMMUEN or CR0ACK.SMMUEN is 1
       // (v3.2 and later). C-REG-005: in v3.1 such a write is CONSTRAINED UNPREDICTABLE: the
       // register takes any value or ignores the write, and reads return UNKNOWN.
-      if (SmmuEnabled()) {
+      if (SMMUREF_RULE_IF("R-REG-005", SmmuEnabled())) {
         if (v31) unknown_[Index(r)] = ~uint64_t{0};
         return;
       }
@@ -182,7 +190,7 @@ void Registers::Write(Reg r, uint64_t v) {
     case Reg::CMDQ_BASE:
     case Reg::CMDQ_CONS:
       // R-REG-006 / C-REG-006: likewise for CMDQ_BASE and CMDQ_CONS while CMDQEN is 1.
-      if (CmdqEnabled()) {
+      if (SMMUREF_RULE_IF("R-REG-006", CmdqEnabled())) {
         if (v31) unknown_[Index(r)] = ~uint64_t{0};
         return;
       }
@@ -190,7 +198,7 @@ void Registers::Write(Reg r, uint64_t v) {
     case Reg::EVENTQ_BASE:
     case Reg::EVENTQ_PROD:
       // R-REG-007 / C-REG-007: likewise for EVENTQ_BASE and EVENTQ_PROD while EVENTQEN is 1.
-      if (EventqEnabled()) {
+      if (SMMUREF_RULE_IF("R-REG-007", EventqEnabled())) {
         if (v31) unknown_[Index(r)] = ~uint64_t{0};
         return;
       }
@@ -209,7 +217,7 @@ void Registers::Store(Reg r, uint64_t v, uint64_t written) {
 void Registers::WriteGbpa(uint64_t v) {
   // R-REG-004: GBPA changes by a write with UPDATE=1; the update completes at once and UPDATE
   // reads as 0; the attribute fields keep what was written [§6.3.14].
-  if (spec::Get(&v, spec::reg::GBPA_UPDATE)) {
+  if (SMMUREF_RULE_IF("R-REG-004", spec::Get(&v, spec::reg::GBPA_UPDATE) != 0)) {
     spec::Set(&v, spec::reg::GBPA_UPDATE, 0);
     Store(Reg::GBPA, v, ~uint64_t{0});
     return;
@@ -298,6 +306,7 @@ bool Registers::GerrorActive(unsigned bit) const {
 }
 void Registers::ToggleGerror(unsigned bit) {
   // R-REG-008: the SMMU toggles GERROR[x] only while x is inactive (GERROR[x] == GERRORN[x]).
+  SMMUREF_RULE("R-REG-008");
   if (GerrorActive(bit)) return;
   value_[Index(Reg::GERROR)] ^= uint64_t{1} << bit;
 }

@@ -5,6 +5,7 @@
 #include "smmuref/model/arch/cmdq.h"
 #include "smmuref/model/arch/evtq.h"
 #include "smmuref/model/arch/translate.h"
+#include "smmuref/spec/coverage.h"
 #include "smmuref/spec/tables.h"
 
 namespace smmuref::model::arch {
@@ -56,6 +57,7 @@ spec::Result<std::vector<spec::TxnOutcome>> Smmu::Translate(const spec::Txn& txn
   do {
     if (fetch.runs() > AllowedSetFetcher::kMaxRuns) {
       // R-CACHE-009: the allowed set is computed exactly or not at all.
+      SMMUREF_RULE("R-CACHE-009");
       return spec::Error{"", "allowed-set bound exceeded: more than " +
                                  std::to_string(AllowedSetFetcher::kMaxRuns) +
                                  " combinations of cached values for one transaction "

@@ -12,6 +12,7 @@
 #include "smmuref/model/arch/reserved.h"
 #include "smmuref/model/arch/ste.h"
 #include "smmuref/model/arch/walk.h"
+#include "smmuref/spec/coverage.h"
 #include "smmuref/spec/tables.h"
 
 namespace smmuref::model::arch {
@@ -39,6 +40,7 @@ TxnOutcome Ok(uint64_t pa) {
 }
 
 TxnOutcome Terminate(const spec::Txn& rec, const Fault& f) {
+  SMMUREF_RULE("R-TXN-001");  // a configuration-phase termination, found in priority order
   return MakeFaultOutcome(rec, f, FaultConfig{true, true});
 }
 
@@ -47,11 +49,11 @@ TxnOutcome Terminate(const spec::Txn& rec, const Fault& f) {
 Access EffectiveAccess(const spec::Txn& txn, const SteConfig& ste, spec::Txn* recorded) {
   Access a{txn.write, txn.instr && !txn.write, txn.priv};
   // R-TXN-002: (decoded only with ATTR_PERMS_OVR, R-STE-027) PRIVCFG 0b10 forces unprivileged and 0b11 privileged; 0b0x keeps the incoming value.
-  if (ste.privcfg == 2) a.priv = false;
-  if (ste.privcfg == 3) a.priv = true;
+  if (SMMUREF_RULE_IF("R-TXN-002", ste.privcfg == 2)) a.priv = false;
+  if (SMMUREF_RULE_IF("R-TXN-002", ste.privcfg == 3)) a.priv = true;
   // R-TXN-003: INSTCFG 0b10 forces data and 0b11 instruction, for reads only; writes are data.
-  if (!txn.write && ste.instcfg == 2) a.instr = false;
-  if (!txn.write && ste.instcfg == 3) a.instr = true;
+  if (SMMUREF_RULE_IF("R-TXN-003", !txn.write && ste.instcfg == 2)) a.instr = false;
+  if (SMMUREF_RULE_IF("R-TXN-003", !txn.write && ste.instcfg == 3)) a.instr = true;
   *recorded = txn;
   recorded->priv = a.priv;
   recorded->instr = a.instr;
@@ -80,6 +82,7 @@ TxnOutcome FinishStage2(const TranslateContext& ctx, const spec::Txn& rec, const
                         Access access, uint64_t ipa, Fetcher& fetch, S1Context s1 = {}) {
   if (!ste.s2) {
     // R-TXN-004: with stage 2 bypassed the IPA is presented as the PA, truncated to the OAS [§3.4].
+    SMMUREF_RULE("R-TXN-004");
     return Ok(Fits(ipa, ctx.p->oas) ? ipa : ipa & ((uint64_t{1} << ctx.p->oas) - 1));
   }
   FetchTag tag = S2Tag(rec, ste);
@@ -96,7 +99,7 @@ TxnOutcome Stage1Bypass(const TranslateContext& ctx, const spec::Txn& rec, const
                         Access access, Fetcher& fetch) {
   // R-TXN-005: with stage 1 bypassed, an input address at or above 2^IAS is a stage-1 Address
   // Size fault (S2=0, CLASS=IN) that always aborts and records [§3.4].
-  if (!Fits(rec.addr, ctx.p->ias())) {
+  if (SMMUREF_RULE_IF("R-TXN-005", !Fits(rec.addr, ctx.p->ias()))) {
     Fault f = ConfigFault(EventType::F_ADDR_SIZE, "R-TXN-005");
     return Terminate(rec, f);
   }
@@ -111,6 +114,7 @@ Step<bool> FetchCdStructure(const TranslateContext& ctx, const spec::Txn& rec,
   if (ste.s2) {
     // R-TXN-008: with stage 2 enabled, L1CD and CD addresses are IPAs translated by stage 2 as
     // reads; a fault there is a stage-2 fault with CLASS=CD and IPA = the structure address.
+    SMMUREF_RULE("R-TXN-008");
     auto r = S2Translate(ste.s2cfg, addr, Access{false, false, true}, FaultClass::CD, *ctx.p,
                          fetch, S2Tag(rec, ste));
     if (auto* f = std::get_if<Fault>(&r)) return *f;
@@ -124,6 +128,7 @@ Step<bool> FetchCdStructure(const TranslateContext& ctx, const spec::Txn& rec,
   tag.vmid = ste.vmid;
   if (!fetch.Read(kind, tag, pa, dwords, out)) {
     // R-TXN-009: an external abort reading an L1CD or CD gives F_CD_FETCH with the PA read.
+    SMMUREF_RULE("R-TXN-009");
     Fault f = ConfigFault(EventType::F_CD_FETCH, "R-TXN-009");
     f.fetch_addr = pa;
     return f;
@@ -141,11 +146,11 @@ Step<CdChoice> SelectCd(const spec::Txn& txn, const SteConfig& ste, const spec::
   if (txn.ssv) {
     // R-TXN-010: a transaction with a SubstreamID when substreams are off (SSIDSIZE=0 or
     // S1CDMax=0), or with SubstreamID >= 2^S1CDMax, is C_BAD_SUBSTREAMID.
-    if (!substreams || (uint64_t{txn.ssid} >> ste.s1cdmax) != 0) {
+    if (SMMUREF_RULE_IF("R-TXN-010", !substreams || (uint64_t{txn.ssid} >> ste.s1cdmax) != 0)) {
       return ConfigFault(EventType::C_BAD_SUBSTREAMID, "R-TXN-010");
     }
     // R-TXN-011: with S1DSS=0b10 (substream0), SubstreamID 0 itself is F_STREAM_DISABLED.
-    if (txn.ssid == 0 && ste.s1dss == 2) {
+    if (SMMUREF_RULE_IF("R-TXN-011", txn.ssid == 0 && ste.s1dss == 2)) {
       return ConfigFault(EventType::F_STREAM_DISABLED, "R-TXN-011");
     }
     return CdChoice{false, txn.ssid};
@@ -153,6 +158,7 @@ Step<CdChoice> SelectCd(const spec::Txn& txn, const SteConfig& ste, const spec::
   if (!substreams) return CdChoice{false, 0};
   // R-TXN-012: without a SubstreamID, S1DSS chooses: 0b00 F_STREAM_DISABLED, 0b01 bypass stage 1,
   // 0b10 use CD[0] (0b11 is decoded as 0b00 by DecodeSte).
+  SMMUREF_RULE("R-TXN-012");
   switch (ste.s1dss) {
     case 1: return CdChoice{true, 0};
     case 2: return CdChoice{false, 0};
@@ -173,13 +179,13 @@ Step<CdConfig> FetchCd(const TranslateContext& ctx, const spec::Txn& rec, const 
     // R-CD-028 / C-CD-003: a valid L1CD with a non-zero reserved field (L2Ptr[15:12] with 64KB
     // leaf tables included) is invalid, or the field is ignored.
     const uint64_t l1_reserved = L1CdReservedMask(ste.s1fmt == 2);
-    if (spec::Get(&l1cd, spec::l1cd::V) && (l1cd & l1_reserved) != 0 &&
+    if (spec::Get(&l1cd, spec::l1cd::V) && SMMUREF_RULE_IF("R-CD-028", (l1cd & l1_reserved) != 0) &&
         TreatAsInvalid(*ctx.p, fetch, "C-CD-003")) {
       return ConfigFault(EventType::C_BAD_SUBSTREAMID, "R-CD-028");
     }
     // R-TXN-013: an L1CD with V=0 reached by a transaction is C_BAD_SUBSTREAMID.
     bool out_of_range = false;
-    if (!CdAddressFromL1Cd(l1cd, ste, index, &cd_addr, &out_of_range)) {
+    if (SMMUREF_RULE_IF("R-TXN-013", !CdAddressFromL1Cd(l1cd, ste, index, &cd_addr, &out_of_range))) {
       // C-CD-002: an L2Ptr beyond the IAS with stage 2 enabled is C_BAD_SUBSTREAMID, or the
       // untruncated IPA goes to stage 2 and faults there [§3.4.3 (4)].
       if (!(out_of_range && ste.s2 && fetch.Choose("C-CD-002", 2) == 1)) {
@@ -197,13 +203,15 @@ Step<CdConfig> FetchCd(const TranslateContext& ctx, const spec::Txn& rec, const 
   uint64_t reserved[8];
   CdReservedMask(*ctx.p, ste.world, reserved);
   // R-CD-027 / C-CD-001: likewise for a valid CD (C_BAD_CD).
-  if (spec::Get(cd, spec::cd::V) && HasReservedBits(cd, reserved, 8) &&
+  if (spec::Get(cd, spec::cd::V) && SMMUREF_RULE_IF("R-CD-027", HasReservedBits(cd, reserved, 8)) &&
       TreatAsInvalid(*ctx.p, fetch, "C-CD-001")) {
     return ConfigFault(EventType::C_BAD_CD, "R-CD-027");
   }
   const auto violations = CdIllegalReasons(cd, *ctx.p, cctx);
   // R-TXN-014: a CD that is invalid or ILLEGAL gives C_BAD_CD.
-  if (!violations.empty()) return ConfigFault(EventType::C_BAD_CD, violations.front().rule);
+  if (SMMUREF_RULE_IF("R-TXN-014", !violations.empty())) {
+    return ConfigFault(EventType::C_BAD_CD, violations.front().rule);
+  }
   return DecodeCd(cd, *ctx.p, cctx);
 }
 
@@ -239,11 +247,13 @@ TxnOutcome TranslateWithSte(const TranslateContext& ctx, const spec::Txn& txn,
   if (!ste.s1) {
     // R-TXN-006: a SubstreamID on an STE with stage 1 disabled (Config 0b1x0) is
     // C_BAD_SUBSTREAMID.
-    if (txn.ssv) return Terminate(rec, ConfigFault(EventType::C_BAD_SUBSTREAMID, "R-TXN-006"));
+    if (SMMUREF_RULE_IF("R-TXN-006", txn.ssv)) {
+      return Terminate(rec, ConfigFault(EventType::C_BAD_SUBSTREAMID, "R-TXN-006"));
+    }
     if (!ste.s2) {
       // R-TXN-007: Config 0b100 bypasses both stages; an input address at or above 2^OAS is a
       // stage-1 Address Size fault that aborts and records [§3.4].
-      if (!Fits(txn.addr, ctx.p->oas)) {
+      if (SMMUREF_RULE_IF("R-TXN-007", !Fits(txn.addr, ctx.p->oas))) {
         return Terminate(rec, ConfigFault(EventType::F_ADDR_SIZE, "R-TXN-007"));
       }
       return Ok(txn.addr);
@@ -272,7 +282,7 @@ TxnOutcome TranslateWithSte(const TranslateContext& ctx, const spec::Txn& txn,
   // fields differ, e.g. TTB0 changed with only CFGI_CD), until a TLBI covering them completes.
   CdConfig cdc = current;
   const std::vector<EarlierContext> earlier = EarlierContexts(*ctx.p, ste, current, fetch);
-  if (!earlier.empty()) {
+  if (SMMUREF_RULE_IF("R-CACHE-012", !earlier.empty())) {
     const unsigned pick = fetch.Choose("C-CACHE-005", static_cast<unsigned>(earlier.size()) + 1);
     if (pick > 0) {
       const EarlierContext& e = earlier[pick - 1];
@@ -286,6 +296,7 @@ TxnOutcome TranslateWithSte(const TranslateContext& ctx, const spec::Txn& txn,
   if (auto* f = std::get_if<Fault>(&ipa)) {
     // R-TXN-015: a stage-1 fault obeys CD.A and CD.R; a stage-2 fault met during the stage-1
     // walk obeys STE.S2R (A implied) [§5.5].
+    SMMUREF_RULE("R-TXN-015");
     const FaultConfig cfg = f->s2 ? S2FaultConfig(ste) : FaultConfig{cdc.a, cdc.r};
     return MakeFaultOutcome(rec, *f, cfg);
   }
@@ -302,7 +313,7 @@ TxnOutcome TranslateTxn(const TranslateContext& ctx, const spec::Txn& txn, Fetch
     // C-REG-002 / C-REG-003: GBPA.ABORT may be UNKNOWN (IMPLEMENTATION DEFINED reset value, or a
     // v3.1 write without Update): both behaviours are allowed.
     const bool abort = ctx.gbpa_abort_unknown ? fetch.Choose("C-REG-002", 2) == 1 : ctx.gbpa_abort;
-    if (abort || !Fits(txn.addr, ctx.p->oas)) {
+    if (SMMUREF_RULE_IF("R-TXN-016", abort || !Fits(txn.addr, ctx.p->oas))) {
       Fault f = ConfigFault(EventType::F_UUT, "R-TXN-016");
       f.silent = true;
       return MakeFaultOutcome(txn, f, FaultConfig{});
@@ -324,7 +335,8 @@ TxnOutcome TranslateTxn(const TranslateContext& ctx, const spec::Txn& txn, Fetch
   SteReservedMask(*ctx.p, reserved);
   // R-STE-028 / C-STE-001: a valid STE with a non-zero reserved field is invalid (C_BAD_STE) in
   // an implementation that detects them, and has the field ignored in one that does not.
-  if (spec::Get(raw, spec::ste::V) && HasReservedBits(raw, reserved, 8) &&
+  if (spec::Get(raw, spec::ste::V) &&
+      SMMUREF_RULE_IF("R-STE-028", HasReservedBits(raw, reserved, 8)) &&
       TreatAsInvalid(*ctx.p, fetch, "C-STE-001")) {
     return Terminate(txn, ConfigFault(EventType::C_BAD_STE, "R-STE-028"));
   }
@@ -335,8 +347,11 @@ TxnOutcome TranslateTxn(const TranslateContext& ctx, const spec::Txn& txn, Fetch
   }
   // R-TXN-017: STE.V=0 gives C_BAD_STE; V=1 with Config 0b0xx aborts with no event; an ILLEGAL
   // STE gives C_BAD_STE (rules R-STE-*).
-  if (!ste.valid) return Terminate(txn, ConfigFault(EventType::C_BAD_STE, "R-STE-001"));
-  if (ste.abort) {
+  if (SMMUREF_RULE_IF("R-STE-001", !ste.valid)) {
+    SMMUREF_RULE("R-TXN-017");
+    return Terminate(txn, ConfigFault(EventType::C_BAD_STE, "R-STE-001"));
+  }
+  if (SMMUREF_RULE_IF("R-STE-002", ste.abort)) {
     Fault f = ConfigFault(EventType::C_BAD_STE, "R-STE-002");
     f.silent = true;
     return Terminate(txn, f);
@@ -347,7 +362,7 @@ TxnOutcome TranslateTxn(const TranslateContext& ctx, const spec::Txn& txn, Fetch
   const auto ptr = std::find_if(violations.begin(), violations.end(),
                                 [](const Violation& v) { return std::string(v.rule) == "R-STE-011"; });
   if (ptr != violations.end() && ste.s2 && fetch.Choose("C-STE-002", 2) == 1) violations.erase(ptr);
-  if (!violations.empty()) {
+  if (SMMUREF_RULE_IF("R-TXN-017", !violations.empty())) {
     return Terminate(txn, ConfigFault(EventType::C_BAD_STE, violations.front().rule));
   }
   return TranslateWithSte(ctx, txn, ste, fetch);

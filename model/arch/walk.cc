@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "smmuref/model/arch/perm.h"
+#include "smmuref/spec/coverage.h"
 #include "smmuref/spec/error.h"
 #include "smmuref/spec/tables.h"
 
@@ -42,6 +43,7 @@ StartTable MakeStartTable(uint64_t ttb, int level, unsigned ia_bits, unsigned gr
   t.index_bits = ia_bits - LevelShift(granule_shift, level);
   // R-WALK-005: the start-level table is aligned to its size (8 bytes per entry, including
   // concatenated stage-2 tables); TTB bits below that size are treated as zero.
+  SMMUREF_RULE("R-WALK-005");
   t.base = ttb & ~LowMask(t.index_bits + 3);
   return t;
 }
@@ -50,6 +52,7 @@ StartTable MakeStartTable(uint64_t ttb, int level, unsigned ia_bits, unsigned gr
 // top is the input size at the start level and LevelShift + (g-3) below it.
 uint64_t DescriptorAddress(uint64_t table, uint64_t ia, unsigned granule_shift, int level,
                            unsigned index_bits) {
+  SMMUREF_RULE("R-WALK-006");
   const uint64_t index = (ia >> LevelShift(granule_shift, level)) & LowMask(index_bits);
   return table + index * 8;
 }
@@ -70,28 +73,34 @@ DescKind DecodeDescriptor(uint64_t desc, int level, unsigned granule_shift, spec
   const bool table_or_page = spec::Get(&desc, type) != 0;
   if (level == 3) return table_or_page ? DescKind::kPage : DescKind::kInvalid;
   if (table_or_page) return DescKind::kTable;
-  return BlockAllowed(granule_shift, level) ? DescKind::kBlock : DescKind::kInvalid;
+  if (SMMUREF_RULE_IF("R-WALK-009", !BlockAllowed(granule_shift, level))) return DescKind::kInvalid;
+  return DescKind::kBlock;
 }
 
 // R-WALK-010: the next-level table address is NLTA[47:g]; descriptor bits [g-1:12] are RES0
 // for 16KB and 64KB granules and are treated as zero.
 uint64_t NextTableAddress(uint64_t desc, unsigned granule_shift, spec::Field nlta) {
+  SMMUREF_RULE("R-WALK-010");
   return (spec::Get(&desc, nlta) << nlta.lsb) & ~LowMask(granule_shift);
 }
 
 // R-WALK-012: a block or page maps OA[47:shift] from the descriptor; the bits below the block or
 // page size come from the input address.
 uint64_t OutputAddress(uint64_t desc, uint64_t ia, unsigned shift, spec::Field oa) {
+  SMMUREF_RULE("R-WALK-012");
   const uint64_t base = (spec::Get(&desc, oa) << oa.lsb) & ~LowMask(shift);
   return base | (ia & LowMask(shift));
 }
 
 // R-WALK-011: an output address (next-level table or block/page) with any bit at or above the
 // effective output size set is an Address Size fault at that level.
-bool AddressTooLarge(uint64_t addr, unsigned oa_bits) { return (addr >> oa_bits) != 0; }
+bool AddressTooLarge(uint64_t addr, unsigned oa_bits) {
+  return SMMUREF_RULE_IF("R-WALK-011", (addr >> oa_bits) != 0);
+}
 
 Fault S1Fault(EventType type, int level, const char* rule) {
   // R-WALK-016: stage-1 translation-related faults report S2 = 0 and CLASS = IN.
+  SMMUREF_RULE("R-WALK-016");
   Fault f;
   f.type = type;
   f.s2 = false;
@@ -104,6 +113,7 @@ Fault S1Fault(EventType type, int level, const char* rule) {
 Fault S2Fault(EventType type, FaultClass cls, uint64_t ipa, int level, const char* rule) {
   // R-WALK-016: stage-2 faults report S2 = 1, the CLASS of the access being translated and
   // IPA = the address that stage 2 was translating.
+  SMMUREF_RULE("R-WALK-016");
   Fault f;
   f.type = type;
   f.s2 = true;
@@ -113,7 +123,7 @@ Fault S2Fault(EventType type, FaultClass cls, uint64_t ipa, int level, const cha
   f.rule = rule;
   // R-PERM-014: stage-1 walk reads are reads at stage 2; a permission fault on one reports
   // TTRnW = 1.
-  f.ttrnw = type == EventType::F_PERMISSION && cls == FaultClass::TT;
+  f.ttrnw = SMMUREF_RULE_IF("R-PERM-014", type == EventType::F_PERMISSION && cls == FaultClass::TT);
   return f;
 }
 
@@ -121,6 +131,7 @@ Fault WalkAbort(bool s2, FaultClass cls, uint64_t ipa, uint64_t pa, int level) {
   // R-WALK-007: an external abort on a descriptor read is F_WALK_EABT with FetchAddr = the PA
   // read; a stage-1 descriptor read reports S2 = 0, CLASS = TT (also when nested), a stage-2
   // descriptor read reports S2 = 1 with the CLASS of the access stage 2 was translating.
+  SMMUREF_RULE("R-WALK-007");
   Fault f;
   f.type = EventType::F_WALK_EABT;
   f.s2 = s2;
@@ -135,6 +146,7 @@ Fault WalkAbort(bool s2, FaultClass cls, uint64_t ipa, uint64_t pa, int level) {
 // R-WALK-001: VA[55] selects TTB1 (1) or TTB0 (0); the NS-EL2 StreamWorld has TTB0 only.
 unsigned SelectTtb(StreamWorld world, uint64_t va) {
   if (world == StreamWorld::kNsEl2) return 0;
+  SMMUREF_RULE("R-WALK-001");
   return static_cast<unsigned>((va >> 55) & 1);
 }
 
@@ -153,6 +165,7 @@ Step<uint64_t> TranslateTableAddress(const S2Config& s2, uint64_t desc_ipa,
                                      const spec::Profile& p, Fetcher& fetch, FetchTag tag) {
   // R-WALK-013: each stage-1 descriptor address is an IPA, translated by stage 2 as a privileged
   // data read with CLASS = TT before the read; stage-2 faults there report IPA = that address.
+  SMMUREF_RULE("R-WALK-013");
   const Access read{.write = false, .instr = false, .priv = true};
   tag.nested = true;
   tag.s1_va = tag.va;
@@ -170,7 +183,7 @@ TlbEligibility DescriptorTlbEligibility(bool stage1, uint64_t desc, int level,
   // R-CACHE-003: an entry whose use faults is never held: an invalid descriptor (Translation
   // fault), an address beyond the output size (Address Size fault), AF=0 without AFFD (Access
   // flag fault) [DDI0487 D8.16 "caching of translation table entries"; §3.21.1].
-  if (kind == DescKind::kInvalid) return e;
+  if (SMMUREF_RULE_IF("R-CACHE-003", kind == DescKind::kInvalid)) return e;
   if (kind == DescKind::kTable) {
     e.cacheable = !AddressTooLarge(NextTableAddress(desc, granule_shift,
                                                     stage1 ? desc_s1::NLTA : desc_s2::NLTA),
@@ -188,6 +201,7 @@ TlbEligibility DescriptorTlbEligibility(bool stage1, uint64_t desc, int level,
 
 int S1StartLevel(unsigned ia_bits, unsigned granule_shift) {
   // R-WALK-004: the stage-1 walk starts at level 4 - ceil((IA - g) / (g - 3)).
+  SMMUREF_RULE("R-WALK-004");
   const unsigned stride = granule_shift - 3;
   return 4 - static_cast<int>((ia_bits - granule_shift + stride - 1) / stride);
 }
@@ -197,11 +211,21 @@ Step<uint64_t> S1Translate(const CdConfig& cd, StreamWorld world, uint64_t va, A
                            FetchTag tag) {
   const unsigned which = SelectTtb(world, va);
   const TtbConfig& half = cd.ttb[which];
+  // R-CACHE-012: a walk through an earlier translation context (tag.not_after set) returns only
+  // what TLB entries formed then hold, and an entry whose use faults is never held (R-CACHE-003):
+  // a fault before its start-level descriptor is read describes no such entry.
+  const bool earlier = tag.not_after != ~uint64_t{0};
+  auto no_entry = [&](Fault f) -> Step<uint64_t> {
+    if (earlier) fetch.Impossible();
+    return f;
+  };
   // R-WALK-003: a half with EPDx = 1 (or absent in this StreamWorld) gives a Translation fault
   // without a walk.
-  if (!half.enabled) return S1Fault(EventType::F_TRANSLATION, 0, "R-WALK-003");
-  if (!CheckInputRange(world, half, va)) {
-    return S1Fault(EventType::F_TRANSLATION, 0, "R-WALK-002");
+  if (SMMUREF_RULE_IF("R-WALK-003", !half.enabled)) {
+    return no_entry(S1Fault(EventType::F_TRANSLATION, 0, "R-WALK-003"));
+  }
+  if (SMMUREF_RULE_IF("R-WALK-002", !CheckInputRange(world, half, va))) {
+    return no_entry(S1Fault(EventType::F_TRANSLATION, 0, "R-WALK-002"));
   }
 
   const unsigned g = half.granule_shift;
@@ -221,21 +245,23 @@ Step<uint64_t> S1Translate(const CdConfig& cd, StreamWorld world, uint64_t va, A
     uint64_t desc_pa = DescriptorAddress(table, va, g, level, index_bits);
     if (s2 != nullptr) {
       Step<uint64_t> pa = TranslateTableAddress(*s2, desc_pa, p, fetch, tag);
-      if (auto* f = std::get_if<Fault>(&pa)) return *f;
+      if (auto* f = std::get_if<Fault>(&pa)) return level == start.level ? no_entry(*f) : *f;
       desc_pa = std::get<uint64_t>(pa);
     }
     // Step 2: read it.
     uint64_t desc = 0;
     if (!fetch.Read(FetchKind::kS1Desc, tag, desc_pa, 1, &desc)) {
-      return WalkAbort(false, FaultClass::TT, 0, desc_pa, level);
+      const Fault abort = WalkAbort(false, FaultClass::TT, 0, desc_pa, level);
+      return level == start.level ? no_entry(abort) : abort;
     }
     // R-CACHE-011: the next level is fetched through this descriptor, so after it was stored;
     // only the start level of a walk through an earlier context is bounded above (R-CACHE-012).
+    SMMUREF_RULE("R-CACHE-011");
     tag.not_before = std::max(tag.not_before, fetch.LastFrom());
     tag.not_after = ~uint64_t{0};
     // Step 3: decode it.
     const DescKind kind = DecodeDescriptor(desc, level, g, desc_s1::Valid, desc_s1::Type);
-    if (kind == DescKind::kInvalid) {
+    if (SMMUREF_RULE_IF("R-WALK-008", kind == DescKind::kInvalid)) {
       return S1Fault(EventType::F_TRANSLATION, level, "R-WALK-008");
     }
     if (kind == DescKind::kTable) {
@@ -252,7 +278,7 @@ Step<uint64_t> S1Translate(const CdConfig& cd, StreamWorld world, uint64_t va, A
     if (AddressTooLarge(out, cd.ips_bits)) {
       return S1Fault(EventType::F_ADDR_SIZE, level, "R-WALK-011");
     }
-    if (S1AccessFlagFaults(desc, cd.affd)) {
+    if (SMMUREF_RULE_IF("R-PERM-010", S1AccessFlagFaults(desc, cd.affd))) {
       return S1Fault(EventType::F_ACCESS, level, "R-PERM-010");
     }
     if (const char* rule = CheckS1Permission(desc, attrs, world, cd, access)) {
@@ -268,12 +294,13 @@ Step<uint64_t> S2Translate(const S2Config& s2, uint64_t ipa, Access access, Faul
   const unsigned g = s2.granule_shift;
   const unsigned ia_bits = 64 - s2.t0sz;
   // R-WALK-014: an IPA at or above 2^(64 - S2T0SZ) is a stage-2 Translation fault.
-  if (AddressTooLarge(ipa, ia_bits)) {
+  if (SMMUREF_RULE_IF("R-WALK-014", (ipa >> ia_bits) != 0)) {
     return S2Fault(EventType::F_TRANSLATION, cls, ipa, s2.start_level, "R-WALK-014");
   }
   // R-WALK-015: the walk starts at the level S2SL0 names; its (possibly concatenated) start
   // table is indexed by IPA[IA-1 : LevelShift(start)], up to four bits more than one table
   // resolves, which is how STE legality ties S2T0SZ, S2SL0 and the concatenation together.
+  SMMUREF_RULE("R-WALK-015");
   const StartTable start = MakeStartTable(s2.ttb, s2.start_level, ia_bits, g);
   uint64_t table = start.base;
   unsigned index_bits = start.index_bits;
@@ -294,7 +321,7 @@ Step<uint64_t> S2Translate(const S2Config& s2, uint64_t ipa, Access access, Faul
     }
     tag.not_before = std::max(tag.not_before, fetch.LastFrom());
     const DescKind kind = DecodeDescriptor(desc, level, g, desc_s2::Valid, desc_s2::Type);
-    if (kind == DescKind::kInvalid) {
+    if (SMMUREF_RULE_IF("R-WALK-008", kind == DescKind::kInvalid)) {
       return S2Fault(EventType::F_TRANSLATION, cls, ipa, level, "R-WALK-008");
     }
     if (kind == DescKind::kTable) {
@@ -309,12 +336,12 @@ Step<uint64_t> S2Translate(const S2Config& s2, uint64_t ipa, Access access, Faul
     if (AddressTooLarge(out, s2.ps_bits)) {
       return S2Fault(EventType::F_ADDR_SIZE, cls, ipa, level, "R-WALK-011");
     }
-    if (S2AccessFlagFaults(desc, s2.affd)) {
+    if (SMMUREF_RULE_IF("R-PERM-010", S2AccessFlagFaults(desc, s2.affd))) {
       return S2Fault(EventType::F_ACCESS, cls, ipa, level, "R-PERM-010");
     }
     // R-PERM-015: with S2PTW, a stage-1 table walk or CD fetch that lands on stage-2 Device
     // memory is a stage-2 Permission fault.
-    if (s2.ptw && cls != FaultClass::IN && S2LeafIsDevice(desc)) {
+    if (SMMUREF_RULE_IF("R-PERM-015", s2.ptw && cls != FaultClass::IN && S2LeafIsDevice(desc))) {
       return S2Fault(EventType::F_PERMISSION, cls, ipa, level, "R-PERM-015");
     }
     if (const char* rule = CheckS2Permission(desc, access, p.xnx)) {

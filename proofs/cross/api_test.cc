@@ -69,7 +69,9 @@ TEST(CrossApi, PasidRangeMatchesTheSystem) {
     // The allocator hands out the lowest PASID of the range, or refuses an empty one.
     const auto got = sys.AllocGlobalPasid(dev.value, std::nullopt);
     ASSERT_EQ(got.ok(), ok) << "sample " << n;
-    if (ok) ASSERT_EQ(got.value, lo);
+    if (ok) {
+      ASSERT_EQ(got.value, lo);
+    }
     const std::string diff =
         check.Compare({d.pasid_bits, caps.pasid_bits, k.min_pasid, caps.min_pasid}, {count, lo, ok});
     ASSERT_EQ(diff, "") << "sample " << n;

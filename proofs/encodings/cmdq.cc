@@ -71,7 +71,8 @@ void UsedMaskTerm(uint8_t o, const ProfileTerms& p, Bv used[2]) {
     if (f.lsb == cf::ASID.lsb && f.msb == cf::ASID.msb) {
       for (int i = 0; i < 2; ++i) part[i] = Select(IsSet(p.asid16), Bv(full[i]), Bv(narrow[i]));
     }
-    if (f.lsb == cf::IPAddr.lsb) {
+    // IPA[55:52] is RES0; the VA operand, at the same lsb, is VA[63:12] in full.
+    if (f.lsb == cf::IPAddr.lsb && f.msb == cf::IPAddr.msb) {
       uint64_t ipa[2];
       Mask(f, 52 - 12, ipa);
       part[0] = Bv(ipa[0]);

@@ -3,7 +3,8 @@
 // A wrong variant passes when it yields a counterexample, which is printed as decoded fields
 // (and written as a vector with --vectors DIR). Exit status: 0 every proof as expected, 1 some
 // proof was not (a counterexample of a real proof, an unknown, a timeout), 2 usage.
-//   smmuref prove [--only PREFIX] [--list] [--dump-smt2 DIR] [--vectors DIR] [--timeout-ms N]
+//   smmuref prove [--only PREFIX] [--list] [--dump-smt2 DIR] [--vectors DIR] [--rlimit N]
+//                 [--timeout-ms N] [--quiet] [--verbose]
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -16,7 +17,7 @@ namespace {
 
 const char kHelp[] =
     "usage: smmuref prove [--only PREFIX] [--list] [--dump-smt2 DIR] [--vectors DIR]\n"
-    "                     [--timeout-ms N] [--quiet] [--verbose]\n"
+    "                     [--rlimit N] [--timeout-ms N] [--quiet] [--verbose]\n"
     "\n"
     "Runs the Z3 proofs that the engine's kernels (the source that ships) meet the encodings of\n"
     "the model, one line each: id, verdict, seconds, and what is symbolic (full width or the\n"
@@ -26,7 +27,10 @@ const char kHelp[] =
     "  --list           list the ids and exit\n"
     "  --dump-smt2 DIR  write each query as DIR/ID.smt2 (z3 FILE answers unsat for proved)\n"
     "  --vectors DIR    write each counterexample that has one as DIR/ID.vec\n"
-    "  --timeout-ms N   per-proof solver budget (default 20000); a timeout is unknown\n"
+    "  --rlimit N       per-proof budget in Z3 resource units (default 40000000); when it\n"
+    "                   runs out the verdict is unknown. Units, not seconds, decide: a verdict\n"
+    "                   never depends on the machine's speed or load (the M column is units/10^6)\n"
+    "  --timeout-ms N   wall-clock guard against a hang (default 120000); also unknown\n"
     "  --quiet          print counterexamples only for unexpected verdicts\n"
     "  --verbose        print the time of each part of a proof and the assumptions it used\n"
     "exit status: 0 every proof as expected, 1 some proof was not, 2 usage\n";
@@ -68,6 +72,15 @@ int main(int argc, char** argv) {
       options.dump_dir = value("--dump-smt2");
     } else if (a == "--vectors") {
       vectors = value("--vectors");
+    } else if (a == "--rlimit") {
+      const std::string v = value("--rlimit");
+      char* end = nullptr;
+      const unsigned long long n = std::strtoull(v.c_str(), &end, 10);
+      if (v.empty() || *end != '\0' || n == 0) {
+        std::fprintf(stderr, "smmuref prove: --rlimit needs a positive number, got '%s'\n", v.c_str());
+        return 2;
+      }
+      options.rlimit = n;
     } else if (a == "--timeout-ms") {
       const std::string v = value("--timeout-ms");
       char* end = nullptr;
@@ -99,8 +112,8 @@ int main(int argc, char** argv) {
     std::string verdict = VerdictName(r.verdict);
     if (r.verdict == Verdict::kUnknown) verdict += " (" + r.reason + ")";
     if (c.wrong) verdict += ok ? " (wrong variant, as expected)" : " (wrong variant NOT caught)";
-    std::printf("%-28s %-44s %7.2f s  %s\n", c.id.c_str(), verdict.c_str(), r.seconds,
-                c.width.c_str());
+    std::printf("%-28s %-44s %7.2f s %6.1fM  %s\n", c.id.c_str(), verdict.c_str(), r.seconds,
+                r.rlimit / 1e6, c.width.c_str());
     if (verbose) {
       for (const auto& [part, seconds] : r.parts) std::printf("    part %-20s %7.2f s\n", part.c_str(), seconds);
       for (const std::string& rule : r.core) std::printf("    assumed: %s\n", rule.c_str());
@@ -108,14 +121,23 @@ int main(int argc, char** argv) {
     if (r.verdict == Verdict::kCounterexample && (!quiet || !ok)) {
       std::printf("%s", c.describe ? c.describe(r).c_str() : DescribeInputs(r).c_str());
     }
-    if (r.verdict == Verdict::kCounterexample && c.vector && !vectors.empty()) {
-      std::filesystem::create_directories(vectors);
-      std::string file = c.id;
-      for (char& ch : file) ch = ch == '/' ? '_' : ch;
-      const std::string path = (std::filesystem::path(vectors) / (file + ".vec")).string();
-      std::ofstream(path) << c.vector(r);
-      std::printf("  vector: %s%s\n", path.c_str(),
-                  c.mutant ? (" (fails on impl-mutant-" + std::to_string(c.mutant) + ")").c_str() : "");
+    if (r.verdict == Verdict::kCounterexample && c.vector && c.wrong) {
+      const std::string text = c.vector(r);
+      if (!vectors.empty()) {
+        std::filesystem::create_directories(vectors);
+        std::string file = c.id;
+        for (char& ch : file) ch = ch == '/' ? '_' : ch;
+        const std::string path = (std::filesystem::path(vectors) / (file + ".vec")).string();
+        std::ofstream(path) << text;
+        std::printf("  vector: %s\n", path.c_str());
+      }
+      const std::string replay = ReplayVector(c, text);
+      std::printf("  vector replay: %s\n",
+                  replay.empty() ? (c.mutant ? ("passes on model and impl, fails on impl-mutant-" +
+                                                std::to_string(c.mutant)).c_str()
+                                             : "passes on model and impl")
+                                 : ("NOT AS EXPECTED\n" + replay).c_str());
+      if (!replay.empty()) ++failed;
     }
     std::fflush(stdout);
   }

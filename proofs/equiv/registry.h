@@ -18,6 +18,8 @@
 namespace smmuref::proofs {
 
 struct ProofCase {
+  ProofCase(std::string i, std::string w, std::function<ProofResult(const ProveOptions&)> r)
+      : id(std::move(i)), width(std::move(w)), run(std::move(r)) {}
   std::string id;     // e.g. "ste/full"; wrong variants end in "/wrong"
   std::string width;  // what is symbolic, and any bound ("full width: ...", "bounded: ...")
   std::function<ProofResult(const ProveOptions&)> run;
@@ -35,11 +37,21 @@ std::vector<ProofCase> AllProofs();
 void AddLayoutProofs(std::vector<ProofCase>* out);
 void AddKernelProofs(std::vector<ProofCase>* out);
 void AddConfigProofs(std::vector<ProofCase>* out);
+void AddWalkProofs(std::vector<ProofCase>* out);
+void AddPermProofs(std::vector<ProofCase>* out);
+void AddQueueProofs(std::vector<ProofCase>* out);
+void AddTlbiProofs(std::vector<ProofCase>* out);
 
 // Whether a result is what the case expects (proved, or a counterexample for a wrong variant).
 bool AsExpected(const ProofCase& c, const ProofResult& r);
 
 // The inputs of a counterexample, one per line, for cases without a describe function.
 std::string DescribeInputs(const ProofResult& r);
+
+// Replays a wrong variant's vector: it must pass on the model and on the shipping engine (so it
+// tests what the architecture requires) and, when the case names a mutant, fail on
+// impl-mutant-K (so it shows the same mistake). Returns "" when all three hold, else what did
+// not, with the failing file:line.
+std::string ReplayVector(const ProofCase& c, const std::string& vector_text);
 
 }  // namespace smmuref::proofs

@@ -2,6 +2,7 @@
 // Tests: tests/proofs/lib_test.cc
 #include "prove.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -54,23 +55,54 @@ std::string DumpSmt2(const std::string& dir, const std::string& id, z3::solver& 
   return path;
 }
 
+// Z3's resource counter is per context and only grows: the units a check used are the
+// difference from the last value seen.
+uint64_t g_rlimit_seen = 0;
+uint64_t RlimitUsed(z3::solver& s) {
+  const z3::stats st = s.statistics();
+  for (unsigned i = 0; i < st.size(); ++i) {
+    if (st.key(i) != "rlimit count") continue;
+    const uint64_t now = st.is_uint(i) ? st.uint_value(i) : static_cast<uint64_t>(st.double_value(i));
+    const uint64_t used = now > g_rlimit_seen ? now - g_rlimit_seen : 0;
+    g_rlimit_seen = now;
+    return used;
+  }
+  return 0;
+}
+
 // Solves `goal` (the negated conjecture, or a claim) with the assumptions asserted as plain
 // facts: Z3's non-incremental bit-vector path, much faster than assumption literals.
 z3::check_result Run(z3::solver& s, const std::vector<Assumption>& assumptions,
-                     const z3::expr* goal) {
+                     const z3::expr* goal, uint64_t* rlimit) {
   for (const Assumption& a : assumptions) s.add(a.fact.expr());
   if (goal) s.add(*goal);
-  return s.check();
+  const z3::check_result r = s.check();
+  *rlimit += RlimitUsed(s);
+  return r;
+}
+
+z3::params Budget(const ProveOptions& o) {
+  z3::params params(Z3());
+  params.set("timeout", o.timeout_ms);
+  params.set("rlimit", static_cast<unsigned>(std::min<uint64_t>(o.rlimit, 0xffffffffu)));
+  return params;
+}
+
+std::string UnknownReason(z3::solver& s) {
+  std::string reason = s.reason_unknown();
+  if (reason == "canceled" || reason.find("resource") != std::string::npos) {
+    return "budget exhausted (" + reason + ")";
+  }
+  if (reason == "timeout") return "timeout";
+  return reason;
 }
 
 // The unsat core by rule id: the same query with one indicator literal per rule.
 std::vector<std::string> Core(const z3::expr& goal, const std::vector<Assumption>& assumptions,
-                              unsigned timeout_ms) {
+                              const ProveOptions& o) {
   z3::context& c = Z3();
   z3::solver s(c);
-  z3::params params(c);
-  params.set("timeout", timeout_ms);
-  s.set(params);
+  s.set(Budget(o));
   std::map<std::string, z3::expr> by_rule;
   z3::expr_vector indicators(c);
   for (const Assumption& a : assumptions) {
@@ -83,7 +115,9 @@ std::vector<std::string> Core(const z3::expr& goal, const std::vector<Assumption
   }
   s.add(goal);
   std::vector<std::string> names;
-  if (s.check(indicators) != z3::unsat) {
+  const z3::check_result res = s.check(indicators);
+  RlimitUsed(s);
+  if (res != z3::unsat) {
     for (const auto& [rule, lit] : by_rule) names.push_back(rule + " (core not minimised)");
     return names;
   }
@@ -103,8 +137,7 @@ ProofResult Check(const std::string& id, const z3::expr& goal,
   ProofResult r;
   r.id = id;
   z3::context& c = Z3();
-  z3::params params(c);
-  params.set("timeout", options.timeout_ms);
+  const z3::params params = Budget(options);
   auto finish = [&](ProofResult& out) {
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return out;
@@ -113,29 +146,28 @@ ProofResult Check(const std::string& id, const z3::expr& goal,
   if (prove && !assumptions.empty()) {
     z3::solver v(c);
     v.set(params);
-    const z3::check_result base = Run(v, assumptions, nullptr);
+    const z3::check_result base = Run(v, assumptions, nullptr, &r.rlimit);
     if (base != z3::sat) {
       r.verdict = Verdict::kUnknown;
       r.reason = base == z3::unsat ? "the assumptions contradict each other (vacuous)"
-                                   : "assumptions: " + v.reason_unknown();
+                                   : "assumptions: " + UnknownReason(v);
       return finish(r);
     }
   }
   z3::solver s(c);
   s.set(params);
-  const z3::check_result res = Run(s, assumptions, &goal);
+  const z3::check_result res = Run(s, assumptions, &goal, &r.rlimit);
   if (!options.dump_dir.empty()) {
     r.smt2_path = DumpSmt2(options.dump_dir, id, s, assumptions, false);
   }
   if (res == z3::unknown) {
     r.verdict = Verdict::kUnknown;
-    r.reason = s.reason_unknown();
-    if (r.reason == "canceled") r.reason = "timeout";
+    r.reason = UnknownReason(s);
     return finish(r);
   }
   if (res == z3::unsat) {
     r.verdict = Verdict::kProved;  // Solve: unsat
-    if (options.core && !assumptions.empty()) r.core = Core(goal, assumptions, options.timeout_ms);
+    if (options.core && !assumptions.empty()) r.core = Core(goal, assumptions, options);
     return finish(r);
   }
   r.verdict = Verdict::kCounterexample;
@@ -192,31 +224,29 @@ ProofResult ProvePart(const std::string& id, const Bool& conjecture,
                       const ProveOptions& options) {
   if (cases.empty()) cases.push_back({"all", Bool(true)});
   const auto start = std::chrono::steady_clock::now();
-  auto elapsed_ms = [&] {
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  };
   Bool cover = false;
   for (const Case& c : cases) cover = cover || c.condition;
   ProveOptions o = options;
   ProofResult r = Prove(id + "/cases", cover, assumptions, o);
+  uint64_t used = r.rlimit;
   std::set<std::string> core(r.core.begin(), r.core.end());
   for (size_t i = 0; i < cases.size() && r.verdict == Verdict::kProved; ++i) {
-    const double left = options.timeout_ms - elapsed_ms();
-    if (left <= 1) {
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    if (used >= options.rlimit || ms >= options.timeout_ms) {
       r.verdict = Verdict::kUnknown;
-      r.reason = "timeout (case " + cases[i].name + ")";
+      r.reason = std::string(used >= options.rlimit ? "budget exhausted" : "timeout") +
+                 " (before case " + cases[i].name + ")";
       break;
     }
-    o.timeout_ms = static_cast<unsigned>(left);
+    o.rlimit = options.rlimit - used;
+    o.timeout_ms = static_cast<unsigned>(options.timeout_ms - ms);
     o.core = false;
     std::vector<Assumption> a = assumptions;
     a.push_back({"case: " + cases[i].name, cases[i].condition});
-    std::string case_id = id + "[" + cases[i].name + "]";
-    r = Prove(case_id, conjecture, a, o);
-    if (r.verdict == Verdict::kUnknown && r.reason == "timeout") r.reason += " (case " + cases[i].name + ")";
-    for (const std::string& c : r.core) {
-      if (c.rfind("case: ", 0) != 0) core.insert(c);
-    }
+    r = Prove(id + "[" + cases[i].name + "]", conjecture, a, o);
+    used += r.rlimit;
+    if (r.verdict == Verdict::kUnknown) r.reason += " (case " + cases[i].name + ")";
   }
   if (r.verdict == Verdict::kProved) {
     // Cases are proved without minimising cores: every assumption is listed.
@@ -224,7 +254,9 @@ ProofResult ProvePart(const std::string& id, const Bool& conjecture,
     r.core.assign(core.begin(), core.end());
   }
   r.id = id;
-  r.seconds = elapsed_ms() / 1000;
+  r.rlimit = used;
+  r.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return r;
 }
 
@@ -235,21 +267,24 @@ ProofResult ProveParts(const std::string& id, const std::vector<Part>& parts,
   const auto start = std::chrono::steady_clock::now();
   ProofResult r;
   std::set<std::string> core;
+  std::vector<std::pair<std::string, double>> timings;
+  uint64_t used = 0;
   for (const Part& part : parts) {
-    const double used =
+    const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    ProveOptions o = options;
-    if (used + 1 >= options.timeout_ms) {
+    if (used >= options.rlimit || ms >= options.timeout_ms) {
       r.verdict = Verdict::kUnknown;
-      r.reason = "timeout (before part " + part.name + ")";
+      r.reason = std::string(used >= options.rlimit ? "budget exhausted" : "timeout") +
+                 " (before part " + part.name + ")";
       break;
     }
-    o.timeout_ms = static_cast<unsigned>(options.timeout_ms - used);
+    ProveOptions o = options;
+    o.rlimit = options.rlimit - used;
+    o.timeout_ms = static_cast<unsigned>(options.timeout_ms - ms);
     const std::string part_id = part.name.empty() ? id : id + "/" + part.name;
-    std::vector<std::pair<std::string, double>> timings = r.parts;
     r = ProvePart(part_id, part.conjecture, assumptions, part.cases, o);
+    used += r.rlimit;
     timings.push_back({part.name, r.seconds});
-    r.parts = timings;
     if (r.verdict != Verdict::kProved) {
       if (!part.name.empty() && r.verdict == Verdict::kUnknown) r.reason += " in part " + part.name;
       break;
@@ -258,6 +293,8 @@ ProofResult ProveParts(const std::string& id, const std::vector<Part>& parts,
   }
   if (r.verdict == Verdict::kProved) r.core.assign(core.begin(), core.end());
   r.id = id;
+  r.parts = timings;
+  r.rlimit = used;
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return r;
 }

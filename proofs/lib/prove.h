@@ -29,8 +29,14 @@ struct Assumption {
   Bool fact;
 };
 
+// The budget of a proof is Z3's resource limit (`rlimit`, a count of solver steps that does
+// not depend on the machine or its load, so a verdict never depends on timing); the wall-clock
+// timeout only guards against a hang. Both exhausted give Unknown.
 struct ProveOptions {
-  unsigned timeout_ms = 20000;
+  // Per proof, all its parts and cases together: about 20 s of one core of the machine the
+  // budget was set on (about 2M units a second); the heaviest proof uses about 25M.
+  uint64_t rlimit = 40'000'000;
+  unsigned timeout_ms = 120000;
   std::string dump_dir;  // empty: no SMT-LIB file
   bool core = true;      // compute the unsat core (a second query, with indicator literals)
 };
@@ -46,6 +52,7 @@ struct ProofResult {
   std::map<std::string, uint64_t> inputs;   // kCounterexample: every free 64-bit input by name
   std::map<std::string, bool> flags;        // kCounterexample: every free boolean input
   double seconds = 0;
+  uint64_t rlimit = 0;                      // Z3 resource units used
   std::string smt2_path;                    // when dumped
   std::vector<std::pair<std::string, double>> parts;  // ProveParts: seconds per part
 };

@@ -144,20 +144,43 @@ std::vector<DefinedField> DefinedFields(EventType t) {
   return out;
 }
 
-bool EventLayoutModelled(EventType t) {
-  for (const auto& row : kEventFieldRows) {
-    if (row.type == t) return true;
+namespace {
+
+// kEventFieldRows indexed by event type and field (the first row of a pair, as a scan finds it):
+// EventFieldStatus runs for every field of every event the model makes or compares.
+struct FieldIndex {
+  static constexpr int kAbsent = -1;
+  bool modelled[256] = {};
+  int8_t when[256][static_cast<size_t>(EventField::kCount)];
+  FieldIndex() {
+    for (auto& row : when) {
+      for (auto& w : row) w = kAbsent;
+    }
+    for (const auto& row : kEventFieldRows) {
+      const auto t = static_cast<uint8_t>(row.type);
+      modelled[t] = true;
+      int8_t& w = when[t][static_cast<size_t>(row.field)];
+      if (w == kAbsent) w = static_cast<int8_t>(row.when);
+    }
   }
-  return false;
+};
+
+const FieldIndex& Fields() {
+  static const FieldIndex index;
+  return index;
 }
+
+}  // namespace
+
+bool EventLayoutModelled(EventType t) { return Fields().modelled[static_cast<uint8_t>(t)]; }
 
 FieldStatus EventFieldStatus(const EventRecord& r, EventField f) {
   if (!EventLayoutModelled(r.type)) {
     return f == EventField::StreamID ? FieldStatus::kDefined : FieldStatus::kUnknown;
   }
-  for (const auto& row : kEventFieldRows) {
-    if (row.type != r.type || row.field != f) continue;
-    switch (row.when) {
+  const int8_t when = Fields().when[static_cast<uint8_t>(r.type)][static_cast<size_t>(f)];
+  if (when != FieldIndex::kAbsent) {
+    switch (static_cast<FieldWhen>(when)) {
       case FieldWhen::kAlways: return FieldStatus::kDefined;
       case FieldWhen::kIfSsv: return r.ssv ? FieldStatus::kDefined : FieldStatus::kUnknown;
       case FieldWhen::kIfS2: return r.s2 ? FieldStatus::kDefined : FieldStatus::kUnknown;

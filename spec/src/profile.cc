@@ -4,6 +4,7 @@
 #include "smmuref/spec/profile.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -223,7 +224,12 @@ Result<Profile> LoadProfile(const std::string& name_or_path,
     p = ParseProfile(*text, name_or_path);
     if (p) p->name = name_or_path;
   } else {
-    p = LoadBuiltin(name_or_path, 0);
+    // The built-in texts never change: each thread parses each once (the campaign loads one
+    // per program).
+    thread_local std::map<std::string, Result<Profile>> parsed;
+    auto it = parsed.find(name_or_path);
+    if (it == parsed.end()) it = parsed.emplace(name_or_path, LoadBuiltin(name_or_path, 0)).first;
+    p = it->second;
   }
   if (!p) return p;
   for (const auto& o : overrides) {

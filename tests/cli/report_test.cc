@@ -152,3 +152,33 @@ TEST(Reports, AnUnwritableReportFileIsAUsageErrorBeforeTheRun) {
     EXPECT_EQ(r.out.find("PASS"), std::string::npos) << "nothing runs: " << r.out;
   }
 }
+
+TEST(Reports, StrictPrintsAndRecordsTheRoomOfEachExpectation) {
+  // SMMUEN=0 under `full`: GBPA.ABORT's reset value is IMPLEMENTATION DEFINED (C-REG-002), so
+  // the transaction may bypass or abort; `expect ok` accepts one of the two.
+  const std::string dir = TempDir("strict");
+  std::ofstream(dir + "/room.vec") << "smmuref-vectors 1\ntxn 1 - 0x40 r\nexpect ok 0x40\n"
+                                      "reg.expect32 CR0 0\n";
+  const CliRun r = RunCli({"vectors", "run", "--strict", "--json", "r.json", "room.vec"}, dir);
+  EXPECT_EQ(r.status, 0) << r.All();
+  EXPECT_NE(r.out.find("room.vec:3: expect ok 0x40: 2 allowed outcomes, 1 accepted\n"
+                       "      not accepted: abort"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("room.vec:4: reg.expect32 CR0 0: 1 allowed value"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("room: 1 of 2 expectations allowed more than one outcome"),
+            std::string::npos)
+      << r.out;
+  const auto j = nlohmann::json::parse(Slurp(dir + "/r.json"));
+  const auto& room = j["files"][0]["room"]["expectations"];
+  ASSERT_EQ(room.size(), 2u) << j.dump(2);
+  EXPECT_EQ(room[0]["allowed"], 2);
+  EXPECT_EQ(room[0]["accepted"], 1);
+  EXPECT_EQ(room[0]["not_accepted"].size(), 1u);
+  EXPECT_EQ(room[1]["kind"], "register");
+  // Without --strict neither the lines nor the JSON key appear.
+  const CliRun plain = RunCli({"vectors", "run", "--json", "p.json", "room.vec"}, dir);
+  EXPECT_EQ(plain.out.find("allowed outcome"), std::string::npos) << plain.out;
+  EXPECT_FALSE(nlohmann::json::parse(Slurp(dir + "/p.json"))["files"][0].contains("room"));
+}

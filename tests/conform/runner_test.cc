@@ -144,6 +144,37 @@ TEST(Runner, BadInputGivesFileAndLine) {
             std::string::npos);
 }
 
+TEST(Runner, EventDrainConsumesEveryRecordAndAcknowledgesOverflow) {
+  // 16-record queue: 17 C_BAD_STE faults fill it and overflow once (OVFLG toggles).
+  std::string body;
+  for (int i = 0; i < 17; ++i) body += "txn 2 - 0 r\n";
+  body += "reg.expect32 EVENTQ_PROD 0x80000010\nevent.drain\nreg.expect32 EVENTQ_CONS 0x80000010\n"
+          "event.none\ntxn 2 - 0 r\nreg.expect32 EVENTQ_PROD 0x80000011\n";
+  FileReport r = RunBody(body);
+  EXPECT_FALSE(r.error) << r.error_message;
+  EXPECT_EQ(r.failed, 0) << (r.failures.empty() ? "" : r.failures[0].message);
+  EXPECT_EQ(r.passed, 4);
+}
+
+TEST(Runner, CmdSkipReplacesTheRefusedCommandAndGerrorAckResumes) {
+  // A reserved opcode stops the queue; skipping it changes nothing until GERRORN acknowledges the
+  // error; then the queue runs on to the next refused command, which raises the error again.
+  FileReport r = RunBody(
+      "cmd 0x0 0x0\ncmd 0x46 0x0\nprocess\nreg.expect32 CMDQ_CONS 0x1000000\n"
+      "reg.expect32 GERROR 0x1\ncmd.skip\nprocess\nreg.expect32 CMDQ_CONS 0x1000000\n"
+      "gerror.ack\nreg.expect32 GERRORN 0x1\nprocess\ncmd 0x0 0x0\nprocess\n"
+      "reg.expect32 GERROR 0x0\nreg.expect32 CMDQ_CONS 0x1000002\n");
+  EXPECT_FALSE(r.error) << r.error_message;
+  EXPECT_EQ(r.failed, 0) << (r.failures.empty() ? "" : r.failures[0].message);
+  EXPECT_EQ(r.passed, 6);
+}
+
+TEST(Runner, DriverStepsTakeNoArguments) {
+  const std::string error = ErrorOf(std::string(kSetup) + "event.drain 1\n");
+  EXPECT_NE(error.find("bad.vec:"), std::string::npos) << error;
+  EXPECT_NE(error.find(": 'event.drain' expects"), std::string::npos) << error;
+}
+
 TEST(Runner, CommentsAndBlankLinesAreIgnored) {
   auto f = ParseVectorText("# header comment\n\nsmmuref-vectors 1  # v1\n\n  # x\nprocess\n", "c.vec");
   ASSERT_TRUE(f.ok());

@@ -18,10 +18,21 @@ namespace {
 
 namespace fs = std::filesystem;
 
+CLI::Validator ProgramIdCheck() {
+  return CLI::Validator(
+      [](std::string& v) {
+        auto id = conform::ParseProgramId(v);
+        return id ? std::string() : id.error().message;
+      },
+      "SEED:FOCUS");
+}
+
 struct CheckOptions {
   std::string corpus = std::string(SMMUREF_SOURCE_DIR) + "/corpus/vectors";
   conform::CampaignOptions camp;
   ReportFiles reports;
+  bool no_vectors = false;
+  std::string replay;  // a program id: run that one program alone
 };
 
 std::vector<std::string> CorpusFiles(const std::string& corpus) {
@@ -67,6 +78,56 @@ conform::Totals RunCorpus(const CheckOptions& o, conform::RunSummary* run) {
   return all;
 }
 
+// The campaign's figures: throughput, rule coverage with the ids never hit (and why, when no
+// random program can reach them), the first mismatch, the reproducers.
+void PrintCampaign(const conform::CampaignOptions& camp, const conform::CampaignReport& rep) {
+  namespace cov = spec::coverage;
+  std::printf("programs %llu (%.0f programs/s over %.1f s on %u threads, %.0f per CPU second), "
+              "translations %llu, outcome classes %zu, rule ids exercised %zu of %zu, programs "
+              "ended by the allowed-set bound %llu, programs with a mismatch %llu\n",
+              static_cast<unsigned long long>(rep.programs), rep.ProgramsPerSecond(), rep.elapsed,
+              rep.jobs, rep.ProgramsPerCpuSecond(),
+              static_cast<unsigned long long>(rep.translations), rep.observations.size(),
+              rep.RulesExercised(), cov::kRuleCount, static_cast<unsigned long long>(rep.bounded),
+              static_cast<unsigned long long>(rep.mismatches));
+  const auto never = rep.RulesNeverHit();
+  if (!never.empty()) {
+    std::printf("  rule ids never hit:");
+    for (const auto& id : never) std::printf(" %s", id.c_str());
+    std::printf("\n");
+    for (const auto& [id, why] : conform::UnreachableRules()) {
+      if (std::find(never.begin(), never.end(), id) != never.end()) {
+        std::printf("    %s: %s\n", id.c_str(), why.c_str());
+      }
+    }
+  }
+  if (!rep.first_bound_reason.empty()) {
+    std::printf("  bound, first case (program %s): %s\n", rep.first_bound_program.c_str(),
+                rep.first_bound_reason.c_str());
+  }
+  if (rep.first_mismatch) {
+    std::printf("  first mismatch: program %s, after %llu programs (replay: smmuref check --replay "
+                "%s --dut %s)\n",
+                rep.first_mismatch_program.c_str(),
+                static_cast<unsigned long long>(rep.first_mismatch),
+                rep.first_mismatch_program.c_str(), camp.dut.c_str());
+  }
+  for (size_t i = 0; i < rep.mismatch_files.size(); ++i) {
+    std::printf("  MISMATCH written to %s\n    %s\n", rep.mismatch_files[i].c_str(),
+                i < rep.mismatch_summaries.size() ? rep.mismatch_summaries[i].c_str() : "");
+  }
+  for (const auto& e : rep.write_errors) std::printf("  MISMATCH NOT WRITTEN: %s\n", e.c_str());
+  const uint64_t reported = rep.mismatch_files.size() + rep.write_errors.size();
+  if (rep.device_failures) {
+    std::printf("  programs ended by a device failure: %llu\n",
+                static_cast<unsigned long long>(rep.device_failures));
+  }
+  if (rep.mismatches + rep.device_failures > reported) {
+    std::printf("  (%llu more failing programs not written)\n",
+                static_cast<unsigned long long>(rep.mismatches + rep.device_failures - reported));
+  }
+}
+
 // Phase 2: the differential random campaign.
 conform::CampaignReport RunCampaignPhase(const conform::CampaignOptions& camp) {
   conform::CampaignReport rep;
@@ -84,29 +145,7 @@ conform::CampaignReport RunCampaignPhase(const conform::CampaignOptions& camp) {
   }
   std::fflush(stdout);
   rep = conform::RunCampaign(camp);
-  std::printf("programs %llu, translations %llu, distinct outcomes %zu, rule ids exercised %zu, "
-              "programs ended by the allowed-set bound %llu, programs with a mismatch %llu (%.1f s)\n",
-              static_cast<unsigned long long>(rep.programs),
-              static_cast<unsigned long long>(rep.translations), rep.observations.size(),
-              rep.rules.size(), static_cast<unsigned long long>(rep.bounded),
-              static_cast<unsigned long long>(rep.mismatches), rep.elapsed);
-  if (!rep.first_bound_reason.empty()) {
-    std::printf("  bound, first case: %s\n", rep.first_bound_reason.c_str());
-  }
-  for (size_t i = 0; i < rep.mismatch_files.size(); ++i) {
-    std::printf("  MISMATCH written to %s\n    %s\n", rep.mismatch_files[i].c_str(),
-                i < rep.mismatch_summaries.size() ? rep.mismatch_summaries[i].c_str() : "");
-  }
-  for (const auto& e : rep.write_errors) std::printf("  MISMATCH NOT WRITTEN: %s\n", e.c_str());
-  const uint64_t reported = rep.mismatch_files.size() + rep.write_errors.size();
-  if (rep.device_failures) {
-    std::printf("  programs ended by a device failure: %llu\n",
-                static_cast<unsigned long long>(rep.device_failures));
-  }
-  if (rep.mismatches + rep.device_failures > reported) {
-    std::printf("  (%llu more failing programs not written)\n",
-                static_cast<unsigned long long>(rep.mismatches + rep.device_failures - reported));
-  }
+  PrintCampaign(camp, rep);
   return rep;
 }
 
@@ -125,6 +164,19 @@ std::string ResultsProblem(const conform::CampaignOptions& camp) {
   return "";
 }
 
+// --replay ID: the one program alone, on the device in lockstep with the model.
+int RunReplay(const CheckOptions& o) {
+  auto id = conform::ParseProgramId(o.replay);
+  if (!id) return kUsage;  // the option's validator already refused it
+  std::printf("smmuref check: program %s alone on '%s' in lockstep with the model\n",
+              id->ToString().c_str(), o.camp.dut.c_str());
+  const conform::CampaignReport rep = conform::ReplayProgram(o.camp, *id);
+  PrintCampaign(o.camp, rep);
+  if (!rep.write_errors.empty()) return kUsage;
+  std::printf("%s\n", rep.mismatches ? "check: FAILED" : "check: passed");
+  return rep.mismatches ? kFailed : kOk;
+}
+
 int RunCheck(const CheckOptions& o) {
   if (const std::string problem = ResultsProblem(o.camp); !problem.empty()) {
     std::fprintf(stderr, "smmuref check: --results: %s\n", problem.c_str());
@@ -139,7 +191,10 @@ int RunCheck(const CheckOptions& o) {
   run.dut = o.camp.dut;
   run.campaign_options = o.camp;
   run.not_modelled = NotModelledAreas();
-  const conform::Totals all = RunCorpus(o, &run);
+  if (!o.replay.empty()) return RunReplay(o);
+  conform::Totals all;
+  if (o.no_vectors) std::printf("smmuref check: vectors not run (--no-vectors)\n");
+  else all = RunCorpus(o, &run);
   run.campaign_run = o.camp.dut != "model";
   run.campaign = RunCampaignPhase(o.camp);
   const conform::CampaignReport& rep = run.campaign;
@@ -169,12 +224,25 @@ void AddCheckCommand(CLI::App& app, int* status) {
   auto o = std::make_shared<CheckOptions>();
   const auto devices = conform::DeviceNames();
   o->camp.dut = std::find(devices.begin(), devices.end(), "impl") != devices.end() ? "impl" : "model";
-  check->add_option("--seconds", o->camp.seconds, "campaign length in seconds")
-      ->check(Seconds(kMaxSeconds))
-      ->capture_default_str();
-  check->add_option("--programs", o->camp.max_programs,
-                    "stop the campaign after this many programs instead of after --seconds")
-      ->transform(Number(1, kMaxPrograms));
+  check->add_option("--seconds", o->camp.seconds,
+                    "campaign time limit in seconds (results then depend on the machine's speed)")
+      ->check(Seconds(kMaxSeconds));
+  auto* programs =
+      check->add_option("--programs", o->camp.max_programs,
+                        "campaign length in programs (the default; with --seconds alone, none)")
+          ->transform(Number(1, kMaxPrograms))
+          ->capture_default_str();
+  check->add_flag("--no-vectors", o->no_vectors, "run the campaign only, not the vector files");
+  check->add_option("--replay", o->replay,
+                    "run one program alone by the id a mismatch printed (SEED:FOCUS)")
+      ->check(ProgramIdCheck());
+  check->add_flag("--first-mismatch", o->camp.stop_at_first_mismatch,
+                  "stop the campaign at its first mismatching program");
+  check->add_option("--jobs", o->camp.jobs,
+                    "campaign worker threads (default: the cores, at most 4; same programs)")
+      ->transform(Number(1, 64));
+  check->add_flag("!--undirected", o->camp.directed,
+                  "give every program the mix focus instead of following rule coverage");
   check->add_option("--seed", o->camp.seed,
                     "campaign seed, 0x.. or decimal, 64 bits; the same seed replays the same programs")
       ->transform(Number(0, UINT64_MAX))
@@ -193,12 +261,21 @@ void AddCheckCommand(CLI::App& app, int* status) {
   check->footer(
       "1) Runs every vector file under --corpus on the device in lockstep with the reference\n"
       "model: expectations must hold and every outcome must be one the model allows. 2) Runs a\n"
-      "differential random campaign (generated programs: random profiles, stream tables, STEs,\n"
-      "CDs, page tables, remaps and rewrites with and without invalidations), with live progress\n"
-      "on stderr. Each mismatch is written as a replayable vector under --results.\n"
+      "differential random campaign of --programs generated programs (random profiles, stream\n"
+      "tables, STEs, CDs, page tables, remaps, rewrites, aborts and queue errors, with and without\n"
+      "invalidations; the focus of each program follows rule coverage), with live progress on\n"
+      "stderr; the same --seed and --programs run the same programs on every machine. The report\n"
+      "gives programs/s, the rule ids exercised and those never hit. Each mismatch is written as\n"
+      "a replayable vector under --results and names its program id for --replay.\n"
       "exit status: 0 all passed, 1 a vector failed or a mismatch was found, 2 bad input\n" +
       LimitsText());
-  check->callback([o, status] { *status = RunCheck(*o); });
+  check->callback([o, status, programs, check] {
+    // A time budget alone replaces the default program count.
+    if (check->get_option("--seconds")->count() > 0 && programs->count() == 0) {
+      o->camp.max_programs = 0;
+    }
+    *status = RunCheck(*o);
+  });
 }
 
 }  // namespace smmuref::cli

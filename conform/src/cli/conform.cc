@@ -75,7 +75,8 @@ void AddConformCommand(CLI::App& app, int* status) {
   CLI::App* cmd = app.add_subcommand(
       "conform", "check a device under test: vectors, then a campaign on the DUT's profile");
   auto o = std::make_shared<Options>();
-  o->c.camp.seconds = 20;
+  o->c.camp.seconds = 0;
+  o->c.camp.max_programs = 2000;
   cmd->add_option("--dut", o->c.dut,
                   "device under test: a built-in name, PATH.so (spec/include/smmuref/dut.h) or "
                   "exec:COMMAND (spec/dut-protocol.md)")
@@ -83,12 +84,14 @@ void AddConformCommand(CLI::App& app, int* status) {
       ->required();
   cmd->add_option("--profile", o->c.profile,
                   "the campaign's profile (name or .profile path); default: the DUT's own");
-  cmd->add_option("--seconds", o->c.camp.seconds, "campaign length in seconds")
-      ->check(Seconds(kMaxSeconds))
-      ->capture_default_str();
-  cmd->add_option("--programs", o->c.camp.max_programs,
-                  "stop the campaign after this many programs instead of after --seconds")
-      ->transform(Number(1, kMaxPrograms));
+  CLI::Option* seconds =
+      cmd->add_option("--seconds", o->c.camp.seconds,
+                      "campaign time limit in seconds (alone: instead of --programs)")
+          ->check(Seconds(kMaxSeconds));
+  CLI::Option* programs =
+      cmd->add_option("--programs", o->c.camp.max_programs, "campaign length in programs")
+          ->transform(Number(1, kMaxPrograms))
+          ->capture_default_str();
   cmd->add_option("--seed", o->c.camp.seed, "campaign seed (the same seed replays the same programs)")
       ->transform(Number(0, UINT64_MAX))
       ->capture_default_str();
@@ -110,7 +113,10 @@ void AddConformCommand(CLI::App& app, int* status) {
       "protocol is a device failure and the next vector runs. Walkthrough: docs in README.md.\n"
       "exit status: 0 nothing failed, 1 a check failed or the DUT failed, 2 bad input\n" +
       LimitsText());
-  cmd->callback([o, status] { *status = Run(*o); });
+  cmd->callback([o, status, seconds, programs] {
+    if (seconds->count() > 0 && programs->count() == 0) o->c.camp.max_programs = 0;
+    *status = Run(*o);
+  });
 }
 
 }  // namespace smmuref::cli

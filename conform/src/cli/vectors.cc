@@ -10,6 +10,7 @@ namespace {
 struct VectorsOptions {
   std::string dut = "model";
   bool quiet = false;
+  bool strict = false;
   std::vector<std::string> files;
   ReportFiles reports;
 };
@@ -21,6 +22,7 @@ int RunVectors(const VectorsOptions& o) {
   }
   conform::RunOptions opts;
   opts.dut = o.dut;
+  opts.strict = o.strict;
   conform::Totals t;
   conform::RunSummary run;
   run.command = "vectors run";
@@ -28,6 +30,7 @@ int RunVectors(const VectorsOptions& o) {
   for (const auto& f : o.files) {
     conform::FileReport r = conform::RunVectorPath(f, opts);
     std::fputs(conform::TextFileReport(r, o.quiet).c_str(), stdout);
+    if (o.strict) std::fputs(conform::TextRoom(r, o.quiet).c_str(), stdout);
     t.Add(r);
     run.files.push_back(std::move(r));
   }
@@ -47,6 +50,8 @@ void AddVectorsCommand(CLI::App& app, int* status) {
       ->check(DeviceName())
       ->capture_default_str();
   run->add_flag("--quiet", o->quiet, "print only failures, errors and the summary line");
+  run->add_flag("--strict", o->strict,
+                "also print, per expectation, how many outcomes the model allowed there");
   AddReportOptions(run, &o->reports);
   run->add_option("FILE", o->files, "vector files (paths relative to the current directory)")
       ->type_name("FILE")
@@ -55,6 +60,9 @@ void AddVectorsCommand(CLI::App& app, int* status) {
       "Runs vector files (format: spec/vector-format.md) against a device and prints, per file,\n"
       "the expectations passed and failed, and for each failure its file:line with expected vs\n"
       "observed. A device other than the model runs in lockstep with the model.\n"
+      "--strict adds, per expectation, how many outcomes the model allowed and how many of them\n"
+      "the expectation accepts, so a reader sees where the architecture leaves room (with\n"
+      "--quiet, only the expectations that allowed more than one).\n"
       "exit status: 0 all expectations held, 1 some failed, 2 a file had bad input\n" +
       LimitsText());
   run->callback([o, status] { *status = RunVectors(*o); });

@@ -159,6 +159,26 @@ TEST(Kernels, RangeTlbiCoversNumTimesScaleGranules) {
   EXPECT_EQ(TlbiAddressRange<U>(cmd0, cmd1, layout::cmd::kAddr.mask, 0).size, 1u);  // no RIL
   EXPECT_TRUE(RangesOverlap<U>(0x40007000, 0x1000, r.addr, r.size));
   EXPECT_FALSE(RangesOverlap<U>(0x40008000, 0x1000, r.addr, r.size));
+  // A range running past 2^56 also reaches the entries of its wrapped part.
+  EXPECT_TRUE(RangesOverlap<U>(0x0, 0x1000, (U{1} << 56) - 0x1000, 0x2000));
+  EXPECT_FALSE(RangesOverlap<U>(0x1000, 0x1000, (U{1} << 56) - 0x1000, 0x2000));
+}
+
+TEST(Kernels, TlbiScopesPerOpcode) {
+  const U asid = U{5} << 48, vmid = U{7} << 32;
+  const TlbiScopeWords<U> nh_asid = TlbiScope<U>(layout::cmd::kTlbiNhAsid, asid | vmid | 0x11, 0, 1, 1, 1, 0);
+  EXPECT_EQ(nh_asid.asid, 5u);
+  EXPECT_EQ(nh_asid.vmid, 7u);
+  EXPECT_EQ(nh_asid.keep_global, 1u);
+  EXPECT_EQ(nh_asid.match_addr, 0u);
+  const TlbiScopeWords<U> el2 = TlbiScope<U>(layout::cmd::kTlbiEl2Va, 0x22, 0x40000000, 1, 1, 1, 0);
+  EXPECT_EQ(el2.match_vmid, 0u);
+  EXPECT_EQ(el2.match_addr, 1u);
+  EXPECT_EQ(el2.regimes, U{RegimeMask(kRegimeS1El2) | RegimeMask(kRegimeS1El2E2h)});
+  const TlbiScopeWords<U> ipa = TlbiScope<U>(layout::cmd::kTlbiS2Ipa, 0x2a, 0x40000000, 1, 1, 1, 0);
+  EXPECT_EQ(ipa.walk_regimes, U{RegimeMask(kRegimeS2)});
+  EXPECT_EQ(TlbiScope<U>(layout::cmd::kSync, 0x46, 0, 1, 1, 1, 0).regimes, 0u);
+  EXPECT_EQ(TableAttrBits<U>(U{3} << 61 | U{1} << 59), 0xbu);
 }
 
 TEST(Kernels, TagMatchesAsidUnlessGlobal) {
@@ -276,6 +296,8 @@ TEST(Kernels, CdTableGeometry) {
   (void)QueueEmpty<W>(w, w, w);
   (void)QueueFull<W>(w, w, w);
   (void)TlbiAddressRange<W>(w, w, w, w);
+  for (unsigned op : {0x10u, 0x12u, 0x2au, 0x46u}) (void)TlbiScope<W>(op, w, w, w, w, w, w);
+  (void)TableAttrBits<W>(w);
   (void)RangesOverlap<W>(w, w, w, w);
   (void)TlbTagMatches<W>(w, w, w, w, w, w, w);
   (void)ScopeTagMatches<W>(w, w, w, w, w, w, w, w, w, w);

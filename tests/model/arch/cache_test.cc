@@ -230,6 +230,36 @@ TEST(CacheCovers, L1StructuresNeedNonLeafInvalidation) {
   EXPECT_TRUE(model::arch::Covers(cd_all, FetchKind::kL1Cd, t, true, false, p));
 }
 
+TEST(CacheCovers, El2EntriesCarryAnAsidOnlyWithE2h) {
+  // R-TLBI-008: NS-EL2 entries are not ASID-tagged: EL2_VA (consumed with E2H=0) removes them
+  // whatever its ASID and EL2_ASID need not; NS-EL2-E2H entries follow the NH_* rules for ASID
+  // and global entries (EL2_VA consumed with E2H=1); NH_* reach neither.
+  const auto p = Load("full-v32");
+  FetchTag el2;
+  el2.el2 = true;
+  el2.world = static_cast<unsigned>(model::arch::StreamWorld::kNsEl2);
+  el2.va = 0x1000;
+  el2.level = 3;
+  Invalidation va{K::kTlbiEl2Va};
+  va.asid = 7;
+  va.addr = 0x1000;
+  Invalidation by_asid{K::kTlbiEl2Asid};
+  Invalidation nh_all{K::kTlbiNhAll};
+  EXPECT_TRUE(model::arch::Covers(va, FetchKind::kS1Desc, el2, true, false, p));
+  EXPECT_FALSE(model::arch::Covers(by_asid, FetchKind::kS1Desc, el2, true, false, p));
+  EXPECT_FALSE(model::arch::Covers(nh_all, FetchKind::kS1Desc, el2, true, false, p));
+  FetchTag e2h = el2;
+  e2h.world = static_cast<unsigned>(model::arch::StreamWorld::kNsEl2E2H);
+  e2h.asid = 3;
+  va.e2h = true;
+  EXPECT_FALSE(model::arch::Covers(va, FetchKind::kS1Desc, e2h, true, false, p));
+  va.asid = 3;
+  EXPECT_TRUE(model::arch::Covers(va, FetchKind::kS1Desc, e2h, true, false, p));
+  by_asid.asid = 3;
+  EXPECT_TRUE(model::arch::Covers(by_asid, FetchKind::kS1Desc, e2h, true, false, p));
+  EXPECT_FALSE(model::arch::Covers(by_asid, FetchKind::kS1Desc, e2h, true, true, p));  // global
+}
+
 TEST(CacheCovers, RangeInvalidationBoundariesAndTtl) {
   // R-TLBI-005, R-TLBI-006
   const auto p = Load("full-v32");

@@ -211,3 +211,27 @@ TEST_F(NoncoherentFetchTest, AWordStoredAndCleanedNeverReadsItsOlderValue) {
   W(0x403008, 0x900403);
   EXPECT_EQ(Outcomes(3, 0x1000), (std::set<std::string>{Ok(0x800000), Ok(0x900000)}));
 }
+
+TEST_F(FetchTest, AnEarlierContextThatFaultsBeforeItsFirstReadFormedNoEntry) {
+  // R-CACHE-012, R-CACHE-003: the earlier CD disabled TTB0 walks (EPD0=1), so its translations
+  // faulted without forming TLB entries; once CFGI_CD completes only the current CD translates.
+  MapS1(0x800000);
+  W(0x300000, kCdDw0 | (uint64_t{1} << 14));  // EPD0=1
+  Enable();
+  EXPECT_EQ(Outcomes(3, 0x1000), (std::set<std::string>{"F_TRANSLATION"}));
+  W(0x300000, kCdDw0);
+  Cmd(0x05 | (uint64_t{3} << 32));  // CFGI_CD SID 3
+  Sync();
+  EXPECT_EQ(Outcomes(3, 0x1000), (std::set<std::string>{Ok(0x800000)}));
+}
+
+TEST_F(FetchTest, AnInvalidationAfterASyncMsiSeesTheMsiWrite) {
+  // R-CMDQ-013: CMD_SYNC's MSI rewrites the (cached, V=0) STE of SID 2; the CFGI_STE after it
+  // is consumed only once the sync completed, so it removes the value held before the write.
+  Enable();
+  EXPECT_EQ(Outcomes(2, 0x1234), (std::set<std::string>{"C_BAD_STE"}));
+  Cmd(0x46 | (1u << 12) | (uint64_t{0x9} << 32), kStrtab + 2 * 64);  // SYNC CS=SIG_IRQ MSIData 9
+  Cmd(0x03 | (uint64_t{2} << 32), 1);                                 // CFGI_STE SID 2
+  Sync();
+  EXPECT_EQ(Outcomes(2, 0x1234), (std::set<std::string>{Ok(0x1234)}));
+}

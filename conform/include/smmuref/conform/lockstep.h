@@ -47,9 +47,12 @@ class LockstepDevice final : public Device {
   // `process`): how many times it was checked and how many of those disagreed.
   const std::map<std::string, int>& rule_checks() const { return rule_checks_; }
   const std::map<std::string, int>& rule_failures() const { return rule_failures_; }
+  // The model's allowed set for the last transaction.
+  const std::vector<spec::TxnOutcome>& allowed() const { return allowed_; }
 
  private:
   void CompareRegister(spec::Reg r, const char* after);
+  void CompareStatus(spec::Reg written);
   // The allowed outcome the model adopts for the DUT's observation `seen` (a mismatch is
   // recorded when none is allowed).
   const spec::TxnOutcome& Choose(const spec::Txn& txn, const std::vector<spec::TxnOutcome>& allowed,
@@ -59,6 +62,7 @@ class LockstepDevice final : public Device {
 
   std::unique_ptr<Device> dut_;
   std::unique_ptr<Device> oracle_;
+  std::vector<spec::TxnOutcome> allowed_;  // the model's set for the last transaction
   std::vector<std::string> mismatches_;
   std::set<std::string> rules_;
   std::set<std::string> observations_;

@@ -1,8 +1,11 @@
-// Random programs for differential checking: realistic SMMU set-ups (stream tables, STEs, CDs,
-// stage-1/stage-2/nested page tables on random profiles) followed by translations and changes
-// (remaps, permission changes, STE/CD rewrites), sometimes with and sometimes without the
-// required invalidations and CMD_SYNC. Programs are vector files (spec/vector-format.md), so a
-// failing one is already a replayable vector.
+// Random programs for differential checking: SMMU set-ups on random profiles (linear and 2-level
+// stream tables, every STE Config, single/linear/2-level CD tables, stage-1/stage-2/nested page
+// tables at every granule and start level, NS-EL1/EL2/EL2-E2H), realistic and deliberately
+// broken, followed by translations and changes (remaps, table rewrites, block splits, STE/CD/L1
+// rewrites, teardown and reuse, aborts, queue errors) with caches warmed by translations before
+// every change, and with or without the required invalidations and CMD_SYNC. Programs are vector
+// files (spec/vector-format.md), so a failing one is already a replayable vector. The generator
+// lives in conform/src/gen/ (one file per spec concept).
 #pragma once
 
 #include <cstdint>
@@ -32,8 +35,32 @@ class SeededRandom final : public Random {
   uint64_t s_;
 };
 
+// What a program emphasizes: kMix draws every operation at its base weight; any other focus
+// raises the weight of one area of the architecture. The campaign picks the focus from rule
+// coverage (campaign.h); a program is reproduced by its seed and focus.
+enum class Focus : uint8_t {
+  kMix,        // every area at its base weight
+  kStrtab,     // stream-table geometry, Span, SID bands, L1STD rewrites
+  kSte,        // STE configurations, realistic and ILLEGAL, S1DSS, STRW
+  kCd,         // CD tables (linear, 2-level), SubstreamID bands, CDs realistic and ILLEGAL
+  kWalk,       // granules, start levels, TxSZ edges, blocks at every level, address sizes
+  kPerm,       // permissions of both stages, table attributes, PAN, WXN, AF, XN/XNX
+  kStage2,     // stage-2 configurations, concatenated start tables, S2SL0
+  kNested,     // nested translation, stage-2 faults on walks and CD fetches
+  kEl2,        // StreamWorlds NS-EL2 and EL2-E2H, EL2 TLBIs
+  kInval,      // every CFGI/TLBI form and scope, warm caches, improper sequences
+  kQueues,     // command-queue errors, GERRORN, wrap; event-queue drain, wrap, overflow
+  kAbort,      // external aborts on every fetch kind
+  kLifecycle,  // SMMUEN/GBPA, teardown and StreamID/ASID/VMID reuse, register rules
+};
+inline constexpr int kFocusCount = 13;
+const char* FocusName(Focus f);
+// The focus named `name`, or false.
+bool ParseFocus(const std::string& name, Focus* out);
+
 struct GenOptions {
   int ops = 40;  // operations after set-up
+  Focus focus = Focus::kMix;
 };
 
 std::string GenerateProgram(Random& r, const GenOptions& o = {});

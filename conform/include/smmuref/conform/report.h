@@ -24,6 +24,10 @@ struct Totals {
 // One file: "PASS  path (N expectations)" (not when quiet), "FAIL  path ..." with each failure's
 // file:line, or "ERROR path" with the bad-input message.
 std::string TextFileReport(const FileReport& r, bool quiet);
+// `vectors run --strict`: one line per expectation with the outcomes the model allowed there and
+// how many the expectation accepts (when quiet, only those that allowed more than one), then
+// "room: K of N expectations allowed more than one outcome". Empty for a file with bad input.
+std::string TextRoom(const FileReport& r, bool quiet);
 // "N passed, M failed" and, when some files had bad input, how many.
 std::string TextTotals(const Totals& t);
 

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <map>
+#include <cstddef>
+#include <cstdint>
 #include <set>
 #include <string>
 #include <vector>
@@ -15,6 +17,22 @@ struct Failure {
   std::string where;    // file:line
   std::string message;  // expected vs observed
   bool mismatch = false;  // a disagreement with the model, not a failed expectation
+};
+
+// How much room the model left at one expectation (`vectors run --strict`, spec/vector-format.md
+// "Strict"): how many outcomes it allowed there and how many of them the expectation accepts.
+struct Room {
+  enum class Kind { kTxn, kReg, kEvent };
+  Kind kind = Kind::kTxn;
+  std::string where;      // file:line of the expectation
+  std::string what;       // the expectation, as written
+  size_t allowed = 1;     // kTxn: distinct observations in the model's allowed set
+  size_t accepted = 1;    // kTxn: of those, how many the expectation accepts
+  std::vector<std::string> rejected;  // kTxn: the allowed observations it does not accept
+  bool any = false;       // the model allows any observation (e.g. an UNKNOWN queue index)
+  uint64_t open_bits = 0;  // kReg: bits not compared (UNKNOWN, RES0, IMPLEMENTATION DEFINED)
+  // More than one observation is allowed: a txn with several outcomes, or `any`.
+  bool Open() const { return any || allowed > 1; }
 };
 
 struct FileReport {
@@ -33,6 +51,8 @@ struct FileReport {
   // Per rule id (LockstepDevice::rule_checks): checks, and checks that failed (a disagreement,
   // or an expectation that did not hold on an outcome the rule decided).
   std::map<std::string, int> rule_checks, rule_failures;
+  std::vector<Room> room;  // per expectation, in line order (RunOptions::strict only)
+  int uncounted = 0;       // api.* expectations, whose room is not reported (strict only)
   // A check failed: an expectation did not hold or the device disagreed with the model.
   bool Failed() const { return failed > 0 || mismatches > 0; }
   // The file stopped because the device broke, or does not implement what a line needed.
@@ -48,6 +68,8 @@ struct RunOptions {
   // When set (a profile name or path), every `profile` line uses it instead of its own (its
   // overrides are dropped too): the campaign restricted to a DUT's profile.
   std::string profile;
+  // Also record, per expectation, how many outcomes the model allowed (FileReport::room).
+  bool strict = false;
 };
 
 FileReport RunVectorFile(const VectorFile& file, const RunOptions& opts);

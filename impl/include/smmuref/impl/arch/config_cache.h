@@ -42,6 +42,8 @@ class ConfigCache {
   void InvalidateSteRange(uint32_t first, uint32_t last);
   // CFGI_CD(SID, SSID): the CD of that index reached through SID.
   void InvalidateCd(uint32_t sid, uint32_t index);
+  // CFGI_CD(SID, SSID) with Leaf=0: the CDs of SID under L1CD `l1_index` (2^leaf_bits each).
+  void InvalidateCdUnder(uint32_t sid, uint32_t l1_index, unsigned leaf_bits);
   // CFGI_CD_ALL(SID): every CD reached through SID.
   void InvalidateCdAll(uint32_t sid);
 

@@ -116,6 +116,8 @@ class Engine {
   unsigned CheckCommand(const uint64_t cmd[2]) const;
   void ExecuteCommand(const uint64_t cmd[2]);
   void Invalidate(const Scope& tlb_scope, const Scope& walk_scope);
+  void CfgiSte(uint32_t sid, bool leaf);
+  void CfgiCd(uint32_t sid, uint32_t ssid, bool leaf);
 
   spec::Profile profile_;
   int mutant_ = 0;  // Options::mutant, read by SMMUREF_MUTANT (mutant.h)

@@ -164,6 +164,16 @@ constexpr auto InputInRange(U va, U ia_bits, U tbi, U upper_half) {
   return upper == (LowMask<U>(width) & MaskIf<U>(upper_half != U(0)));
 }
 
+// Stage-1 hierarchical attributes of a table descriptor: APTable[1:0] in bits [1:0],
+// UXNTable/XNTable in bit 2, PXNTable in bit 3 (R-PERM-007 / R-PERM-008); the walk ORs them
+// over the levels unless HADx.
+template <typename U>
+constexpr U TableAttrBits(U desc) {
+  return FieldGet<U>(desc, layout::desc::kApTable) |
+         (FieldGet<U>(desc, layout::desc::kUxnTable) << 2) |
+         (FieldGet<U>(desc, layout::desc::kPxnTable) << 3);
+}
+
 // ---- Permission sets ------------------------------------------------------------------------
 // A permission set is six bits: read, write, execute for privileged accesses (bits 0..2) and for
 // unprivileged accesses (bits 3..5). A stage grants an access when its bit is set.
@@ -276,10 +286,72 @@ constexpr TlbiRange<U> TlbiAddressRange(U cmd0, U cmd1, U addr_mask, U ril) {
 }
 
 // Does a range [lo, lo + bytes) of an entry overlap the invalidated range [addr, addr + size)?
-// Addresses are 56-bit input addresses; sums do not wrap.
+// Addresses are 56-bit input addresses (entries drop VA[63:56], which TBI ignores), so a range
+// running past 2^56 also covers the entries its wrapped part [0, addr + size - 2^56) holds (an
+// invalidation may always remove more than it must). Sums stay below 2^64.
 template <typename U>
 constexpr auto RangesOverlap(U lo, U bytes, U addr, U size) {
-  return addr < lo + bytes && lo < addr + size;
+  const U top(uint64_t{1} << 56);
+  const U end = addr + size;
+  return (addr < lo + bytes && lo < end) || (top < end && lo < end - top);
+}
+
+// Translation regimes of TLB and walk-cache entries (tlb.h Regime uses these values).
+enum : unsigned {
+  kRegimeS1El1 = 1, kRegimeS1El2 = 2, kRegimeS1El2E2h = 3, kRegimeNested = 4, kRegimeS2 = 5
+};
+constexpr unsigned RegimeMask(unsigned r) { return 1u << r; }
+
+// The invalidation scope of a TLBI command (tlb.h Scope, as integers): the regimes it reaches
+// (and `walk_regimes`, those of walk-cache entries), whether the VMID and ASID operands must
+// match, whether global entries stay, and the address range [addr, addr + size) when it is by
+// address. `op` is a concrete opcode (a proof instantiates each); other opcodes give an empty
+// scope. The operands' upper bytes are RES0 with 8-bit VMIDs/ASIDs, the VMID operand without
+// stage 2 [IHI0070 §4.4; fact sheet §7.4].
+template <typename U>
+struct TlbiScopeWords {
+  U regimes, walk_regimes, match_vmid, vmid, match_asid, keep_global, asid, match_addr, addr, size;
+};
+template <typename U>
+constexpr TlbiScopeWords<U> TlbiScope(unsigned op, U cmd0, U cmd1, U s2p, U vmid16, U asid16,
+                                      U ril) {
+  namespace c = layout::cmd;
+  const U nh(RegimeMask(kRegimeS1El1) | RegimeMask(kRegimeNested));
+  const U el2(RegimeMask(kRegimeS1El2) | RegimeMask(kRegimeS1El2E2h));
+  const U s2(RegimeMask(kRegimeS2));
+  const U zero(0), one(1);
+  TlbiScopeWords<U> s{zero, zero, s2p, zero, zero, zero, zero, zero, zero, zero};
+  const U vmid = FieldGet<U>(cmd0, c::kVMID.mask), asid = FieldGet<U>(cmd0, c::kASID.mask);
+  s.vmid = Select(vmid16 != zero, vmid, vmid & U(0xff));
+  s.asid = Select(asid16 != zero, asid, asid & U(0xff));
+  bool by_va = false, by_ipa = false;
+  switch (op) {
+    case c::kTlbiNhAll: s.regimes = nh; break;  // global entries too
+    case c::kTlbiNhAsid: s.regimes = nh; s.match_asid = s.keep_global = one; break;
+    case c::kTlbiNhVa: s.regimes = nh; s.match_asid = one; by_va = true; break;
+    case c::kTlbiNhVaa: s.regimes = nh; by_va = true; break;
+    case c::kTlbiEl2All: s.regimes = el2; s.match_vmid = zero; break;
+    case c::kTlbiEl2Asid:
+      s.regimes = el2; s.match_vmid = zero; s.match_asid = s.keep_global = one; break;
+    case c::kTlbiEl2Va: s.regimes = el2; s.match_vmid = zero; s.match_asid = one; by_va = true; break;
+    case c::kTlbiEl2Vaa: s.regimes = el2; s.match_vmid = zero; by_va = true; break;
+    case c::kTlbiS12Vmall: s.regimes = nh | s2; break;
+    // Stage-2 entries by IPA, and nested entries by their IPA (over-invalidation is allowed);
+    // stage-1 walk-cache entries of nested walks hold IPAs stage 2 translates afresh, so they
+    // stay.
+    case c::kTlbiS2Ipa: s.regimes = s2 | U(RegimeMask(kRegimeNested)); by_ipa = true; break;
+    case c::kTlbiNsnhAll: s.regimes = nh | s2; s.match_vmid = zero; break;
+    default: s.match_vmid = zero; break;
+  }
+  s.walk_regimes = by_ipa ? s2 : s.regimes;
+  if (by_va || by_ipa) {
+    const TlbiRange<U> r =
+        TlbiAddressRange<U>(cmd0, cmd1, U(by_ipa ? c::kIPAFull.mask : c::kAddr.mask), ril);
+    s.match_addr = one;
+    s.addr = r.addr;
+    s.size = r.size;
+  }
+  return s;
 }
 
 // The tag compare of an IOTLB lookup: same regime and VMID, and the entry global or of the

@@ -21,6 +21,8 @@ class SetAssoc {
     set_mask_ = sets - 1;
     slots_.assign(sets * ways_, Entry{});
     next_.assign(sets, 0);
+    filled_.clear();
+    tracking_ = true;
   }
   size_t ways() const { return ways_; }
   size_t set_mask() const { return set_mask_; }
@@ -33,7 +35,7 @@ class SetAssoc {
     const size_t set = index & set_mask_;
     Entry* ways = &slots_[set * ways_];
     for (size_t w = 0; w < ways_; ++w) {
-      if (!ways[w].valid) return ways[w];
+      if (!ways[w].valid) return Track(set * ways_ + w);
     }
     const size_t w = next_[set];
     next_[set] = static_cast<uint32_t>((w + 1) % ways_);
@@ -44,16 +46,29 @@ class SetAssoc {
   template <typename Pred>
   size_t EraseIf(Pred pred) {
     size_t n = 0;
-    for (Entry& e : slots_) {
+    auto erase = [&](Entry& e) {
       if (e.valid && pred(e)) {
         e.valid = false;
         ++n;
       }
+    };
+    if (!tracking_) {
+      for (Entry& e : slots_) erase(e);
+      return n;
     }
+    // Only the slots ever filled can be valid; keep those that still are.
+    size_t kept = 0;
+    for (size_t i : filled_) {
+      erase(slots_[i]);
+      if (slots_[i].valid) filled_[kept++] = i;
+    }
+    filled_.resize(kept);
     return n;
   }
   void Clear() {
     for (Entry& e : slots_) e.valid = false;
+    filled_.clear();
+    tracking_ = true;
   }
   size_t Occupancy() const {
     size_t n = 0;
@@ -63,8 +78,21 @@ class SetAssoc {
   uint64_t evictions() const { return evictions_; }
 
  private:
+  // An invalid slot handed out by Victim: remembered so that EraseIf visits the few filled
+  // slots of a lightly used cache instead of all of them (every TLBI erases). Past a quarter of
+  // the slots, EraseIf scans them all.
+  Entry& Track(size_t i) {
+    if (tracking_) {
+      filled_.push_back(i);
+      if (filled_.size() > slots_.size() / 4) tracking_ = false;
+    }
+    return slots_[i];
+  }
+
   std::vector<Entry> slots_;
   std::vector<uint32_t> next_;
+  std::vector<size_t> filled_;
+  bool tracking_ = true;
   size_t ways_ = 1;
   size_t set_mask_ = 0;
   uint64_t evictions_ = 0;

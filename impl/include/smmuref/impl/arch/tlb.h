@@ -24,7 +24,10 @@ SMMUREF_ENGINE_BUILD_BEGIN
 
 // Translation regime of an entry. Stage-2-only entries (kS2) cover IPA -> PA and serve the
 // stage-1-bypass path, CD fetches and stage-1 descriptor fetches of nested walks.
-enum class Regime : uint8_t { kS1El1 = 1, kS1El2, kS1El2E2h, kNested, kS2 };
+enum class Regime : uint8_t {
+  kS1El1 = kRegimeS1El1, kS1El2 = kRegimeS1El2, kS1El2E2h = kRegimeS1El2E2h,
+  kNested = kRegimeNested, kS2 = kRegimeS2
+};
 
 struct TlbEntry {
   bool valid = false;

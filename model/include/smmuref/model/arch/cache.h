@@ -101,6 +101,7 @@ class CacheState {
  private:
   std::vector<Invalidation> pending_;
   std::vector<Invalidation> completed_;
+  std::vector<uint64_t> completed_max_consumed_;  // [i]: latest consumption in completed_[0..i]
   std::vector<std::pair<uint64_t, uint64_t>> enabled_;  // [start, end); end = ~0 while enabled
   mutable std::vector<CdSource> cd_sources_;
   std::vector<std::pair<uint64_t, uint32_t>> published_;  // (time, CMDQ_PROD) since consumed
@@ -152,6 +153,7 @@ class AllowedSetFetcher final : public Fetcher {
   unsigned Choose(const char* id, unsigned n) override;
   uint64_t LastFrom() const override { return last_from_; }
   std::vector<HeldValue> EarlierCds(unsigned world, uint16_t vmid) override;
+  void Impossible() override { dead_ = true; }
   // Moves to the next combination; false when every combination has been run.
   bool Next();
   // This run met a read with no possible value (a walk through an earlier translation context

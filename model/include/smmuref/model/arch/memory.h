@@ -128,6 +128,9 @@ class Fetcher {
   // Earlier values of the CDs that translations of streams with these tags have read (the
   // ledger of translation contexts, R-CACHE-012), each with the times it may have been in use.
   virtual std::vector<HeldValue> EarlierCds(unsigned world, uint16_t vmid) { return {}; }
+  // This run describes no possible translation (a walk through an earlier translation context
+  // that faults before it reaches an entry the TLB could hold, R-CACHE-012): it is dropped.
+  virtual void Impossible() {}
 };
 
 // Reads current memory: the single allowed value when nothing is cached.

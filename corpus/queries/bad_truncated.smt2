@@ -1,0 +1,3 @@
+; Bad input: the file ends inside an expression.
+(declare-const x (_ BitVec 64))
+(assert (= x

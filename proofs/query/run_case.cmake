@@ -1,0 +1,38 @@
+# One shipped query case (corpus/queries/): runs `smmuref query` on NAME.smt2, or with
+# `--ask` and the words of NAME.ask, then checks NAME.expected: its first line is
+# `exit N`; every further non-empty line must appear in the output (stdout then stderr), in order.
+# Invoked by ctest (proofs/CMakeLists.txt) with -DSMMUREF=... -DCASE=... (path without extension).
+get_filename_component(name "${CASE}" NAME)
+if(EXISTS "${CASE}.smt2")
+  set(args query "${name}.smt2")  # relative to the case's folder, as the expected output names it
+else()
+  file(READ "${CASE}.ask" words)
+  string(STRIP "${words}" words)
+  separate_arguments(words UNIX_COMMAND "${words}")
+  set(args query --ask ${words})
+endif()
+get_filename_component(dir "${CASE}" DIRECTORY)
+execute_process(COMMAND "${SMMUREF}" ${args} WORKING_DIRECTORY "${dir}"
+                OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc TIMEOUT 120)
+set(all "${out}${err}")
+file(STRINGS "${CASE}.expected" expected)
+list(POP_FRONT expected first)
+if(NOT first MATCHES "^exit ([0-9]+)$")
+  message(FATAL_ERROR "${CASE}.expected: the first line must be 'exit N'")
+endif()
+if(NOT rc STREQUAL CMAKE_MATCH_1)
+  message(FATAL_ERROR "exit status ${rc}, expected ${CMAKE_MATCH_1}; output:\n${all}")
+endif()
+set(rest "${all}")
+foreach(line IN LISTS expected)
+  if(line STREQUAL "")
+    continue()
+  endif()
+  string(FIND "${rest}" "${line}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "missing (in order): '${line}'; output:\n${all}")
+  endif()
+  string(LENGTH "${line}" n)
+  math(EXPR at "${at} + ${n}")
+  string(SUBSTRING "${rest}" ${at} -1 rest)
+endforeach()
