@@ -389,6 +389,7 @@ void ProcessCommandQueue(Registers& regs, Memory& mem, CacheState& cache, const 
       // C-CMDQ-002 / C-CACHE-006: it may have been consumed as early as the PROD write that
       // published it, and may take effect from then on.
       // R-CMDQ-013: but not before an earlier CMD_SYNC completed, its MSI write included.
+      SMMUREF_RULE_IF("R-CMDQ-013", after_sync != 0);
       inv.consumed = std::max(after_sync, cache.PublishedAt(cons_start, q.Value(static_cast<uint32_t>(cons)),
                                                             qs, mem.Tick()));
       cache.AddPending(inv);

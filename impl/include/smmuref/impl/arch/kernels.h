@@ -307,7 +307,7 @@ constexpr unsigned RegimeMask(unsigned r) { return 1u << r; }
 // match, whether global entries stay, and the address range [addr, addr + size) when it is by
 // address. `op` is a concrete opcode (a proof instantiates each); other opcodes give an empty
 // scope. The operands' upper bytes are RES0 with 8-bit VMIDs/ASIDs, the VMID operand without
-// stage 2 [IHI0070 §4.4; fact sheet §7.4].
+// stage 2 [IHI0070 §4.4].
 template <typename U>
 struct TlbiScopeWords {
   U regimes, walk_regimes, match_vmid, vmid, match_asid, keep_global, asid, match_addr, addr, size;
