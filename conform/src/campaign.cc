@@ -86,11 +86,12 @@ double CpuSeconds() {
 
 void Progress(const CampaignReport& r, double t, bool tty, bool final) {
   std::fprintf(stderr, "%s[%6.1fs] programs %llu  translations %llu  outcome classes %zu  "
-               "rule ids %zu/%zu  bounded %llu  mismatches %llu%s",
+               "rule ids %zu/%zu  bounded %llu  mismatches %llu  device failures %llu%s",
                tty ? "\r" : "", t, static_cast<unsigned long long>(r.programs),
                static_cast<unsigned long long>(r.translations), r.observations.size(),
                r.rules.size(), cov::kRuleCount, static_cast<unsigned long long>(r.bounded),
-               static_cast<unsigned long long>(r.mismatches), tty && !final ? "" : "\n");
+               static_cast<unsigned long long>(r.mismatches),
+               static_cast<unsigned long long>(r.device_failures), tty && !final ? "" : "\n");
   std::fflush(stderr);
 }
 
@@ -187,7 +188,7 @@ struct Slot {
   std::string program;  // kept only for a mismatch
 };
 
-void RunSlot(const std::string& dut, Slot* s) {
+void RunSlot(const CampaignOptions& o, Slot* s) {
   s->program = ProgramText(s->id);
   // A short name (no allocation per line); summaries cite the written reproducer instead.
   auto file = ParseVectorText(s->program, "program.vec");
@@ -197,7 +198,8 @@ void RunSlot(const std::string& dut, Slot* s) {
   }
   s->parsed = true;
   RunOptions ro;
-  ro.dut = dut;
+  ro.dut = o.dut;
+  ro.profile = o.profile;
   {
     cov::RuleSink sink(&s->hit);
     s->rep = RunVectorFile(*file, ro);
@@ -224,6 +226,8 @@ bool Merge(const CampaignOptions& o, Slot& s, CampaignReport& r) {
   const FileReport& rep = s.rep;
   r.translations += rep.translations;
   r.observations.insert(rep.observations.begin(), rep.observations.end());
+  for (const auto& [rule, n] : rep.rule_checks) r.rule_checks[rule] += n;
+  for (const auto& [rule, n] : rep.rule_failures) r.rule_failures[rule] += n;
   for (size_t i = 0; i < cov::kRuleCount; ++i) {
     if (!s.hit.test(i)) continue;
     if (r.rule_hits[i]++ == 0) r.rules.emplace(cov::kRuleIds[i]);
@@ -238,12 +242,20 @@ bool Merge(const CampaignOptions& o, Slot& s, CampaignReport& r) {
     return true;
   }
   if (!rep.error && !rep.Failed()) return true;
-  ++r.mismatches;
+  if (rep.NotImplemented() && !rep.Failed()) {
+    // The DUT does not implement what the program needs: counted apart, never a failure.
+    ++r.not_implemented;
+    if (r.first_not_implemented.empty()) r.first_not_implemented = rep.error_message;
+    return true;
+  }
+  // A device that broke is a failure of its own kind, not a disagreement with the model.
+  ++(rep.DeviceFailed() ? r.device_failures : r.mismatches);
   first();
   if (r.mismatch_files.size() + r.write_errors.size() < CampaignReport::kMaxWritten) {
     const std::string summary =
         "program " + s.id.ToString() + ": " +
-        (rep.error ? "generated program rejected: " + rep.error_message
+        (rep.DeviceFailed() ? "device failure: " + rep.error_message
+         : rep.error        ? "generated program rejected: " + rep.error_message
                    : rep.failures.front().where + ": " + rep.failures.front().message);
     auto written = WriteMismatch(o, s.id, rep, s.program);
     if (written) {
@@ -263,10 +275,10 @@ bool Merge(const CampaignOptions& o, Slot& s, CampaignReport& r) {
 }
 
 // Runs the slots on `jobs` threads (the calling one included).
-void RunSlots(const std::string& dut, std::vector<Slot>& slots, unsigned jobs) {
+void RunSlots(const CampaignOptions& o, std::vector<Slot>& slots, unsigned jobs) {
   std::atomic<size_t> next{0};
   auto work = [&] {
-    for (size_t i; (i = next.fetch_add(1)) < slots.size();) RunSlot(dut, &slots[i]);
+    for (size_t i; (i = next.fetch_add(1)) < slots.size();) RunSlot(o, &slots[i]);
   };
   std::vector<std::thread> pool;
   for (unsigned j = 1; j < jobs && j < slots.size(); ++j) pool.emplace_back(work);
@@ -301,7 +313,7 @@ CampaignReport RunCampaign(const CampaignOptions& o) {
       slots[i].id.seed = o.seed * 1000003 + first + i;
       slots[i].id.focus = director.Next();
     }
-    RunSlots(o.dut, slots, jobs);
+    RunSlots(o, slots, jobs);
     for (Slot& s : slots) {
       go_on = Merge(o, s, r);
       director.Record(s.id.focus, s.hit, s.rep.observations);
@@ -324,7 +336,7 @@ CampaignReport ReplayProgram(const CampaignOptions& o, const ProgramId& id) {
   CampaignReport r;
   Slot s;
   s.id = id;
-  RunSlot(o.dut, &s);
+  RunSlot(o, &s);
   Merge(o, s, r);
   r.elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return r;

@@ -1,6 +1,12 @@
-// Built-in devices: the reference model.
+// Built-in devices (the reference model; impl in impl_device.cc), the registry of named device
+// factories, and device names: built-in, registered, dut.h plug-ins and exec: commands.
+// Tests: tests/conformance/device_test.cc, tests/conformance/seam_test.cc
 #include "smmuref/conform/device.h"
 
+#include <map>
+#include <mutex>
+
+#include "dut/dut_device.h"
 #include "smmuref/model/arch/smmu.h"
 
 namespace smmuref::conform {
@@ -26,18 +32,58 @@ class ModelDevice final : public Device {
   spec::Result<std::vector<spec::TxnOutcome>> Translate(const spec::Txn& txn) override {
     return smmu_.Translate(txn);
   }
-  void Commit(const spec::TxnOutcome& o) override { smmu_.Commit(o); }
+  void Adopt(const spec::TxnOutcome& o) override { smmu_.Commit(o); }
+  bool Concrete() const override { return false; }
 
  private:
   model::arch::Smmu smmu_;
 };
 
+struct Registry {
+  std::mutex mu;
+  std::map<std::string, DeviceFactory> factories;
+};
+Registry& Registered() {
+  static Registry r;
+  return r;
+}
+
+DeviceFactory FindRegistered(const std::string& name) {
+  Registry& r = Registered();
+  std::lock_guard<std::mutex> lock(r.mu);
+  auto it = r.factories.find(name);
+  return it == r.factories.end() ? DeviceFactory{} : it->second;
+}
+
+std::string KnownNames() {
+  std::string known;
+  for (const auto& n : DeviceNames()) known += (known.empty() ? "" : ", ") + n;
+  return known;
+}
+
 }  // namespace
+
+void RegisterDevice(const std::string& name, DeviceFactory make) {
+  Registry& r = Registered();
+  std::lock_guard<std::mutex> lock(r.mu);
+  r.factories[name] = std::move(make);
+}
+
+std::string DeviceNameProblem(const std::string& name) {
+  for (const auto& n : DeviceNames()) {
+    if (n == name) return "";
+  }
+  if (FindRegistered(name)) return "";
+  if (dut::IsPluginName(name) || dut::IsProcessName(name)) return dut::DutNameProblem(name);
+  return "unknown device '" + name + "' (built-in: " + KnownNames() +
+         "; or PATH.so, a dut.h plug-in; or exec:COMMAND, a DUT over spec/dut-protocol.md)";
+}
 
 std::vector<std::string> DeviceNames() {
   std::vector<std::string> names{"model"};
 #ifdef SMMUREF_HAVE_IMPL
   names.push_back("impl");
+  names.push_back("impl-abi");
   for (const auto& [id, what] : ImplMutants()) names.push_back("impl-mutant-" + std::to_string(id));
 #endif
   return names;
@@ -45,8 +91,17 @@ std::vector<std::string> DeviceNames() {
 
 spec::Result<std::unique_ptr<Device>> MakeDevice(const std::string& name, const spec::Profile& p) {
   if (name == "model") return std::unique_ptr<Device>(new ModelDevice(p));
+  if (DeviceFactory make = FindRegistered(name)) return make(p);
+  if (dut::IsPluginName(name) || dut::IsProcessName(name)) return dut::MakeDut(name, p);
 #ifdef SMMUREF_HAVE_IMPL
   if (name == "impl") return MakeImplDevice(p);
+  if (name == "impl-abi") {
+    // The engine through dut.h, exactly as a plug-in is driven (conform/src/dut/impl_plugin.cc).
+    auto mem = std::make_unique<dut::HarnessMemory>();
+    auto link = dut::MakePluginLink(dut::ImplDutOps(), dut::DescribeProfile(p), mem.get());
+    if (!link) return link.error();
+    return std::unique_ptr<Device>(new dut::DutDevice(name, std::move(mem), std::move(*link)));
+  }
   const std::string prefix = "impl-mutant-";
   if (name.rfind(prefix, 0) == 0) {
     for (const auto& [id, what] : ImplMutants()) {
@@ -54,9 +109,7 @@ spec::Result<std::unique_ptr<Device>> MakeDevice(const std::string& name, const 
     }
   }
 #endif
-  std::string known;
-  for (const auto& n : DeviceNames()) known += (known.empty() ? "" : ", ") + n;
-  return spec::Error{"", "unknown device '" + name + "' (built-in: " + known + ")"};
+  return spec::Error{"", DeviceNameProblem(name)};
 }
 
 }  // namespace smmuref::conform

@@ -1,8 +1,8 @@
 // The optimized SMMUv3 engine (impl/arch) behind the Device interface, as a template over the
 // engine type, so that the shipping build (impl_device.cc) and the mutant build
-// (impl_mutant_device.cc) wrap their own Engine with the same code. The device returns the one
-// outcome the engine produced; Commit writes that outcome's event record through the engine's
-// event queue.
+// (impl_mutant_device.cc) wrap their own Engine with the same code. The device is concrete, as
+// hardware is: Translate completes the transaction, writing its event record through the
+// engine's event queue, and returns the one outcome the engine produced.
 // Tests: tests/conformance/device_test.cc, tests/CMakeLists.txt (mutants/*)
 #pragma once
 
@@ -33,9 +33,10 @@ class ImplDeviceT final : public Device {
   }
   void ProcessCommands() override { engine_.ProcessCommands(); }
   spec::Result<std::vector<spec::TxnOutcome>> Translate(const spec::Txn& txn) override {
-    return std::vector<spec::TxnOutcome>{engine_.Translate(txn)};
+    spec::TxnOutcome o = engine_.Translate(txn);
+    engine_.Commit(o);
+    return std::vector<spec::TxnOutcome>{std::move(o)};
   }
-  void Commit(const spec::TxnOutcome& o) override { engine_.Commit(o); }
 
  private:
   static typename EngineT::Options Options(int mutant) {

@@ -61,6 +61,7 @@ int main(int argc, char** argv) {
   cli::AddExplainCommand(app, &status);
   cli::AddProfilesCommand(app, &status);
   cli::AddNotModelledCommand(app, &status);
+  cli::AddConformCommand(app, &status);
 #if SMMUREF_HAVE_PROOFS
   smmuref::proofs::AddQueryCommand(app, &status);
 #endif

@@ -2,6 +2,8 @@
 // mapping are in spec/reports.md).
 #include "smmuref/conform/report.h"
 
+#include <array>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "smmuref/spec/format.h"
@@ -13,7 +15,25 @@ namespace {
 
 const char* Result(int status) { return status == 0 ? "passed" : status == 1 ? "failed" : "bad input"; }
 
-int FileStatus(const FileReport& r) { return r.error ? 2 : r.Failed() ? 1 : 0; }
+// A device failure fails the file; "not implemented by the DUT" neither passes nor fails it,
+// and what failed before the DUT stopped still fails it.
+int FileStatus(const FileReport& r) {
+  if (r.DeviceFailed()) return 1;
+  if (r.error && !r.NotImplemented()) return 2;
+  return r.Failed() ? 1 : 0;
+}
+
+std::string FailureLines(const FileReport& r) {
+  std::string out;
+  for (const auto& f : r.failures) out += "  " + f.where + ": " + f.message + "\n";
+  return out;
+}
+
+const char* FileResult(const FileReport& r) {
+  if (r.DeviceFailed()) return "device failure";
+  if (r.NotImplemented()) return "not implemented";
+  return Result(FileStatus(r));
+}
 
 // Text for XML and JSON: bytes that are not UTF-8 text become U+FFFD (tabs and newlines stay).
 std::string Clean(const std::string& s) {
@@ -67,7 +87,7 @@ nlohmann::ordered_json RoomJson(const FileReport& r) {
 }
 
 nlohmann::ordered_json FileJson(const FileReport& r, const std::string& area) {
-  nlohmann::ordered_json f = {{"path", Clean(r.path)},          {"result", Result(FileStatus(r))},
+  nlohmann::ordered_json f = {{"path", Clean(r.path)},          {"result", FileResult(r)},
                       {"passed", r.passed},             {"failed", r.failed},
                       {"disagreements", r.mismatches},  {"translations", r.translations}};
   if (!area.empty()) f["area"] = area;
@@ -99,6 +119,8 @@ nlohmann::ordered_json CampaignJson(const RunSummary& run) {
             {"programs_per_cpu_second", c.ProgramsPerCpuSecond()},
             {"bounded", c.bounded},
             {"mismatches", c.mismatches},
+            {"device_failures", c.device_failures},
+            {"not_implemented", c.not_implemented},
             {"results_folder", Clean(ResultsFolder(o))},
             {"first_mismatch_program", c.first_mismatch_program},
             {"programs_to_first_mismatch", c.first_mismatch},
@@ -125,12 +147,24 @@ void Totals::Add(const FileReport& r) {
   passed += r.passed;
   failed += r.failed;
   mismatches += r.mismatches;
-  errors += r.error ? 1 : 0;
+  device_failures += r.DeviceFailed() ? 1 : 0;
+  not_implemented += r.NotImplemented() ? 1 : 0;
+  errors += r.error && !r.DeviceFailed() && !r.NotImplemented() ? 1 : 0;
+  failed_then_stopped += r.error && r.Failed() ? 1 : 0;
 }
 
-int Totals::Status() const { return errors ? 2 : (failed || mismatches) ? 1 : 0; }
+int Totals::Status() const {
+  return errors ? 2 : (failed || mismatches || device_failures || failed_then_stopped) ? 1 : 0;
+}
 
 std::string TextFileReport(const FileReport& r, bool quiet) {
+  if (r.DeviceFailed()) {
+    return "DEVICE FAILURE " + r.path + "\n" + FailureLines(r) + "  " + r.error_message + "\n";
+  }
+  if (r.NotImplemented()) {
+    return std::string(r.Failed() ? "FAIL, then NOT IMPLEMENTED " : "NOT IMPLEMENTED ") + r.path +
+           "\n" + FailureLines(r) + "  " + r.error_message + "\n";
+  }
   if (r.error) return "ERROR " + r.path + "\n  " + r.error_message + "\n";
   if (!r.Failed()) {
     return quiet ? "" : "PASS  " + r.path + " (" + std::to_string(r.passed) + " expectations)\n";
@@ -175,6 +209,10 @@ std::string TextTotals(const Totals& t) {
   std::string out = std::to_string(t.passed) + " passed, " + std::to_string(t.failed) + " failed";
   if (t.mismatches) out += ", " + std::to_string(t.mismatches) + " disagreements with the model";
   out += "\n";
+  if (t.device_failures) out += std::to_string(t.device_failures) + " files ended by a device failure\n";
+  if (t.not_implemented) {
+    out += std::to_string(t.not_implemented) + " files need what the DUT does not implement\n";
+  }
   if (t.errors) {
     out += std::to_string(t.errors) + " of " + std::to_string(t.files) + " files had bad input\n";
   }
@@ -195,10 +233,26 @@ std::string ToJson(const RunSummary& run) {
                         {"passed", t.passed},
                         {"failed", t.failed},
                         {"disagreements", t.mismatches},
+                        {"device_failures", t.device_failures},
+                        {"not_implemented", t.not_implemented},
                         {"bad_input", t.errors}}}};
   j["files"] = nlohmann::ordered_json::array();
   for (size_t i = 0; i < run.files.size(); ++i) j["files"].push_back(FileJson(run.files[i], Area(run, i)));
-  if (run.command == "check") {
+  // Per rule id: checks and failures by the vectors and by the campaign.
+  std::map<std::string, std::array<int, 4>> tally;
+  for (const auto& f : run.files) {
+    for (const auto& [id, n] : f.rule_checks) tally[id][0] += n;
+    for (const auto& [id, n] : f.rule_failures) tally[id][1] += n;
+  }
+  for (const auto& [id, n] : run.campaign.rule_checks) tally[id][2] += n;
+  for (const auto& [id, n] : run.campaign.rule_failures) tally[id][3] += n;
+  nlohmann::ordered_json rules = nlohmann::ordered_json::object();
+  for (const auto& [id, t] : tally) {
+    rules[id] = {{"vectors_checked", t[0]}, {"vectors_failed", t[1]},
+                 {"campaign_checked", t[2]}, {"campaign_failed", t[3]}};
+  }
+  j["rules"] = rules;
+  if (run.command == "check" || run.command == "conform") {
     j["campaign"] = CampaignJson(run);
     j["not_modelled"] = run.not_modelled;
   }
@@ -223,9 +277,12 @@ struct JUnitCounts {
 std::string JUnitFileCase(const std::string& suite, const FileReport& r, JUnitCounts* n) {
   ++n->tests;
   std::string out = "    <testcase classname=\"" + Xml(suite) + "\" name=\"" + Xml(r.path) + "\">\n";
-  if (r.error) {
+  if (r.NotImplemented() && !r.Failed()) {
+    out += "      <skipped message=\"not implemented by the DUT: " + Xml(r.error_message) + "\"/>\n";
+  } else if (r.error && !r.NotImplemented()) {
     ++n->errors;
-    out += "      <error type=\"bad input\" message=\"" + Xml(r.error_message) + "\"/>\n";
+    out += "      <error type=\"" + std::string(r.DeviceFailed() ? "device failure" : "bad input") +
+           "\" message=\"" + Xml(r.error_message) + "\"/>\n";
   } else if (r.Failed()) {
     ++n->failures;
     std::string text;
@@ -239,7 +296,7 @@ std::string JUnitFileCase(const std::string& suite, const FileReport& r, JUnitCo
 
 std::string JUnitCampaign(const RunSummary& run, JUnitCounts* n) {
   const CampaignReport& c = run.campaign;
-  const bool failed = c.mismatches > 0;
+  const bool failed = c.mismatches > 0 || c.device_failures > 0;
   std::string text;
   for (size_t i = 0; i < c.mismatch_files.size(); ++i) {
     text += c.mismatch_files[i] + "\n  " +
@@ -254,7 +311,8 @@ std::string JUnitCampaign(const RunSummary& run, JUnitCounts* n) {
                     "name=\"" + Xml(name) + "\">\n";
   if (failed) {
     out += "      <failure type=\"mismatch\" message=\"" + std::to_string(c.mismatches) +
-           " programs with a mismatch\">" + Xml(text) + "</failure>\n";
+           " programs with a mismatch, " + std::to_string(c.device_failures) +
+           " ended by a device failure\">" + Xml(text) + "</failure>\n";
   }
   n->tests += 1;
   n->failures += failed;

@@ -88,10 +88,10 @@ class Session {
     if (l.op.rfind("api.", 0) == 0) return ExecuteApi(l);
     if (device_) device_->SetLine(l.line);
     // Any line other than an `expect` first adopts the pending transaction's outcome.
-    if (l.op != "expect" && pending_) CommitPending(pending_->outcomes.front());
+    if (l.op != "expect" && pending_) AdoptPending(pending_->outcomes.front());
     if (l.op == "profile") return Profile(l);
     if (!device_) {
-      auto made = Reset("full", {}, l);
+      auto made = Reset(opts_.profile.empty() ? "full" : opts_.profile, {}, l);
       if (!made) return made;
       device_->SetLine(l.line);
     }
@@ -114,7 +114,13 @@ class Session {
   }
 
   void Finish() {
-    if (pending_) CommitPending(pending_->outcomes.front());
+    if (pending_) AdoptPending(pending_->outcomes.front());
+  }
+
+  // Why the device stopped (it failed, or does not implement what a line needed), if it did.
+  std::optional<spec::Error> Stopped() const {
+    if (!device_ || !device_->Stopped()) return std::nullopt;
+    return device_->Stopped();
   }
 
   // Lockstep disagreements found while executing `l` are failures of that line.
@@ -132,6 +138,8 @@ class Session {
     if (!lockstep_) return;
     r->rules = lockstep_->rules();
     r->observations = lockstep_->observations();
+    r->rule_checks = lockstep_->rule_checks();
+    for (const auto& [rule, n] : lockstep_->rule_failures()) r->rule_failures[rule] += n;
   }
 
  private:
@@ -139,6 +147,7 @@ class Session {
     spec::Txn txn;
     std::vector<spec::TxnOutcome> outcomes;
     std::string where;
+    uint64_t prod_before = 0;  // EVENTQ_PROD before the transaction, whenever it writes
     std::vector<spec::TxnOutcome> model;  // the model's allowed set (strict lockstep runs)
   };
 
@@ -165,9 +174,9 @@ class Session {
   Result<bool> Reset(const std::string& name, const std::vector<std::string>& overrides,
                      const VectorLine& l) {
     auto p = spec::LoadProfile(name, overrides);
-    if (!p) return Error{l.Where(), p.error().ToString()};
+    if (!p) return Error{l.Where(), p.error().ToString(), p.error().kind};
     auto d = MakeDevice(opts_.dut, *p);
-    if (!d) return Error{l.Where(), d.error().message};
+    if (!d) return Error{l.Where(), d.error().message, d.error().kind};
     device_ = std::move(*d);
     model_ = device_.get();
     lockstep_ = nullptr;
@@ -185,6 +194,7 @@ class Session {
 
   Result<bool> Profile(const VectorLine& l) {
     if (l.args.empty()) return Usage(l, "profile NAME [key=value ...]");
+    if (!opts_.profile.empty()) return Reset(opts_.profile, {}, l);
     return Reset(l.args[0], {l.args.begin() + 1, l.args.end()}, l);
   }
 
@@ -322,17 +332,21 @@ class Session {
     t.write = acc[0] == 'w';
     t.instr = acc[0] == 'x';
     t.priv = acc.size() == 2;
+    // Observation before the step: a concrete device writes its record during Translate.
+    const uint64_t prod_before = device_->RegRead(Reg::EVENTQ_PROD);
     auto outcomes = device_->Translate(t);
-    if (!outcomes) return Error{l.Where(), outcomes.error().message};
-    if (outcomes->empty()) return Error{l.Where(), "device returned no outcome"};
-    pending_ = Pending{t, std::move(*outcomes), l.Where(), {}};
+    if (!outcomes) return Error{l.Where(), outcomes.error().message, outcomes.error().kind};
+    if (outcomes->empty()) {
+      return Error{l.Where(), "device returned no outcome", spec::ErrorKind::kDeviceFailure};
+    }
+    pending_ = Pending{t, std::move(*outcomes), l.Where(), prod_before, {}};
     if (opts_.strict && lockstep_) pending_->model = lockstep_->allowed();
     ++translations_;
     return true;
   }
 
-  void CommitPending(const spec::TxnOutcome& o) {
-    device_->Commit(o);
+  void AdoptPending(const spec::TxnOutcome& o) {
+    device_->Adopt(o);
     pending_.reset();
   }
 
@@ -356,12 +370,12 @@ class Session {
         const bool fault = alt.kind == Expectation::Kind::kFault ||
                            alt.kind == Expectation::Kind::kMerged;
         if (fault && o.event && !alt.MatchesRecord(*o.event, &why, profile_.oas)) continue;
-        const uint64_t prod_before = device_->RegRead(Reg::EVENTQ_PROD);
-        device_->Commit(o);
-        if (CheckQueueAfter(alt, o, prod_before, &why)) {
+        device_->Adopt(o);
+        if (CheckQueueAfter(alt, o, p.prod_before, &why)) {
           Pass();
         } else {
           Fail(l, "txn " + ToString(p.txn) + ": expected " + want + "; " + why);
+          ++report_->rule_failures[o.rule.empty() ? "ok" : o.rule];
           ConsumeEvents(*device_, profile_);
         }
         return true;
@@ -384,10 +398,12 @@ class Session {
       observed = "one of " + std::to_string(p.outcomes.size()) + " allowed outcomes:";
       for (const auto& o : p.outcomes) observed += "\n      - " + ToString(o);
     }
-    device_->Commit(p.outcomes.front());
+    device_->Adopt(p.outcomes.front());
     // A record the failed transaction wrote is consumed, so the next expectation reads its own.
     ConsumeEvents(*device_, profile_);
     Fail(l, "txn " + ToString(p.txn) + ": expected " + want + ", observed " + observed);
+    const std::string& rule = p.outcomes.front().rule;
+    ++report_->rule_failures[rule.empty() ? "ok" : rule];
     return true;
   }
 
@@ -488,7 +504,8 @@ class Session {
     if (opts_.strict && r->kind != LineResult::Kind::kDone) ++report_->uncounted;
     return true;
 #else
-    return Error{l.Where(), "not modelled: IOMMU API operations are not built into this binary"};
+    return Error{l.Where(), "not modelled: IOMMU API operations are not built into this binary",
+                 spec::ErrorKind::kNotModelled};
 #endif
   }
 
@@ -512,22 +529,32 @@ FileReport RunVectorFile(const VectorFile& file, const RunOptions& opts) {
   report.path = file.path;
   // The device is made at the first line that needs it; an unknown name is an error even for a
   // file that never needs one (only `api.*` lines).
-  const auto names = DeviceNames();
-  if (std::find(names.begin(), names.end(), opts.dut) == names.end()) {
+  if (const std::string problem = DeviceNameProblem(opts.dut); !problem.empty()) {
     report.error = true;
-    std::string known;
-    for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
-    report.error_message = "unknown device '" + opts.dut + "' (built-in: " + known + ")";
+    report.error_message = problem;
     return report;
   }
   Session s(opts, &report);
+  auto stop = [&](const Error& e) {
+    report.error = true;
+    report.error_message = e.ToString();
+    report.error_kind = e.kind;
+    report.bound = e.kind == spec::ErrorKind::kBound;
+    s.Stats(&report);
+  };
   for (const auto& l : file.lines) {
     auto r = s.Execute(l);
     s.CollectMismatches(l);
+    // A device that stopped ends the file at this line, whatever the line's own result.
+    if (auto stopped = s.Stopped()) {
+      Error e = *stopped;
+      e.where = l.Where();
+      e.message = opts.dut + ": " + e.message;
+      stop(e);
+      return report;
+    }
     if (!r) {
-      report.error = true;
-      report.error_message = r.error().ToString();
-      report.bound = r.error().message.find("R-CACHE-009") != std::string::npos;
+      stop(r.error());
       return report;
     }
   }

@@ -234,14 +234,14 @@ void Engine::ExecuteCommand(const uint64_t cmd[2]) {
         // R-CMDQ-007: CMD_SYNC with CS=SIG_IRQ writes MSIData to a non-zero MSIAddr.
         const uint64_t addr = cmd[1] & kSyncMSIAddr.mask & LowMask<uint64_t>(profile_.oas);
         if (addr == 0) return;
-        if (!mem_.Writable(addr, 1)) {
+        const unsigned shift = (addr & 4) ? 32 : 0;
+        const uint64_t word = mem_.Peek64(addr);
+        const uint64_t stored = (word & ~(0xffffffffull << shift)) |
+                                Get<uint64_t>(cmd, kSyncMSIData) << shift;
+        if (!mem_.Store(addr, 1, &stored)) {
           regs_.RaiseGerror(regbits::kMsiCmdqAbtErr);  // the MSI write was aborted [§7.5]
           return;
         }
-        const unsigned shift = (addr & 4) ? 32 : 0;
-        const uint64_t word = mem_.Peek64(addr);
-        mem_.Write64(addr, (word & ~(0xffffffffull << shift)) |
-                               Get<uint64_t>(cmd, kSyncMSIData) << shift);
       }
       return;
     default:

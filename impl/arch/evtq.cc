@@ -58,18 +58,17 @@ void Engine::RecordEvent(const spec::EventRecord& e) {
     return;
   }
   const uint64_t slot = base + QueueIndex<uint64_t>(prod, qs) * 32;
-  if (!mem_.Writable(slot, 4)) {
-    // R-EVTQ-006: an aborted queue write loses the record and raises EVENTQ_ABT_ERR.
-    regs_.RaiseGerror(regbits::kEventqAbtErr);
-    return;
-  }
   uint64_t rec[4];
   Encode(e, rec);
   if (SMMUREF_MUTANT(10)) {
     // Mutant 10: event records report RnW inverted.
     rec[1] ^= layout::event::kRnW.mask;
   }
-  for (unsigned i = 0; i < 4; ++i) mem_.Write64(slot + 8 * i, rec[i]);
+  if (!mem_.Store(slot, 4, rec)) {
+    // R-EVTQ-006: an aborted queue write loses the record and raises EVENTQ_ABT_ERR.
+    regs_.RaiseGerror(regbits::kEventqAbtErr);
+    return;
+  }
   // R-EVTQ-004: PROD moves past the record; the increment carries into the wrap bit.
   prod = (prod & ~regbits::kPtrMask) | QueueNext<uint64_t>(prod & regbits::kPtrMask, qs);
   regs_.Set(Reg::EVENTQ_PROD, prod);

@@ -7,6 +7,10 @@
 namespace smmuref::impl::arch {
 
 void PhysMemory::Write64(uint64_t pa, uint64_t value) {
+  if (ext_.write64) {
+    ext_.write64(ext_.ctx, pa & ~uint64_t{7}, value);
+    return;
+  }
   const uint64_t number = pa >> 12;
   auto& slot = pages_[number];
   if (!slot) {
@@ -29,6 +33,10 @@ const PhysMemory::Page* PhysMemory::FindPage(uint64_t number) const {
 
 uint64_t PhysMemory::Peek64(uint64_t pa) const {
   // R-MEM-001: memory never written reads as zero.
+  if (ext_.read64) {
+    uint64_t v = 0;
+    return ext_.read64(ext_.ctx, pa & ~uint64_t{7}, &v) == 0 ? v : 0;
+  }
   const Page* page = FindPage(pa >> 12);
   return page ? (*page)[(pa >> 3) & 511] : 0;
 }
@@ -45,8 +53,27 @@ bool PhysMemory::Aborts(uint64_t pa, unsigned dwords) const {
 
 bool PhysMemory::Read(uint64_t pa, unsigned dwords, uint64_t* out) const {
   // R-MEM-002: an SMMU read inside an abort range is an external abort.
+  if (ext_.read64) {
+    for (unsigned i = 0; i < dwords; ++i) {
+      if (ext_.read64(ext_.ctx, (pa & ~uint64_t{7}) + uint64_t{8} * i, &out[i]) != 0) return false;
+    }
+    return true;
+  }
   if (Aborts(pa, dwords)) return false;
   for (unsigned i = 0; i < dwords; ++i) out[i] = Peek64(pa + uint64_t{8} * i);
+  return true;
+}
+
+bool PhysMemory::Store(uint64_t pa, unsigned dwords, const uint64_t* words) {
+  // R-MEM-002: so is an SMMU write.
+  if (ext_.write64) {
+    for (unsigned i = 0; i < dwords; ++i) {
+      if (ext_.write64(ext_.ctx, (pa & ~uint64_t{7}) + uint64_t{8} * i, words[i]) != 0) return false;
+    }
+    return true;
+  }
+  if (Aborts(pa, dwords)) return false;
+  for (unsigned i = 0; i < dwords; ++i) Write64(pa + uint64_t{8} * i, words[i]);
   return true;
 }
 

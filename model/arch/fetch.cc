@@ -162,7 +162,8 @@ spec::Result<std::vector<std::vector<uint64_t>>> AllowedStructureReads(
       for (const WordCandidate& c : cands) {
         if (next.size() >= limit) {
           return spec::Error{"", "allowed-read bound exceeded: more than " + std::to_string(limit) +
-                                     " torn reads of the " + KindName(kind) + " (R-CACHE-009)"};
+                                     " torn reads of the " + KindName(kind) + " (R-CACHE-009)",
+                             spec::ErrorKind::kBound};
         }
         next.push_back(r);
         next.back().push_back(c.value);

@@ -66,7 +66,8 @@ spec::Result<std::vector<spec::TxnOutcome>> Smmu::Translate(const spec::Txn& txn
       return spec::Error{"", "allowed-set bound exceeded: more than " +
                                  std::to_string(AllowedSetFetcher::kMaxRuns) +
                                  " combinations of cached values for one transaction "
-                                 "(R-CACHE-009); invalidate before translating"};
+                                 "(R-CACHE-009); invalidate before translating",
+                         spec::ErrorKind::kBound};
     }
     spec::TxnOutcome o = TranslateTxn(ctx, txn, fetch);
     if (fetch.dead()) continue;  // a combination that describes no possible walk

@@ -94,7 +94,8 @@ Result<bool> CheckModelled(const Key& k, uint64_t v) {
     std::string what = k.modelled ? k.modelled : "one of the modelled values";
     if (name == "oas") what = "oas in bits: 32, 36, 40, 42, 44 or 48 (52 is not modelled)";
     if (name == "arch_minor") what = "arch_minor=1 or 2 (SMMUv3.1 or v3.2)";
-    return Error{"", "not modelled: " + name + "=" + std::to_string(v) + "; expected " + what};
+    return Error{"", "not modelled: " + name + "=" + std::to_string(v) + "; expected " + what,
+                 ErrorKind::kNotModelled};
   }
   return true;
 }
@@ -200,7 +201,7 @@ Result<Profile> ParseProfileDepth(const std::string& text, const std::string& wh
     const std::string key = Trim(line.substr(0, eq));
     if (!keys_set.insert(key).second) return Error{at, "profile key '" + key + "' is set twice"};
     auto set = SetProfileKey(p, key, Trim(line.substr(eq + 1)));
-    if (!set) return Error{at, set.error().message};
+    if (!set) return Error{at, set.error().message, set.error().kind};
     seen_setting = true;
   }
   return p;

@@ -81,7 +81,7 @@ class DeviceConformance : public ::testing::Test {
     t.priv = priv;
     auto r = dev_->Translate(t);
     EXPECT_TRUE(r.ok());
-    dev_->Commit(r->front());
+    dev_->Adopt(r->front());
     return *r;
   }
   spec::Profile profile_;

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+using smmuref::spec::ErrorKind;
 using smmuref::spec::LoadProfile;
 using smmuref::spec::ParseProfile;
 
@@ -73,6 +74,7 @@ TEST(Profile, ValuesThatAreNotModelledAreRefusedByName) {
     auto p = LoadProfile("full", {o});
     ASSERT_FALSE(p.ok()) << o;
     EXPECT_NE(p.error().message.find("not modelled"), std::string::npos) << o;
+    EXPECT_EQ(p.error().kind, ErrorKind::kNotModelled) << o;
   }
 }
 

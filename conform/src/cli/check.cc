@@ -118,9 +118,13 @@ void PrintCampaign(const conform::CampaignOptions& camp, const conform::Campaign
   }
   for (const auto& e : rep.write_errors) std::printf("  MISMATCH NOT WRITTEN: %s\n", e.c_str());
   const uint64_t reported = rep.mismatch_files.size() + rep.write_errors.size();
-  if (rep.mismatches > reported) {
-    std::printf("  (%llu more mismatching programs not written)\n",
-                static_cast<unsigned long long>(rep.mismatches - reported));
+  if (rep.device_failures) {
+    std::printf("  programs ended by a device failure: %llu\n",
+                static_cast<unsigned long long>(rep.device_failures));
+  }
+  if (rep.mismatches + rep.device_failures > reported) {
+    std::printf("  (%llu more failing programs not written)\n",
+                static_cast<unsigned long long>(rep.mismatches + rep.device_failures - reported));
   }
 }
 
@@ -197,7 +201,8 @@ int RunCheck(const CheckOptions& o) {
   std::string areas;
   for (const auto& a : run.not_modelled) areas += (areas.empty() ? "" : ", ") + a;
   std::printf("\nnot modelled: %s (smmuref not-modelled)\n", areas.c_str());
-  const bool failed = all.failed > 0 || all.mismatches > 0 || rep.mismatches > 0;
+  const bool failed = all.failed > 0 || all.mismatches > 0 || all.device_failures > 0 ||
+                      rep.mismatches > 0 || rep.device_failures > 0;
   if (all.errors) {
     std::printf("check: bad input in %d of %d vector files\n", all.errors, all.files);
     run.status = kUsage;

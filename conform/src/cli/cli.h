@@ -25,6 +25,7 @@ void AddVectorsCommand(CLI::App& app, int* status);
 void AddExplainCommand(CLI::App& app, int* status);
 void AddProfilesCommand(CLI::App& app, int* status);
 void AddNotModelledCommand(CLI::App& app, int* status);
+void AddConformCommand(CLI::App& app, int* status);
 
 // spec/not-modelled.md: its table (between the markers), and the table's first column.
 std::string NotModelledTable();

@@ -55,12 +55,7 @@ CLI::Validator Seconds(double max) {
 CLI::Validator DeviceName() {
   return CLI::Validator(
       [](std::string& s) -> std::string {
-        std::string known;
-        for (const auto& n : conform::DeviceNames()) {
-          if (n == s) return "";
-          known += (known.empty() ? "" : ", ") + n;
-        }
-        return "unknown device '" + s + "' (built-in: " + known + ")";
+        return conform::DeviceNameProblem(s);
       },
       "NAME", "DEVICE");
 }

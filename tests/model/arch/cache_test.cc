@@ -399,6 +399,7 @@ TEST_F(CacheTest, TooManyCombinationsIsAnErrorNotATruncation) {
   auto r = smmu_.Translate(t);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("R-CACHE-009"), std::string::npos);
+  EXPECT_EQ(r.error().kind, spec::ErrorKind::kBound);
 }
 
 TEST_F(CacheTest, AbortingLocationsYieldOnlyTheAbort) {

@@ -117,6 +117,7 @@ TEST_F(FetchTest, AllowedStructureReadsEnumerateEveryTornReadOrNameTheBound) {
                                                     kStrtab + 64, 8, 4);
   ASSERT_FALSE(bounded.ok());
   EXPECT_NE(bounded.error().message.find("R-CACHE-009"), std::string::npos);
+  EXPECT_EQ(bounded.error().kind, spec::ErrorKind::kBound);
 }
 
 TEST_F(FetchTest, AccessFlagAndAddressSizeFaultingEntriesAreNotCached) {

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -42,6 +43,9 @@ struct CampaignOptions {
   bool progress = true;  // a live line on stderr
   uint64_t max_programs = kDefaultPrograms;  // 0 = only the time limit
   bool stop_at_first_mismatch = false;
+  // Every program runs on this profile (name or path) instead of the one it was generated
+  // with: a DUT is checked only on what its profile claims. Empty: the generated ones.
+  std::string profile;
   bool directed = true;  // false: every program has focus mix
   unsigned jobs = 0;     // worker threads; 0 = the machine's cores, at most 4 (same programs)
 };
@@ -56,7 +60,11 @@ struct CampaignReport {
   std::set<std::string> observations;  // distinct outcome classes
   std::array<uint64_t, spec::coverage::kRuleCount> rule_hits{};  // programs per rule id
   std::array<uint64_t, kFocusCount> focus_programs{};
+  std::map<std::string, int> rule_checks, rule_failures;  // summed over programs (FileReport)
   uint64_t mismatches = 0;  // programs with a mismatch; the first kMaxWritten are written out
+  uint64_t device_failures = 0;  // programs ended by a device failure (written out like mismatches)
+  uint64_t not_implemented = 0;  // programs that need what the DUT does not implement
+  std::string first_not_implemented;
   static constexpr size_t kMaxWritten = 10;
   uint64_t first_mismatch = 0;  // programs run up to and including the first mismatch; 0 = none
   std::string first_mismatch_program;

@@ -3,8 +3,14 @@
 // consumption and event-queue production must agree. Disagreements are collected as mismatch
 // messages (differential oracle order: both fault or neither, then the same event record, then
 // the same observation).
+//
+// The lockstep device is concrete: Translate completes the transaction on the DUT, observes the
+// event queue before and after it (so a record the DUT wrote during the transaction, at any
+// moment, is the record compared), and adopts in the model the allowed outcome that matches.
+// Tests: tests/conformance/seam_test.cc, tests/stateful/arch_diff_test.cc
 #pragma once
 
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -29,27 +35,38 @@ class LockstepDevice final : public Device {
   void RegWrite32(spec::Reg r, bool high, uint32_t value) override;
   void ProcessCommands() override;
   spec::Result<std::vector<spec::TxnOutcome>> Translate(const spec::Txn& txn) override;
-  void Commit(const spec::TxnOutcome& o) override;
   void SetLine(int line) override;
+  const std::optional<spec::Error>& Stopped() const override { return dut_->Stopped(); }
 
   // Mismatches found since the last call.
   std::vector<std::string> TakeMismatches();
   // Rule ids of the model outcomes adopted so far, and the distinct observations seen.
   const std::set<std::string>& rules() const { return rules_; }
   const std::set<std::string>& observations() const { return observations_; }
+  // Per rule id of an adopted outcome (or "reg:NAME" for a register compared after a write or
+  // `process`): how many times it was checked and how many of those disagreed.
+  const std::map<std::string, int>& rule_checks() const { return rule_checks_; }
+  const std::map<std::string, int>& rule_failures() const { return rule_failures_; }
   // The model's allowed set for the last transaction.
   const std::vector<spec::TxnOutcome>& allowed() const { return allowed_; }
 
  private:
   void CompareRegister(spec::Reg r, const char* after);
   void CompareStatus(spec::Reg written);
+  // The allowed outcome the model adopts for the DUT's observation `seen` (a mismatch is
+  // recorded when none is allowed).
+  const spec::TxnOutcome& Choose(const spec::Txn& txn, const std::vector<spec::TxnOutcome>& allowed,
+                                 const spec::TxnOutcome& seen, unsigned oas);
+  void CompareRecords(uint64_t dut_prod_before, uint64_t model_prod_before, unsigned oas);
+  void Count(const spec::TxnOutcome& adopted);
 
   std::unique_ptr<Device> dut_;
   std::unique_ptr<Device> oracle_;
-  std::vector<spec::TxnOutcome> allowed_;  // the model's set for the pending transaction
+  std::vector<spec::TxnOutcome> allowed_;  // the model's set for the last transaction
   std::vector<std::string> mismatches_;
   std::set<std::string> rules_;
   std::set<std::string> observations_;
+  std::map<std::string, int> rule_checks_, rule_failures_;
 };
 
 }  // namespace smmuref::conform

@@ -10,10 +10,13 @@
 
 namespace smmuref::conform {
 
-// Sums over file reports. Status: 2 if any file had bad input, else 1 if an expectation failed or
-// the device disagreed with the model, else 0.
+// Sums over file reports. Status: 2 if any file had bad input, else 1 if an expectation failed,
+// the device disagreed with the model or failed, else 0. Files that need what the DUT does not
+// implement are counted apart and fail nothing.
 struct Totals {
   int files = 0, passed = 0, failed = 0, mismatches = 0, errors = 0;
+  int device_failures = 0, not_implemented = 0;
+  int failed_then_stopped = 0;  // files that failed a check before they stopped
   void Add(const FileReport& r);
   int Status() const;
 };

@@ -1,6 +1,7 @@
 // Runs vector files against a device and reports per expectation.
 #pragma once
 
+#include <map>
 #include <cstddef>
 #include <cstdint>
 #include <set>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "smmuref/conform/vector.h"
+#include "smmuref/spec/error.h"
 
 namespace smmuref::conform {
 
@@ -38,22 +40,34 @@ struct FileReport {
   int passed = 0;  // expectations that held
   int failed = 0;  // expectations that did not hold (not counting `mismatches`)
   std::vector<Failure> failures;  // the failed expectations and the mismatches, in line order
-  bool error = false;  // bad input: the file stopped at `error_message`
+  bool error = false;  // the file stopped at `error_message`, for the reason `error_kind` says
   std::string error_message;
+  spec::ErrorKind error_kind = spec::ErrorKind::kBadInput;
   bool bound = false;  // the error is the model's allowed-set bound (R-CACHE-009)
   int mismatches = 0;  // DUT/model disagreements (lockstep), each also in `failures`
   int translations = 0;
   std::set<std::string> rules;         // rule ids of adopted outcomes (lockstep runs)
   std::set<std::string> observations;  // distinct outcomes (lockstep runs)
+  // Per rule id (LockstepDevice::rule_checks): checks, and checks that failed (a disagreement,
+  // or an expectation that did not hold on an outcome the rule decided).
+  std::map<std::string, int> rule_checks, rule_failures;
   std::vector<Room> room;  // per expectation, in line order (RunOptions::strict only)
   int uncounted = 0;       // api.* expectations, whose room is not reported (strict only)
   // A check failed: an expectation did not hold or the device disagreed with the model.
   bool Failed() const { return failed > 0 || mismatches > 0; }
+  // The file stopped because the device broke, or does not implement what a line needed.
+  bool DeviceFailed() const { return error && error_kind == spec::ErrorKind::kDeviceFailure; }
+  bool NotImplemented() const { return error && error_kind == spec::ErrorKind::kNotImplemented; }
+  // The file stopped on bad input (the user's, or input the model does not cover).
+  bool BadInput() const { return error && !bound && !DeviceFailed() && !NotImplemented(); }
 };
 
 struct RunOptions {
   // "model", or a device run in lockstep with the model (its outcomes must be allowed).
   std::string dut = "model";
+  // When set (a profile name or path), every `profile` line uses it instead of its own (its
+  // overrides are dropped too): the campaign restricted to a DUT's profile.
+  std::string profile;
   // Also record, per expectation, how many outcomes the model allowed (FileReport::room).
   bool strict = false;
 };

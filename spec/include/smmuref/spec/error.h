@@ -2,15 +2,27 @@
 // errors: they are values (spec/observation.h). A user error carries where it happened.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <variant>
 
 namespace smmuref::spec {
 
+// What kind of trouble an Error reports. Callers decide by the kind, never by the message text.
+enum class ErrorKind : uint8_t {
+  kBadInput,        // the user's input (a vector file, a profile, an argument) is wrong: exit 2
+  kBound,           // the model's allowed set exceeds its bound (R-CACHE-009): neither pass nor fail
+  kNotModelled,     // the input needs behaviour the model does not have (spec/not-modelled.md)
+  kNotImplemented,  // the device under test says it does not implement what the input needs
+  kDeviceFailure,   // the device under test broke: crashed, hung, or broke its protocol or ABI
+};
+const char* ErrorKindName(ErrorKind k);  // "bad input", "bound", ...
+
 struct Error {
   std::string where;    // "file:line" or a name; may be empty
   std::string message;  // what was wrong and what was expected
+  ErrorKind kind = ErrorKind::kBadInput;
   std::string ToString() const { return where.empty() ? message : where + ": " + message; }
 };
 

@@ -142,6 +142,10 @@ struct TxnOutcome {
   // The event was merged into the previous record the SMMU wrote [IHI0070 §7.3.1]: no new
   // record is written. An observation (the queue differs); `event` is the merged occurrence.
   bool merged = false;
+  // False when a device cannot say which record it attempted (a plug-in DUT reports what the
+  // client saw): then `event` is not an observation and only the record it wrote to the event
+  // queue is compared.
+  bool event_reported = true;
   // The rule that decided a termination (e.g. "R-STE-005"); not part of the observation.
   std::string rule;
   // Which remembered (cached, not current) values produced this outcome; not an observation.

@@ -48,6 +48,8 @@ class Engine {
   void MemWrite64(uint64_t pa, uint64_t value) { mem_.Write64(pa, value); }
   uint64_t MemRead64(uint64_t pa) const { return mem_.Peek64(pa); }
   void AddAbortRange(uint64_t pa, uint64_t len) { mem_.AddAbortRange(pa, len); }
+  // Every memory access through someone else's callbacks (the DUT ABI's harness memory).
+  void UseExternalMemory(const PhysMemory::External& e) { mem_.UseExternal(e); }
 
   // Register accesses (R-REG-*).
   uint64_t ReadReg(spec::Reg r) const { return regs_.Read(r); }

@@ -1,8 +1,10 @@
 // Physical memory as the engine sees it: sparse 4KB pages of little-endian 64-bit words, unwritten
 // memory reads as zero (R-MEM-001), and ranges where SMMU reads and writes fail with an external
 // abort (R-MEM-002). Pages are found through a one-entry cache in front of a hash map, so walks
-// that stay in one table page do not hash.
-// Tests: tests/conformance/device_test.cc
+// that stay in one table page do not hash. Memory may instead belong to someone else (a harness
+// driving the engine through the DUT ABI, spec/include/smmuref/dut.h): then every access goes
+// through its callbacks.
+// Tests: tests/conformance/device_test.cc, tests/conformance/dut_abi_test.cc
 #pragma once
 
 #include <array>
@@ -23,8 +25,17 @@ class PhysMemory {
   uint64_t Peek64(uint64_t pa) const;
   // SMMU accesses: false when any word in [pa, pa + 8*dwords) lies in an abort range.
   bool Read(uint64_t pa, unsigned dwords, uint64_t* out) const;
-  bool Writable(uint64_t pa, unsigned dwords) const { return !Aborts(pa, dwords); }
+  // SMMU stores: false when the store takes an external abort (then, with the engine's own
+  // memory, nothing is written).
+  bool Store(uint64_t pa, unsigned dwords, const uint64_t* words);
   void AddAbortRange(uint64_t pa, uint64_t len);
+  // Memory owned elsewhere: each access calls `read64`/`write64` (nonzero: an external abort).
+  struct External {
+    void* ctx = nullptr;
+    int (*read64)(void* ctx, uint64_t pa, uint64_t* value) = nullptr;
+    int (*write64)(void* ctx, uint64_t pa, uint64_t value) = nullptr;
+  };
+  void UseExternal(const External& e) { ext_ = e; }
 
  private:
   using Page = std::array<uint64_t, 512>;
@@ -38,6 +49,7 @@ class PhysMemory {
     uint64_t start, end;  // [start, end)
   };
   std::vector<Range> aborts_;  // sorted, merged
+  External ext_;
 };
 
 SMMUREF_ENGINE_BUILD_END
