@@ -65,13 +65,11 @@ void WalkCache::Insert(const WalkEntry& entry) {
 }
 
 size_t WalkCache::Invalidate(const Scope& scope) {
-  // Table entries are never global: an ASID-scoped invalidation matches them by ASID alone,
-  // except in NS-EL2, which has no ASIDs (R-TLBI-008): its table entries match like global ones,
-  // so CMD_TLBI_EL2_VA removes them whatever its ASID operand (EL2_ASID need not).
+  // Table entries are never global: an ASID-scoped invalidation matches them by ASID alone.
   return a_.EraseIf([&](const WalkEntry& e) {
     const uint64_t lo = e.prefix << e.shift;
     const uint64_t bytes = e.shift >= 56 ? Iotlb::kInputMask + 1 : uint64_t{1} << e.shift;
-    return InScope(scope, e.regime, e.vmid, e.asid, e.regime == Regime::kS1El2, lo, bytes);
+    return InScope(scope, e.regime, e.vmid, e.asid, false, lo, bytes);
   });
 }
 

@@ -307,7 +307,7 @@ constexpr unsigned RegimeMask(unsigned r) { return 1u << r; }
 // match, whether global entries stay, and the address range [addr, addr + size) when it is by
 // address. `op` is a concrete opcode (a proof instantiates each); other opcodes give an empty
 // scope. The operands' upper bytes are RES0 with 8-bit VMIDs/ASIDs, the VMID operand without
-// stage 2 [IHI0070 §4.4].
+// stage 2 [IHI0070 §4.4, §4.4.2].
 template <typename U>
 struct TlbiScopeWords {
   U regimes, walk_regimes, match_vmid, vmid, match_asid, keep_global, asid, match_addr, addr, size;
@@ -371,7 +371,11 @@ constexpr auto ScopeTagMatches(U e_regime, U e_vmid, U e_asid, U e_global, U reg
   const auto regime_ok = ((regimes >> e_regime) & U(1)) != U(0);
   const auto vmid_ok = match_vmid == U(0) || e_vmid == vmid;
   const auto global = e_global != U(0);
-  const auto asid_ok = match_asid == U(0) || (global && keep_global == U(0)) ||
+  // R-TLBI-008 / C-CACHE-016: NS-EL2 entries have no ASID, so TLBI_EL2_VA (match_asid without
+  // keep_global) reaches them whatever its ASID operand; TLBI_EL2_ASID (keep_global) does not
+  // need to, and keeps their global leaves.
+  const auto no_asid = e_regime == U(kRegimeS1El2) && keep_global == U(0);
+  const auto asid_ok = match_asid == U(0) || no_asid || (global && keep_global == U(0)) ||
                        (!global && e_asid == asid);
   return regime_ok && vmid_ok && asid_ok;
 }
