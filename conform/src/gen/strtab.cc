@@ -141,8 +141,11 @@ void Generator::RewriteL1Std() {
     if ((s.sid >> split_) == idx && Chance(50)) TxnStream(s, true);
   }
   const L2Array old = a;
+  // An L1STD made invalid earlier (Span 0 or too large) has no level-2 array to copy.
+  const bool valid = SpanValid(old.span, split_);
   switch (Below(4)) {
     case 0: {  // move (same span): a copy of every STE
+      if (!valid) return;
       const uint64_t size = uint64_t{64} << (a.span - 1);
       a.pa = Alloc(size, size);
       for (auto m = mem_.lower_bound(old.pa); m != mem_.end() && m->first < old.pa + size;) {
@@ -157,8 +160,8 @@ void Generator::RewriteL1Std() {
       a.span = 1 + static_cast<unsigned>(Below(a.span - 1));
       break;
     case 2: {  // grow into a larger copy
-      if (a.span >= split_ + 1) return;
-      const uint64_t old_size = uint64_t{64} << (a.span - 1);
+      if (valid && a.span >= split_ + 1) return;
+      const uint64_t old_size = valid ? uint64_t{64} << (a.span - 1) : 0;
       a.span = split_ + 1;
       const uint64_t size = uint64_t{64} << (a.span - 1);
       a.pa = Alloc(size, size);
