@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "dut/dut_device.h"
+#include "qemu_device.h"
 #include "smmuref/conform/device.h"
 
 namespace smmuref::conform {
@@ -62,6 +63,7 @@ spec::Result<std::string> DutOwnProfile(const std::string& dut) {
     SMMUREF_CHECK(full.ok(), "the full profile is built in");
     return dut::ProcessDutProfile(dut.substr(5), dut::DescribeProfile(*full));
   }
+  if (IsQemuName(dut)) return QemuOwnProfile();
   return std::string();
 }
 

@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "dut/dut_device.h"
+#include "qemu_device.h"
 #include "smmuref/model/arch/smmu.h"
 
 namespace smmuref::conform {
@@ -75,8 +76,10 @@ std::string DeviceNameProblem(const std::string& name) {
   }
   if (FindRegistered(name)) return "";
   if (dut::IsPluginName(name) || dut::IsProcessName(name)) return dut::DutNameProblem(name);
+  if (IsQemuName(name)) return QemuNameProblem(name);
   return "unknown device '" + name + "' (built-in: " + KnownNames() +
-         "; or PATH.so, a dut.h plug-in; or exec:COMMAND, a DUT over spec/dut-protocol.md)";
+         "; or PATH.so, a dut.h plug-in; or exec:COMMAND, a DUT over spec/dut-protocol.md; or qemu, "
+         "QEMU 7.2's SMMUv3)";
 }
 
 std::vector<std::string> DeviceNames() {
@@ -93,6 +96,7 @@ spec::Result<std::unique_ptr<Device>> MakeDevice(const std::string& name, const 
   if (name == "model") return std::unique_ptr<Device>(new ModelDevice(p));
   if (DeviceFactory make = FindRegistered(name)) return make(p);
   if (dut::IsPluginName(name) || dut::IsProcessName(name)) return dut::MakeDut(name, p);
+  if (IsQemuName(name)) return MakeQemuDevice(name, p);
 #ifdef SMMUREF_HAVE_IMPL
   if (name == "impl") return MakeImplDevice(p);
   if (name == "impl-abi") {

@@ -1,0 +1,25 @@
+// `--dut qemu` (and `qemu:SID,SID,...`): QEMU 7.2's SMMUv3 as a live device under test
+// (conform/src/qemu_device.cc over conform/src/qemu_smmu.h).
+// Tests: tests/conform/qemu_smmu_test.cc
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "smmuref/conform/device.h"
+
+namespace smmuref::conform {
+
+bool IsQemuName(const std::string& name);
+// What is wrong with a `qemu:...` name, or an empty string.
+std::string QemuNameProblem(const std::string& name);
+// The profile QEMU presents, in the profile text format (its own profile for `conform`).
+std::string QemuOwnProfile();
+// Starts QEMU for a vector file or a campaign program under profile `p`. A profile whose ID
+// registers are not QEMU's gives a device that stops with "not implemented by the DUT" on its
+// first step; a machine without qemu-system-aarch64 is a kNotImplemented error naming the
+// package.
+spec::Result<std::unique_ptr<Device>> MakeQemuDevice(const std::string& name,
+                                                     const spec::Profile& p);
+
+}  // namespace smmuref::conform
