@@ -20,7 +20,10 @@ spec::Profile WitnessProfile(const ProofResult& r, const std::string& profile) {
   if (profile != "symbolic") return *spec::LoadProfile(profile);
   spec::Profile p = *spec::LoadProfile("full");
   p.name = "witness";
-  for (const auto& [name, v] : r.inputs) {
+  for (const auto& input : r.inputs) {
+    // Not a structured binding: clang-14 cannot capture one in the lambda below.
+    const auto& name = input.first;
+    const auto& v = input.second;
     if (name.rfind("profile.", 0) != 0) continue;
     // Set directly: a witness may use IDR values the profile loader refuses as not modelled.
     const std::string key = name.substr(8);
