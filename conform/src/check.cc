@@ -1,6 +1,6 @@
 // `smmuref conform` as a library call (check.h): vector files, then the campaign on the DUT's
 // profile, tallied per rule id; the text summary with the spec-coverage table.
-// Tests: tests/conformance/dut_process_test.cc, examples/CMakeLists.txt (ctest examples/*)
+// Tests: tests/conformance/dut_process_test.cc, conform/examples/CMakeLists.txt (ctest examples/*)
 #include "smmuref/conform/check.h"
 
 #include <filesystem>

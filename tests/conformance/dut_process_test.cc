@@ -46,7 +46,7 @@ std::string Broken(const std::string& mode) {
   return "exec:python3 " + kRoot + "/tests/conformance/duts/broken_dut.py " + mode;
 }
 
-const std::string kPython = "exec:python3 " + kRoot + "/examples/dut-python/bypass_smmu.py";
+const std::string kPython = "exec:python3 " + kRoot + "/conform/examples/dut-python/bypass_smmu.py";
 
 TEST(DutProcess, APythonDutPassesWhatItImplements) {
   const conform::FileReport r = RunText(kPython, kDisabled);

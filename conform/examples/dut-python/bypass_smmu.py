@@ -7,7 +7,7 @@ which bypass or abort as SMMU_GBPA.ABORT says [IHI0070 §6.3.9, §6.3.14]. Every
 translation with SMMUEN=1, command processing -- it answers with "not_implemented", which the
 harness reports as such rather than as wrong.
 
-Run it:  smmuref conform --dut 'exec:python3 examples/dut-python/bypass_smmu.py'
+Run it:  smmuref conform --dut 'exec:python3 conform/examples/dut-python/bypass_smmu.py'
 """
 import json
 import sys
@@ -105,7 +105,7 @@ def main():
         answer = {"id": rid, "ok": True}
         try:
             if op == "hello":
-                answer.update(protocol=PROTOCOL, name="bypass-smmu (examples/dut-python)",
+                answer.update(protocol=PROTOCOL, name="bypass-smmu (conform/examples/dut-python)",
                               version="1", features=["reg_read", "reg_write", "translate"])
             elif op == "reset":
                 smmu = BypassSmmu(msg["profile"])
