@@ -10,11 +10,11 @@
 // installed)
 #include "qemu_device.h"
 
-#include <cinttypes>
 #include <cstdio>
 #include <sstream>
 
 #include "qemu_smmu.h"
+#include "smmuref/spec/format.h"
 #include "smmuref/model/arch/regs.h"
 #include "smmuref/spec/tables.h"
 
@@ -22,14 +22,10 @@ namespace smmuref::conform {
 
 namespace {
 
+using spec::Hex;
+
 using spec::ErrorKind;
 using spec::Reg;
-
-std::string Hex(uint64_t v) {
-  char b[24];
-  std::snprintf(b, sizeof b, "0x%" PRIx64, v);
-  return b;
-}
 
 bool Is64(Reg r) {
   switch (r) {
@@ -123,7 +119,7 @@ class QemuDevice final : public Device {
 
 // The StreamIDs of a `qemu:SID,...` name, or what is wrong with it.
 std::string ParseSids(const std::string& name, std::vector<uint32_t>* sids) {
-  *sids = {0x10, 0x11};
+  *sids = QemuOptions{}.sids;
   if (name == "qemu") return "";
   sids->clear();
   std::stringstream list(name.substr(5));

@@ -11,13 +11,16 @@
 // Tests: tests/conform/qemu_smmu_test.cc
 #include "qemu_smmu.h"
 
-#include <cinttypes>
 #include <cstdio>
 #include <regex>
+
+#include "smmuref/spec/format.h"
 
 namespace smmuref::conform {
 
 namespace {
+
+using spec::Hex;
 
 constexpr uint64_t kEcam = 0x4010000000ull;
 constexpr uint64_t kMmioWindow = 0x10000000;
@@ -27,12 +30,6 @@ constexpr uint64_t kLoopPage = 0x1000;      // the last page of RAM holds the CP
 constexpr uint32_t kWfi = 0xd503207f;        // A64 WFI
 constexpr uint32_t kBranchBack = 0x17ffffff;  // A64 B .-4
 constexpr int kDmaPolls = 1000;              // reads of edu's command register before giving up
-
-std::string Hex(uint64_t v) {
-  char b[24];
-  std::snprintf(b, sizeof b, "0x%" PRIx64, v);
-  return b;
-}
 
 spec::Error Fail(const std::string& what) { return spec::Error{"qemu", what}; }
 

@@ -31,7 +31,7 @@ namespace smmuref::conform {
 struct QemuOptions {
   std::string binary = "qemu-system-aarch64";
   // StreamIDs to present: one edu function each, at devfn = StreamID (8..255).
-  std::vector<uint32_t> sids = {0x08, 0x10, 0x18, 0x20};
+  std::vector<uint32_t> sids = {0x10, 0x11};  // the layout of corpus/vectors/qemu/
   uint64_t ram_mib = 256;
   int timeout_ms = 10000;
 };
