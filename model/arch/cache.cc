@@ -269,6 +269,16 @@ void CacheState::NoteCdSource(const CdSource& src) const {
   cd_sources_.push_back(src);
 }
 
+void CacheState::NoteStructureSource(const StructureSource& src) const {
+  for (StructureSource& c : structure_sources_) {
+    if (c.kind == src.kind && c.sid == src.sid && c.cd_index == src.cd_index && c.pa == src.pa) {
+      c.last = std::max(c.last, src.last);
+      return;
+    }
+  }
+  structure_sources_.push_back(src);
+}
+
 uint64_t CacheState::FirstCoverAfter(FetchKind kind, const FetchTag& tag, uint64_t t,
                                      const spec::Profile& p) const {
   uint64_t first = ~uint64_t{0};

@@ -198,6 +198,9 @@ bool AllowedSetFetcher::Read(FetchKind kind, const FetchTag& tag, uint64_t pa, u
   if (kind == FetchKind::kCd) {
     cache_.NoteCdSource({tag.sid, tag.cd_index, pa, tag.world, tag.vmid});
   }
+  if (tag.via_s2 && tag.not_after == ~uint64_t{0}) {
+    cache_.NoteStructureSource({kind, tag.sid, tag.cd_index, pa, mem_.Now()});
+  }
   for (unsigned i = 0; i < dwords; ++i) {
     const std::vector<WordCandidate>& cands = words_[i];
     if (cands.empty()) {
@@ -273,6 +276,21 @@ std::vector<HeldValue> AllowedSetFetcher::FindEarlierCds(unsigned world, uint16_
   }
   std::vector<HeldValue> out;
   for (auto& [dw, v] : seen) out.push_back(std::move(v));
+  return out;
+}
+
+std::vector<CachedCopy> AllowedSetFetcher::CachedCopies(FetchKind kind, const FetchTag& tag) {
+  // R-CACHE-013: a copy fetched after the covering configuration invalidation took effect may
+  // still be held under the structure's key, whatever stage 2 now maps its address to.
+  const uint64_t since = cache_.CoveredSince(kind, tag, true, false, p_);
+  std::vector<CachedCopy> out;
+  for (const CacheState::StructureSource& s : cache_.structure_sources()) {
+    if (s.kind != kind || s.sid != tag.sid) continue;
+    // An L1CD is keyed by the part of the index that selects it, a CD by the whole index.
+    const unsigned shift = kind == FetchKind::kL1Cd ? tag.l1_shift : 0;
+    if ((s.cd_index >> shift) != (tag.cd_index >> shift)) continue;
+    if (s.last >= since) out.push_back({s.pa, s.last});
+  }
   return out;
 }
 

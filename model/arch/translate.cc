@@ -111,6 +111,12 @@ TxnOutcome Stage1Bypass(const TranslateContext& ctx, const spec::Txn& rec, const
 Step<bool> FetchCdStructure(const TranslateContext& ctx, const spec::Txn& rec,
                             const SteConfig& ste, FetchKind kind, uint32_t index, uint64_t addr,
                             unsigned dwords, uint64_t* out, Fetcher& fetch) {
+  FetchTag tag;
+  tag.sid = rec.sid;
+  tag.cd_index = index;
+  tag.l1_shift = ste.s1fmt == 2 ? 10 : 6;
+  tag.world = static_cast<unsigned>(ste.world);
+  tag.vmid = ste.vmid;
   uint64_t pa = addr;
   if (ste.s2) {
     // R-TXN-008: with stage 2 enabled, L1CD and CD addresses are IPAs translated by stage 2 as
@@ -118,15 +124,35 @@ Step<bool> FetchCdStructure(const TranslateContext& ctx, const spec::Txn& rec,
     SMMUREF_RULE("R-TXN-008");
     auto r = S2Translate(ste.s2cfg, addr, Access{false, false, true}, FaultClass::CD, *ctx.p,
                          fetch, S2Tag(rec, ste));
-    if (auto* f = std::get_if<Fault>(&r)) return *f;
-    pa = std::get<uint64_t>(r);
+    const bool translated = std::holds_alternative<uint64_t>(r);
+    if (translated) pa = std::get<uint64_t>(r);
+    tag.via_s2 = true;
+    // R-CACHE-013 / C-CACHE-017: a configuration cache is looked up by StreamID and CD-table
+    // index, so a copy fetched through an earlier stage-2 mapping of the address may be used
+    // without translating it again, until a configuration invalidation covering it completes
+    // (TLB invalidation does not remove it). Copies from the address stage 2 gives now are
+    // already among the values the fresh read allows.
+    std::vector<CachedCopy> copies = fetch.CachedCopies(kind, tag);
+    if (translated) {
+      std::erase_if(copies, [pa](const CachedCopy& c) { return c.pa == pa; });
+    }
+    const unsigned pick =
+        copies.empty() ? 0 : fetch.Choose("C-CACHE-017", static_cast<unsigned>(copies.size()) + 1);
+    if (pick != 0) {
+      SMMUREF_RULE("R-CACHE-013");
+      const CachedCopy& copy = copies[pick - 1];
+      FetchTag cached = tag;
+      cached.not_after = copy.last + 1;  // only what the copy may have been fetched as
+      // A cached copy reads no memory: an abort injected there now is not seen; such a run
+      // describes nothing.
+      if (!fetch.Read(kind, cached, copy.pa, dwords, out)) {
+        fetch.Impossible();
+        return ConfigFault(EventType::F_CD_FETCH, "R-CACHE-013");
+      }
+      return true;
+    }
+    if (!translated) return std::get<Fault>(r);
   }
-  FetchTag tag;
-  tag.sid = rec.sid;
-  tag.cd_index = index;
-  tag.l1_shift = ste.s1fmt == 2 ? 10 : 6;
-  tag.world = static_cast<unsigned>(ste.world);
-  tag.vmid = ste.vmid;
   if (!fetch.Read(kind, tag, pa, dwords, out)) {
     // R-TXN-009: an external abort reading an L1CD or CD gives F_CD_FETCH with the PA read.
     SMMUREF_RULE("R-TXN-009");

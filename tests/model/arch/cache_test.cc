@@ -454,3 +454,33 @@ TEST_F(CacheTest, AValueFetchedAfterAnInvalidationWasConsumedSurvivesItsSync) {
   Sync();
   EXPECT_EQ(Pas(0x1000, &faults), V{});
 }
+
+TEST_F(CacheTest, NestedCdCachedByKeyOutlivesItsStageTwoMappingUntilCfgiCd) {
+  // R-CACHE-013 / C-CACHE-017: SID 3 nested (VMID 1), its CD at IPA 0x40000000, which stage 2
+  // maps page by page to PA 0x600000 (the stage-1 tables follow at IPA 0x40001000..0x40003000).
+  W(kStrtab + 3 * 64, 0x4000000f);
+  W(kStrtab + 3 * 64 + 16, 0x40d005900000001ull);
+  W(kStrtab + 3 * 64 + 24, 0x800000);
+  W(0x800008, 0x810003);
+  W(0x810000, 0x830003);
+  for (uint64_t i = 0; i < 4; ++i) W(0x830000 + 8 * i, (0x600000 + 0x1000 * i) | 0x4ff);
+  W(0x810008, 0x820003);
+  W(0x820000, 0x200004ff);             // IPA 0x40200000 -> PA 0x20000000
+  W(0x600000, 0x16205c0000019ull);     // CD: ASID 1
+  W(0x600008, 0x40001000);             // TTB0 = IPA 0x40001000
+  W(0x601000, 0x40002003);
+  W(0x602000, 0x40003003);
+  W(0x603008, 0x40200c03);             // VA 0x1000 -> IPA 0x40200000
+  Enable();
+  EXPECT_EQ(Pas(0x1000), V{0x20000000});
+  W(0x830000, 0);                      // stage 2 no longer maps the CD's IPA
+  Cmd(0x28 | (uint64_t{1} << 32));     // CMD_TLBI_S12_VMALL VMID 1
+  Sync();
+  bool faults = false;
+  EXPECT_EQ(Pas(0x1000, &faults), V{0x20000000}) << "the CD cached under (SID, index) is used";
+  EXPECT_TRUE(faults) << "or fetched afresh, a stage-2 fault on the CD fetch";
+  Cmd(0x05 | (uint64_t{3} << 32), 1);  // CMD_CFGI_CD SID 3 SubstreamID 0 Leaf
+  Sync();
+  EXPECT_EQ(Pas(0x1000, &faults), V{});
+  EXPECT_TRUE(faults);
+}

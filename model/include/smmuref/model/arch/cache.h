@@ -98,12 +98,27 @@ class CacheState {
   void NoteCdSource(const CdSource& s) const;
   const std::vector<CdSource>& cd_sources() const { return cd_sources_; }
 
+  // The ledger of configuration-cache copies (R-CACHE-013): where each L1CD and CD fetched
+  // through stage 2 was read, under the key the configuration cache uses (StreamID, CD-table
+  // index), with the latest time a translation read it there. Recorded as translations are
+  // enumerated, like the CD sources.
+  struct StructureSource {
+    FetchKind kind = FetchKind::kCd;
+    uint32_t sid = 0;
+    uint32_t cd_index = 0;
+    uint64_t pa = 0;
+    uint64_t last = 0;
+  };
+  void NoteStructureSource(const StructureSource& s) const;
+  const std::vector<StructureSource>& structure_sources() const { return structure_sources_; }
+
  private:
   std::vector<Invalidation> pending_;
   std::vector<Invalidation> completed_;
   std::vector<uint64_t> completed_max_consumed_;  // [i]: latest consumption in completed_[0..i]
   std::vector<std::pair<uint64_t, uint64_t>> enabled_;  // [start, end); end = ~0 while enabled
   mutable std::vector<CdSource> cd_sources_;
+  mutable std::vector<StructureSource> structure_sources_;
   std::vector<std::pair<uint64_t, uint32_t>> published_;  // (time, CMDQ_PROD) since consumed
 };
 
@@ -153,6 +168,7 @@ class AllowedSetFetcher final : public Fetcher {
   unsigned Choose(const char* id, unsigned n) override;
   uint64_t LastFrom() const override { return last_from_; }
   std::vector<HeldValue> EarlierCds(unsigned world, uint16_t vmid) override;
+  std::vector<CachedCopy> CachedCopies(FetchKind kind, const FetchTag& tag) override;
   void Impossible() override { dead_ = true; }
   // Moves to the next combination; false when every combination has been run.
   bool Next();

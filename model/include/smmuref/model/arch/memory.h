@@ -98,6 +98,15 @@ struct FetchTag {
   uint64_t not_after = ~uint64_t{0};
   // kS1Desc: the translation-context tags for the ledger of earlier contexts.
   unsigned world = 0;
+  // kL1Cd/kCd: read at an address stage 2 translated (the structure's address is an IPA).
+  bool via_s2 = false;
+};
+
+// A copy of a configuration structure a configuration cache may hold under its key (StreamID,
+// CD-table index) from an earlier fetch: where it was read, and the latest time one was.
+struct CachedCopy {
+  uint64_t pa = 0;
+  uint64_t last = 0;
 };
 
 // A value a location held over [from, to) (to = ~0: still held), e.g. an earlier CD.
@@ -128,6 +137,10 @@ class Fetcher {
   // Earlier values of the CDs that translations of streams with these tags have read (the
   // ledger of translation contexts, R-CACHE-012), each with the times it may have been in use.
   virtual std::vector<HeldValue> EarlierCds(unsigned world, uint16_t vmid) { return {}; }
+  // R-CACHE-013: the copies of the L1CD or CD keyed by `tag` (StreamID, CD-table index) that
+  // earlier fetches through stage 2 read and that no completed invalidation has removed. A
+  // fetcher that caches nothing has none.
+  virtual std::vector<CachedCopy> CachedCopies(FetchKind kind, const FetchTag& tag) { return {}; }
   // This run describes no possible translation (a walk through an earlier translation context
   // that faults before it reaches an entry the TLB could hold, R-CACHE-012): it is dropped.
   virtual void Impossible() {}
