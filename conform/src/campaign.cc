@@ -22,8 +22,27 @@ namespace smmuref::conform {
 namespace cov = spec::coverage;
 
 std::string ResultsFolder(const CampaignOptions& o) {
+  // One folder per DUT and seed. A DUT given as PATH.so is named by its file name, one given as
+  // exec:COMMAND by "exec-" and the file name of the command's last word (the script, usually);
+  // characters a folder name should not hold become '_'.
+  std::string name = o.dut;
+  std::string prefix;
+  if (name.rfind("exec:", 0) == 0) {
+    prefix = "exec-";
+    name = name.substr(5);
+    while (!name.empty() && name.back() == ' ') name.pop_back();
+    const size_t space = name.rfind(' ');
+    if (space != std::string::npos) name = name.substr(space + 1);
+  }
+  name = std::filesystem::path(name).filename().string();
+  for (char& c : name) {
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                       c == '-' || c == '_' || c == '.';
+    if (!plain) c = '_';
+  }
+  if (name.empty() || name == "." || name == "..") name = "dut";
   return (std::filesystem::path(o.results_dir) /
-          ("check-" + o.dut + "-seed-" + std::to_string(o.seed)))
+          ("check-" + prefix + name + "-seed-" + std::to_string(o.seed)))
       .string();
 }
 

@@ -148,3 +148,19 @@ TEST(Campaign, UnreachableRulesAreRulesWithReasons) {
 
 }  // namespace
 }  // namespace smmuref::conform
+
+TEST(ResultsFolder, NamesTheDutByAFileNameWithoutPathOrArguments) {
+  smmuref::conform::CampaignOptions o;
+  o.results_dir = "out";
+  o.seed = 7;
+  o.dut = "impl";
+  EXPECT_EQ(smmuref::conform::ResultsFolder(o), "out/check-impl-seed-7");
+  o.dut = "/work/build/libtiny_smmu.so";
+  EXPECT_EQ(smmuref::conform::ResultsFolder(o), "out/check-libtiny_smmu.so-seed-7");
+  o.dut = "exec:python3 /x/bypass_smmu.py ";
+  EXPECT_EQ(smmuref::conform::ResultsFolder(o), "out/check-exec-bypass_smmu.py-seed-7");
+  o.dut = "exec:./a b:c";
+  EXPECT_EQ(smmuref::conform::ResultsFolder(o), "out/check-exec-b_c-seed-7");
+  o.dut = "/";
+  EXPECT_EQ(smmuref::conform::ResultsFolder(o), "out/check-dut-seed-7");
+}
