@@ -34,6 +34,9 @@ void Generator::Sync() {
   }
   if (vm_structures_dirty_) Cmd(CmdCfgiSteRange(0, 31));  // see Changed (remap.cc)
   Cmd(CmdSync(cs, msi, msi_data_++));
+  // R-CMDQ-013: now and then an MSI-signalling CMD_SYNC stays in the queue with what follows it,
+  // so that an invalidation consumed after it in the same run is ordered after its MSI write.
+  if (cs == 1 && p_.msi && ChanceIn(Focus::kQueues, 30)) return;
   Process();
 }
 
