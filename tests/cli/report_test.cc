@@ -153,6 +153,16 @@ TEST(Reports, AnUnwritableReportFileIsAUsageErrorBeforeTheRun) {
   }
 }
 
+TEST(Reports, AReportInAFolderThatDoesNotExistYetGetsTheFolder) {
+  // The README walkthrough's `--junit results/tiny.xml` on a fresh clone.
+  const std::string dir = ThreeFiles("newfolder");
+  const CliRun r = RunCli({"vectors", "run", "--junit", "results/a/r.xml", "--json",
+                           "results/b/r.json", "pass.vec"}, dir);
+  EXPECT_EQ(r.status, 0) << r.All();
+  EXPECT_NE(Slurp(dir + "/results/a/r.xml").find("<testsuites "), std::string::npos);
+  EXPECT_NE(Slurp(dir + "/results/b/r.json").find("\"files\""), std::string::npos);
+}
+
 TEST(Reports, StrictPrintsAndRecordsTheRoomOfEachExpectation) {
   // SMMUEN=0 under `full`: GBPA.ABORT's reset value is IMPLEMENTATION DEFINED (C-REG-002), so
   // the transaction may bypass or abort; `expect ok` accepts one of the two.

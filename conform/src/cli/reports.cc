@@ -2,6 +2,7 @@
 // not-modelled` (spec/not-modelled.md, compiled in).
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 #include "cli.h"
@@ -70,6 +71,13 @@ void AddReportOptions(CLI::App* command, ReportFiles* files) {
 std::string OpenReportFiles(const ReportFiles& files) {
   for (const auto& [path, option] : {std::pair{files.json, "--json"}, {files.junit, "--junit"}}) {
     if (path.empty()) continue;
+    // A report under a folder that does not exist yet (results/r.xml on a fresh clone) gets the
+    // folder; a parent that exists but is not a folder is left for the open below to refuse.
+    const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    std::error_code ec;
+    if (!parent.empty() && !std::filesystem::exists(parent, ec)) {
+      std::filesystem::create_directories(parent, ec);
+    }
     std::ofstream out(path, std::ios::trunc);
     if (!out) return std::string(option) + ": cannot write " + path + ": " + std::strerror(errno);
   }
