@@ -274,8 +274,9 @@ bool Merge(const CampaignOptions& o, Slot& s, CampaignReport& r) {
     const std::string summary =
         "program " + s.id.ToString() + ": " +
         (rep.DeviceFailed() ? "device failure: " + rep.error_message
-         : rep.error        ? "generated program rejected: " + rep.error_message
-                   : rep.failures.front().where + ": " + rep.failures.front().message);
+         : !rep.failures.empty()
+             ? rep.failures.front().where + ": " + rep.failures.front().message
+             : "generated program rejected: " + rep.error_message);
     auto written = WriteMismatch(o, s.id, rep, s.program);
     if (written) {
       // Cite the line in the written file, not in the generator's name for the program.

@@ -5,6 +5,8 @@
 // from a mismatch and from bad input.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include <string>
 
 #include "smmuref/conform/campaign.h"
@@ -74,7 +76,36 @@ class StoppingDevice final : public conform::Device {
   spec::ErrorKind kind_;
 };
 
+// A device that does not implement command processing: it says so at the first `process`.
+class NoCommandsDevice final : public conform::Device {
+ public:
+  explicit NoCommandsDevice(std::unique_ptr<conform::Device> inner) : inner_(std::move(inner)) {}
+  std::string Name() const override { return "no-commands"; }
+  void MemWrite64(uint64_t pa, uint64_t v) override { inner_->MemWrite64(pa, v); }
+  uint64_t MemRead64(uint64_t pa) override { return inner_->MemRead64(pa); }
+  void MemClean(uint64_t pa, uint64_t len) override { inner_->MemClean(pa, len); }
+  void MemAbort(uint64_t pa, uint64_t len) override { inner_->MemAbort(pa, len); }
+  uint64_t RegRead(Reg r) override { return inner_->RegRead(r); }
+  void RegWrite(Reg r, uint64_t v) override { inner_->RegWrite(r, v); }
+  void RegWrite32(Reg r, bool high, uint32_t v) override { inner_->RegWrite32(r, high, v); }
+  void ProcessCommands() override {
+    Stop(spec::Error{"", "command processing", spec::ErrorKind::kNotImplemented});
+  }
+  spec::Result<std::vector<spec::TxnOutcome>> Translate(const spec::Txn& t) override {
+    return inner_->Translate(t);
+  }
+
+ private:
+  std::unique_ptr<conform::Device> inner_;
+};
+
 void RegisterTestDevices() {
+  conform::RegisterDevice("test-no-commands", [](const spec::Profile& p)
+                              -> spec::Result<std::unique_ptr<conform::Device>> {
+    auto d = conform::MakeDevice("impl", p);
+    if (!d) return d.error();
+    return std::unique_ptr<conform::Device>(new NoCommandsDevice(std::move(*d)));
+  });
   conform::RegisterDevice("test-wrong-record", [](const spec::Profile& p)
                               -> spec::Result<std::unique_ptr<conform::Device>> {
     auto d = conform::MakeDevice("impl", p);
@@ -144,6 +175,25 @@ TEST(Seam, NotImplementedIsNeitherAFailureNorBadInput) {
   EXPECT_FALSE(r.DeviceFailed());
   EXPECT_FALSE(r.BadInput());
   EXPECT_FALSE(r.Failed());
+}
+
+TEST(Seam, WhatAStoppedDeviceDidNotWriteIsNotADifference) {
+  // The model writes the CMD_SYNC's MSI; the DUT does not implement command processing and
+  // says so: the file is "not implemented", not a mismatch on the MSI word (found with the
+  // Python example DUT, whose campaign reported one).
+  const std::string path = ::testing::TempDir() + "seam-msi.vec";
+  FILE* f = std::fopen(path.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  std::fputs("smmuref-vectors 1\nprofile full\nreg.write64 CMDQ_BASE 0x210004\n"
+             "reg.write32 CMDQ_PROD 0\nreg.write32 CMDQ_CONS 0\nreg.write32 CR0 0x8\n"
+             "cmd 0x900001046 0x300000\nprocess\n", f);
+  std::fclose(f);
+  RegisterTestDevices();
+  conform::RunOptions o;
+  o.dut = "test-no-commands";
+  const conform::FileReport r = conform::RunVectorPath(path, o);
+  EXPECT_TRUE(r.NotImplemented()) << r.error_message;
+  EXPECT_FALSE(r.Failed()) << (r.failures.empty() ? "" : r.failures.front().message);
 }
 
 TEST(Seam, DeviceFailuresInTheCampaignAreNotMismatches) {
