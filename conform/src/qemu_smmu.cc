@@ -11,7 +11,9 @@
 // Tests: tests/conform/qemu_smmu_test.cc
 #include "qemu_smmu.h"
 
+#include <chrono>
 #include <cstdio>
+#include <thread>
 #include <regex>
 
 #include "smmuref/spec/format.h"
@@ -29,7 +31,11 @@ constexpr uint32_t kEduId = 0x11e81234;  // device 0x11e8, vendor 0x1234
 constexpr uint64_t kLoopPage = 0x1000;      // the last page of RAM holds the CPU's idle loop
 constexpr uint32_t kWfi = 0xd503207f;        // A64 WFI
 constexpr uint32_t kBranchBack = 0x17ffffff;  // A64 B .-4
-constexpr int kDmaPolls = 1000;              // reads of edu's command register before giving up
+// edu finishes a DMA from a timer on QEMU's virtual clock, which advances only while its vCPU
+// thread runs: on a loaded machine that takes a while. Polls of edu's command register: the
+// first kDmaFastPolls back to back, then one per millisecond, for at most kDmaWait in all.
+constexpr int kDmaFastPolls = 1000;
+constexpr std::chrono::seconds kDmaWait{20};
 
 spec::Error Fail(const std::string& what) { return spec::Error{"qemu", what}; }
 
@@ -191,11 +197,16 @@ spec::Result<QemuDmaOutcome> QemuSmmu::Dma(uint32_t sid, uint64_t iova, bool wri
                         {0x98, write ? 3u : 1u}}) {
     if (auto w = Write("writeq", bar + off, v); !w) return w.error();
   }
+  const auto deadline = std::chrono::steady_clock::now() + kDmaWait;
   for (int i = 0;; ++i) {
     auto cmd = Read("readq", bar + 0x98);
     if (!cmd) return cmd.error();
     if (!(*cmd & 1)) break;
-    if (i == kDmaPolls) return Fail("the edu DMA at StreamID " + Hex(sid) + " did not finish");
+    if (std::chrono::steady_clock::now() > deadline) {
+      return Fail("the edu DMA at StreamID " + Hex(sid) + " did not finish within " +
+                  std::to_string(kDmaWait.count()) + " s");
+    }
+    if (i >= kDmaFastPolls) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   QemuDmaOutcome out;  // no trace line: the SMMU terminated it before any trace point
   for (const std::string& line : q_->DrainStderr()) {
