@@ -22,13 +22,10 @@ namespace {
 
 const std::string kRoot = SMMUREF_SOURCE_DIR;
 
-// The impl engine, plus a fault: whenever a transaction writes an event record, the device then
-// flips the record's StreamID in memory — inside Translate, the only step a real device has.
-// It still reports the record it meant to write, so only the record in memory gives it away.
-class WrongRecordDevice final : public conform::Device {
+// A device that forwards every step to the impl engine; the test devices below change one step.
+class Wrapper : public conform::Device {
  public:
-  explicit WrongRecordDevice(std::unique_ptr<conform::Device> inner) : inner_(std::move(inner)) {}
-  std::string Name() const override { return "wrong-record"; }
+  explicit Wrapper(std::unique_ptr<conform::Device> inner) : inner_(std::move(inner)) {}
   void MemWrite64(uint64_t pa, uint64_t v) override { inner_->MemWrite64(pa, v); }
   uint64_t MemRead64(uint64_t pa) override { return inner_->MemRead64(pa); }
   void MemClean(uint64_t pa, uint64_t len) override { inner_->MemClean(pa, len); }
@@ -37,6 +34,21 @@ class WrongRecordDevice final : public conform::Device {
   void RegWrite(Reg r, uint64_t v) override { inner_->RegWrite(r, v); }
   void RegWrite32(Reg r, bool high, uint32_t v) override { inner_->RegWrite32(r, high, v); }
   void ProcessCommands() override { inner_->ProcessCommands(); }
+  spec::Result<std::vector<spec::TxnOutcome>> Translate(const spec::Txn& t) override {
+    return inner_->Translate(t);
+  }
+
+ protected:
+  std::unique_ptr<conform::Device> inner_;
+};
+
+// The impl engine, plus a fault: whenever a transaction writes an event record, the device then
+// flips the record's StreamID in memory — inside Translate, the only step a real device has.
+// It still reports the record it meant to write, so only the record in memory gives it away.
+class WrongRecordDevice final : public Wrapper {
+ public:
+  using Wrapper::Wrapper;
+  std::string Name() const override { return "wrong-record"; }
   spec::Result<std::vector<spec::TxnOutcome>> Translate(const spec::Txn& t) override {
     const uint32_t prod = static_cast<uint32_t>(inner_->RegRead(Reg::EVENTQ_PROD));
     auto r = inner_->Translate(t);
@@ -47,56 +59,31 @@ class WrongRecordDevice final : public conform::Device {
     }
     return r;
   }
-
- private:
-  std::unique_ptr<conform::Device> inner_;
 };
 
 // A device that stops at its first transaction, as a DUT that crashed would.
-class StoppingDevice final : public conform::Device {
+class StoppingDevice final : public Wrapper {
  public:
   StoppingDevice(std::unique_ptr<conform::Device> inner, spec::ErrorKind kind)
-      : inner_(std::move(inner)), kind_(kind) {}
+      : Wrapper(std::move(inner)), kind_(kind) {}
   std::string Name() const override { return "stopping"; }
-  void MemWrite64(uint64_t pa, uint64_t v) override { inner_->MemWrite64(pa, v); }
-  uint64_t MemRead64(uint64_t pa) override { return inner_->MemRead64(pa); }
-  void MemClean(uint64_t pa, uint64_t len) override {}
-  void MemAbort(uint64_t pa, uint64_t len) override { inner_->MemAbort(pa, len); }
-  uint64_t RegRead(Reg r) override { return inner_->RegRead(r); }
-  void RegWrite(Reg r, uint64_t v) override { inner_->RegWrite(r, v); }
-  void RegWrite32(Reg r, bool high, uint32_t v) override { inner_->RegWrite32(r, high, v); }
-  void ProcessCommands() override { inner_->ProcessCommands(); }
   spec::Result<std::vector<spec::TxnOutcome>> Translate(const spec::Txn& t) override {
     Stop(spec::Error{"", "the DUT went away", kind_});
     return *Stopped();
   }
 
  private:
-  std::unique_ptr<conform::Device> inner_;
   spec::ErrorKind kind_;
 };
 
 // A device that does not implement command processing: it says so at the first `process`.
-class NoCommandsDevice final : public conform::Device {
+class NoCommandsDevice final : public Wrapper {
  public:
-  explicit NoCommandsDevice(std::unique_ptr<conform::Device> inner) : inner_(std::move(inner)) {}
+  using Wrapper::Wrapper;
   std::string Name() const override { return "no-commands"; }
-  void MemWrite64(uint64_t pa, uint64_t v) override { inner_->MemWrite64(pa, v); }
-  uint64_t MemRead64(uint64_t pa) override { return inner_->MemRead64(pa); }
-  void MemClean(uint64_t pa, uint64_t len) override { inner_->MemClean(pa, len); }
-  void MemAbort(uint64_t pa, uint64_t len) override { inner_->MemAbort(pa, len); }
-  uint64_t RegRead(Reg r) override { return inner_->RegRead(r); }
-  void RegWrite(Reg r, uint64_t v) override { inner_->RegWrite(r, v); }
-  void RegWrite32(Reg r, bool high, uint32_t v) override { inner_->RegWrite32(r, high, v); }
   void ProcessCommands() override {
     Stop(spec::Error{"", "command processing", spec::ErrorKind::kNotImplemented});
   }
-  spec::Result<std::vector<spec::TxnOutcome>> Translate(const spec::Txn& t) override {
-    return inner_->Translate(t);
-  }
-
- private:
-  std::unique_ptr<conform::Device> inner_;
 };
 
 void RegisterTestDevices() {
