@@ -13,8 +13,8 @@
 
 #include <chrono>
 #include <cstdio>
-#include <thread>
 #include <regex>
+#include <thread>
 
 #include "smmuref/spec/format.h"
 

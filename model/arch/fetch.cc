@@ -282,15 +282,16 @@ std::vector<HeldValue> AllowedSetFetcher::FindEarlierCds(unsigned world, uint16_
 std::vector<CachedCopy> AllowedSetFetcher::CachedCopies(FetchKind kind, const FetchTag& tag) {
   // R-CACHE-013: a copy fetched after the covering configuration invalidation took effect may
   // still be held under the structure's key, whatever stage 2 now maps its address to.
-  const uint64_t since = cache_.CoveredSince(kind, tag, true, false, p_);
   std::vector<CachedCopy> out;
   for (const CacheState::StructureSource& s : cache_.structure_sources()) {
     if (s.kind != kind || s.sid != tag.sid) continue;
     // An L1CD is keyed by the part of the index that selects it, a CD by the whole index.
     const unsigned shift = kind == FetchKind::kL1Cd ? tag.l1_shift : 0;
-    if ((s.cd_index >> shift) != (tag.cd_index >> shift)) continue;
-    if (s.last >= since) out.push_back({s.pa, s.last});
+    if ((s.cd_index >> shift) == (tag.cd_index >> shift)) out.push_back({s.pa, s.last});
   }
+  if (out.empty()) return out;  // every nested CD fetch asks: scan the invalidations only if needed
+  const uint64_t since = cache_.CoveredSince(kind, tag, true, false, p_);
+  std::erase_if(out, [since](const CachedCopy& c) { return c.last < since; });
   return out;
 }
 
