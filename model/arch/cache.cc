@@ -183,9 +183,12 @@ void CacheState::CompletePending(uint64_t now) {
   if (!pending_.empty()) SMMUREF_RULE("R-SYNC-001");
   for (Invalidation& inv : pending_) {
     inv.completed = now;
-    completed_max_consumed_.push_back(
-        std::max(inv.consumed, completed_.empty() ? 0 : completed_max_consumed_.back()));
-    completed_.push_back(inv);
+    const bool config = inv.kind == Kind::kCfgiSte || inv.kind == Kind::kCfgiSteRange ||
+                        inv.kind == Kind::kCfgiCd || inv.kind == Kind::kCfgiCdAll;
+    Completed& c = config ? completed_config_ : completed_tlb_;
+    c.max_consumed.push_back(
+        std::max(inv.consumed, c.list.empty() ? 0 : c.max_consumed.back()));
+    c.list.push_back(inv);
   }
   pending_.clear();
 }
@@ -235,7 +238,7 @@ uint64_t CacheState::CoveredSince(FetchKind kind, const FetchTag& tag, bool leaf
     // consumed. S12_VMALL and NSNH_ALL count as both.
     SMMUREF_RULE("R-TLBI-011");
     uint64_t s2 = 0, s1 = 0;
-    for (const Invalidation& inv : completed_) {
+    for (const Invalidation& inv : completed_tlb_.list) {
       const bool both = inv.kind == Kind::kTlbiS12Vmall || inv.kind == Kind::kTlbiNsnhAll;
       if (Covers(inv, kind, tag, leaf_entry, global_entry, p)) s2 = std::max(s2, inv.consumed);
       if ((both && Covers(inv, kind, tag, leaf_entry, global_entry, p)) ||
@@ -244,7 +247,7 @@ uint64_t CacheState::CoveredSince(FetchKind kind, const FetchTag& tag, bool leaf
       }
     }
     uint64_t s2_before_s1 = 0;
-    for (const Invalidation& inv : completed_) {
+    for (const Invalidation& inv : completed_tlb_.list) {
       const bool both = inv.kind == Kind::kTlbiS12Vmall || inv.kind == Kind::kTlbiNsnhAll;
       const bool in_time = both ? inv.consumed <= s1 : inv.completed < s1;
       if (in_time && Covers(inv, kind, tag, leaf_entry, global_entry, p)) {
@@ -254,8 +257,9 @@ uint64_t CacheState::CoveredSince(FetchKind kind, const FetchTag& tag, bool leaf
     return std::min(s2, s2_before_s1);
   }
   // The latest covering one: newest first, until none earlier can be later than what was found.
-  for (size_t i = completed_.size(); i-- > 0 && completed_max_consumed_[i] > since;) {
-    const Invalidation& inv = completed_[i];
+  const Completed& c = CompletedFor(kind);
+  for (size_t i = c.list.size(); i-- > 0 && c.max_consumed[i] > since;) {
+    const Invalidation& inv = c.list[i];
     if (Covers(inv, kind, tag, leaf_entry, global_entry, p)) since = std::max(since, inv.consumed);
   }
   if (since != 0) SMMUREF_RULE("R-SYNC-003");
@@ -282,7 +286,7 @@ void CacheState::NoteStructureSource(const StructureSource& src) const {
 uint64_t CacheState::FirstCoverAfter(FetchKind kind, const FetchTag& tag, uint64_t t,
                                      const spec::Profile& p) const {
   uint64_t first = ~uint64_t{0};
-  for (const Invalidation& inv : completed_) {
+  for (const Invalidation& inv : CompletedFor(kind).list) {
     if (inv.consumed >= t && Covers(inv, kind, tag, true, false, p)) first = std::min(first, inv.consumed);
   }
   return first;

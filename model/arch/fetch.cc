@@ -71,6 +71,29 @@ ReadBounds Bounds(const CacheState& cache, const spec::Profile& p, FetchKind kin
   return b;
 }
 
+// The bounds of one structure read, computed when a word first needs them: most reads find only
+// the current value and the never-cached values before SMMUEN was first set, and never ask.
+class LazyBounds {
+ public:
+  LazyBounds(const CacheState& cache, const spec::Profile& p, FetchKind kind, const FetchTag& tag)
+      : cache_(cache), p_(p), kind_(kind), tag_(tag) {}
+  const ReadBounds& Get() {
+    if (!known_) {
+      bounds_ = Bounds(cache_, p_, kind_, tag_);
+      known_ = true;
+    }
+    return bounds_;
+  }
+
+ private:
+  const CacheState& cache_;
+  const spec::Profile& p_;
+  FetchKind kind_;
+  const FetchTag& tag_;
+  bool known_ = false;
+  ReadBounds bounds_;
+};
+
 // The first time `h` (a word's stores, oldest first) held `value`.
 uint64_t FirstHeld(const std::vector<WordWrite>* h, uint64_t value) {
   if (value == 0 && (h == nullptr || h->front().seq > 0)) return 0;
@@ -81,7 +104,7 @@ uint64_t FirstHeld(const std::vector<WordWrite>* h, uint64_t value) {
 }
 
 void Candidates(const Memory& mem, const CacheState& cache, const spec::Profile& p,
-                FetchKind kind, const FetchTag& tag, uint64_t pa, const ReadBounds& b,
+                FetchKind kind, const FetchTag& tag, uint64_t pa, LazyBounds& bounds,
                 std::vector<WordCandidate>* candidates) {
   std::vector<WordCandidate>& out = *candidates;
   out.clear();
@@ -101,8 +124,11 @@ void Candidates(const Memory& mem, const CacheState& cache, const spec::Profile&
   // values (including the never-written zero).
   const bool noncoherent = !p.coherent_walk && (config || desc);
   const uint64_t cleaned = noncoherent ? mem.CleanedAt(pa) : 0;
-  // The earliest time a value allowed here may have been held.
-  const uint64_t lower = std::min(noncoherent && fresh ? std::min(now, cleaned) : now, b.lower);
+  // Values held only before this time are allowed only as cached copies (below it nothing is
+  // the current value or, for a non-coherent walker, stored since the last clean).
+  const uint64_t fresh_lower = noncoherent && fresh ? std::min(now, cleaned) : now;
+  // The first time SMMUEN was 1: nothing held only before it was ever cached.
+  const uint64_t enabled_from = cache.FirstEnabledIn(0, ~uint64_t{0});
   // The word's values over time, newest first: store i holds from its time until the next
   // store; before the first store the word holds zero (R-MEM-001).
   const std::vector<WordWrite>* h = mem.History(pa);
@@ -110,22 +136,30 @@ void Candidates(const Memory& mem, const CacheState& cache, const spec::Profile&
   for (size_t i = n + 1; i-- > 0;) {
     const WordWrite w = i == 0 ? WordWrite{} : (*h)[i - 1];
     const uint64_t until = i == n ? now + 1 : (*h)[i].seq;
-    if (until <= lower) break;  // ended before anything here may have been fetched
+    if (until <= fresh_lower) {  // ended before anything here may have been fetched
+      if (until <= enabled_from) {
+        SMMUREF_RULE("R-CACHE-004");  // held only while SMMUEN was 0: never cached
+        break;
+      }
+      if (until <= bounds.Get().lower) break;  // replaced before the covering invalidation
+    }
     WordCandidate c{false, w.value, i == n, w.seq, w.line};
     bool allowed =
         fresh && (c.current || SMMUREF_RULE_IF("R-CACHE-010", noncoherent && w.seq >= cleaned));
     if (!allowed && config) {
       // R-CACHE-001 / C-CACHE-001: any value held since the covering invalidation, valid or
       // not (C-CACHE-003: per word).
-      allowed = SMMUREF_RULE_IF("R-CACHE-001", MayBeCached(cache, tag, w.seq, until, b.config));
+      allowed = SMMUREF_RULE_IF("R-CACHE-001",
+                                MayBeCached(cache, tag, w.seq, until, bounds.Get().config));
     } else if (!allowed && desc) {
       // R-CACHE-002 / R-CACHE-003 / C-CACHE-002: a descriptor whose use produces no fault, held
       // since the TLB invalidation covering the entry it forms.
       const TlbEligibility d = DescriptorTlbEligibility(kind == FetchKind::kS1Desc, w.value,
                                                         tag.level, tag.granule_shift, tag.affd,
                                                         tag.oa_bits);
-      allowed = SMMUREF_RULE_IF("R-CACHE-002", d.cacheable && MayBeCached(cache, tag, w.seq, until,
-                                                                           b.desc[d.leaf][d.global]));
+      allowed = SMMUREF_RULE_IF(
+          "R-CACHE-002", d.cacheable && MayBeCached(cache, tag, w.seq, until,
+                                                    bounds.Get().desc[d.leaf][d.global]));
     }
     if (!allowed) continue;
     bool seen = false;
@@ -145,7 +179,8 @@ std::vector<WordCandidate> WordCandidates(const Memory& mem, const CacheState& c
                                           const spec::Profile& p, FetchKind kind,
                                           const FetchTag& tag, uint64_t pa) {
   std::vector<WordCandidate> out;
-  Candidates(mem, cache, p, kind, tag, pa, Bounds(cache, p, kind, tag), &out);
+  LazyBounds bounds(cache, p, kind, tag);
+  Candidates(mem, cache, p, kind, tag, pa, bounds, &out);
   return out;
 }
 
@@ -189,7 +224,7 @@ bool AllowedSetFetcher::Read(FetchKind kind, const FetchTag& tag, uint64_t pa, u
                              uint64_t* out) {
   last_from_ = 0;
   if (words_.size() < dwords) words_.resize(dwords);
-  const ReadBounds bounds = Bounds(cache_, p_, kind, tag);
+  LazyBounds bounds(cache_, p_, kind, tag);
   for (unsigned i = 0; i < dwords; ++i) {
     Candidates(mem_, cache_, p_, kind, tag, pa + 8 * i, bounds, &words_[i]);
     // R-CACHE-008: a structure with an aborting word is not fetched at all.

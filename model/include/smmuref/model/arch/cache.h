@@ -55,6 +55,11 @@ struct Invalidation {
   int line = 0;               // vector line of the command
 };
 
+inline bool IsConfigKind(FetchKind k) {
+  return k == FetchKind::kL1Std || k == FetchKind::kSte || k == FetchKind::kL1Cd ||
+         k == FetchKind::kCd;
+}
+
 // The caching-relevant history beyond memory: invalidations (pending until a CMD_SYNC) and the
 // periods in which SMMUEN was 1.
 class CacheState {
@@ -114,18 +119,22 @@ class CacheState {
 
  private:
   std::vector<Invalidation> pending_;
-  std::vector<Invalidation> completed_;
-  std::vector<uint64_t> completed_max_consumed_;  // [i]: latest consumption in completed_[0..i]
+  // Completed invalidations, kept apart by the caches they can reach (a CFGI_* never covers a
+  // TLB entry, a TLBI_* never a configuration structure), so that a read scans only its own.
+  struct Completed {
+    std::vector<Invalidation> list;
+    std::vector<uint64_t> max_consumed;  // [i]: latest consumption in list[0..i]
+  };
+  Completed completed_config_;
+  Completed completed_tlb_;
+  const Completed& CompletedFor(FetchKind kind) const {
+    return IsConfigKind(kind) ? completed_config_ : completed_tlb_;
+  }
   std::vector<std::pair<uint64_t, uint64_t>> enabled_;  // [start, end); end = ~0 while enabled
   mutable std::vector<CdSource> cd_sources_;
   mutable std::vector<StructureSource> structure_sources_;
   std::vector<std::pair<uint64_t, uint32_t>> published_;  // (time, CMDQ_PROD) since consumed
 };
-
-inline bool IsConfigKind(FetchKind k) {
-  return k == FetchKind::kL1Std || k == FetchKind::kSte || k == FetchKind::kL1Cd ||
-         k == FetchKind::kCd;
-}
 
 // Whether `inv` covers the cached entry described by kind/tag (R-CFGI-*, R-TLBI-*).
 bool Covers(const Invalidation& inv, FetchKind kind, const FetchTag& tag, bool leaf_entry,
