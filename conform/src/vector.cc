@@ -3,6 +3,8 @@
 // fuzz/fuzz_vectors_parser.cc.
 #include "smmuref/conform/vector.h"
 
+#include <string_view>
+
 #include "smmuref/spec/format.h"
 #include "smmuref/spec/input.h"
 
@@ -23,16 +25,16 @@ std::pair<size_t, size_t> LineColumn(const std::string& text, size_t offset) {
   return {line, offset - start + 1};
 }
 
-std::vector<std::string> Tokens(const std::string& line) {
-  std::vector<std::string> t;
+// The line's tokens, as views into it (`t` is reused from line to line).
+void Tokens(std::string_view line, std::vector<std::string_view>* t) {
+  t->clear();
   size_t i = 0;
   while (i < line.size()) {
     while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
     const size_t b = i;
     while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
-    if (i > b) t.push_back(line.substr(b, i - b));
+    if (i > b) t->push_back(line.substr(b, i - b));
   }
-  return t;
 }
 
 // Checks what applies to the whole text: size and bytes.
@@ -60,10 +62,11 @@ spec::Result<VectorFile> ParseVectorText(const std::string& text, const std::str
   f.path = path;
   size_t n = 0;
   bool header = false;
+  std::vector<std::string_view> t;
   for (size_t pos = 0; pos < text.size();) {
     size_t eol = text.find('\n', pos);
     if (eol == std::string::npos) eol = text.size();
-    std::string raw = text.substr(pos, eol - pos);
+    std::string_view raw = std::string_view(text).substr(pos, eol - pos);
     pos = eol + 1;
     if (++n > kMaxVectorLines) {
       return At(path, n, "more than " + std::to_string(kMaxVectorLines) + " lines (the limit)");
@@ -72,12 +75,12 @@ spec::Result<VectorFile> ParseVectorText(const std::string& text, const std::str
       return At(path, n, "line is " + std::to_string(raw.size()) + " bytes; the limit is " +
                              std::to_string(kMaxVectorLineBytes));
     }
-    if (!raw.empty() && raw.back() == '\r') raw.pop_back();  // CRLF line endings
-    if (raw.find('\r') != std::string::npos) {
+    if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);  // CRLF line endings
+    if (raw.find('\r') != std::string_view::npos) {
       return At(path, n, "a carriage return inside the line; expected LF or CRLF line endings");
     }
-    const std::string line = raw.substr(0, raw.find('#'));
-    const std::vector<std::string> t = Tokens(line);
+    const std::string_view line = raw.substr(0, raw.find('#'));
+    Tokens(line, &t);
     if (t.empty()) continue;
     for (const auto& tok : t) {
       if (tok.size() > kMaxVectorTokenBytes) {
@@ -89,7 +92,10 @@ spec::Result<VectorFile> ParseVectorText(const std::string& text, const std::str
       if (t.size() != 2 || t[0] != "smmuref-vectors") {
         return At(path, n, "expected the header 'smmuref-vectors 1' as the first line");
       }
-      if (t[1] != "1") return At(path, n, "unsupported vector format version '" + t[1] + "' (this is v1)");
+      if (t[1] != "1") {
+        return At(path, n, "unsupported vector format version '" + std::string(t[1]) +
+                               "' (this is v1)");
+      }
       header = true;
       continue;
     }
@@ -97,7 +103,8 @@ spec::Result<VectorFile> ParseVectorText(const std::string& text, const std::str
     l.file = path;
     l.line = static_cast<int>(n);
     l.op = t[0];
-    l.args.assign(t.begin() + 1, t.end());
+    l.args.reserve(t.size() - 1);
+    for (size_t i = 1; i < t.size(); ++i) l.args.emplace_back(t[i]);
     const size_t b = line.find_first_not_of(" \t");
     const size_t e = line.find_last_not_of(" \t");
     l.text = line.substr(b, e - b + 1);

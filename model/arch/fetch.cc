@@ -268,12 +268,19 @@ unsigned AllowedSetFetcher::Choose(const char* id, unsigned n) {
   return pick;
 }
 
-std::vector<HeldValue> AllowedSetFetcher::EarlierCds(unsigned world, uint16_t vmid) {
-  // The same for every run of one transaction.
+const std::vector<HeldValue>& AllowedSetFetcher::EarlierCds(unsigned world, uint16_t vmid) {
+  // The same for every run of one transaction (the ledger grows as runs read CDs).
   const uint64_t key = (uint64_t{world} << 16) | vmid;
   auto memo = earlier_.find(key);
-  if (memo != earlier_.end()) return memo->second;
-  return earlier_[key] = FindEarlierCds(world, vmid);
+  if (memo != earlier_.end()) return *memo->second;
+  CacheState::EarlierCdsMemo& m = cache_.EarlierCdsMemoFor(key);
+  if (m.now != mem_.Now() || m.sources != cache_.cd_sources().size()) {
+    m.cds = FindEarlierCds(world, vmid);
+    m.now = mem_.Now();
+    m.sources = cache_.cd_sources().size();
+  }
+  earlier_[key] = &m.cds;
+  return m.cds;
 }
 
 std::vector<HeldValue> AllowedSetFetcher::FindEarlierCds(unsigned world, uint16_t vmid) {

@@ -57,6 +57,7 @@ void Memory::AddAbortRange(uint64_t pa, uint64_t len) {
 }
 
 void Memory::Clear() {
+  ++seq_;
   words_.clear();
   cleaned_.clear();
   aborts_.clear();

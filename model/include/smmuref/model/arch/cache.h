@@ -117,6 +117,17 @@ class CacheState {
   void NoteStructureSource(const StructureSource& s) const;
   const std::vector<StructureSource>& structure_sources() const { return structure_sources_; }
 
+  // What AllowedSetFetcher::EarlierCds found for the tags `key` when the state clock read `now`
+  // and the CD-source ledger held `sources` entries. Everything else that search reads (memory
+  // stores, completed invalidations, SMMUEN periods) advances the clock, so a memo with the same
+  // stamp is the answer again: transactions between state changes share it.
+  struct EarlierCdsMemo {
+    uint64_t now = ~uint64_t{0};
+    size_t sources = 0;
+    std::vector<HeldValue> cds;
+  };
+  EarlierCdsMemo& EarlierCdsMemoFor(uint64_t key) const { return earlier_cds_[key]; }
+
  private:
   std::vector<Invalidation> pending_;
   // Completed invalidations, kept apart by the caches they can reach (a CFGI_* never covers a
@@ -133,6 +144,7 @@ class CacheState {
   std::vector<std::pair<uint64_t, uint64_t>> enabled_;  // [start, end); end = ~0 while enabled
   mutable std::vector<CdSource> cd_sources_;
   mutable std::vector<StructureSource> structure_sources_;
+  mutable std::map<uint64_t, EarlierCdsMemo> earlier_cds_;
   std::vector<std::pair<uint64_t, uint32_t>> published_;  // (time, CMDQ_PROD) since consumed
 };
 
@@ -176,7 +188,7 @@ class AllowedSetFetcher final : public Fetcher {
             uint64_t* out) override;
   unsigned Choose(const char* id, unsigned n) override;
   uint64_t LastFrom() const override { return last_from_; }
-  std::vector<HeldValue> EarlierCds(unsigned world, uint16_t vmid) override;
+  const std::vector<HeldValue>& EarlierCds(unsigned world, uint16_t vmid) override;
   std::vector<CachedCopy> CachedCopies(FetchKind kind, const FetchTag& tag) override;
   void Impossible() override { dead_ = true; }
   // Moves to the next combination; false when every combination has been run.
@@ -201,7 +213,7 @@ class AllowedSetFetcher final : public Fetcher {
   std::string provenance_;
   uint64_t last_from_ = 0;
   bool dead_ = false;
-  std::map<uint64_t, std::vector<HeldValue>> earlier_;  // EarlierCds by tags, per transaction
+  std::map<uint64_t, const std::vector<HeldValue>*> earlier_;  // EarlierCds by tags, per transaction
   std::vector<std::vector<WordCandidate>> words_;       // per word of the current read
 };
 

@@ -37,7 +37,7 @@ class Memory {
   // Marks [pa, pa+len) as answering SMMU accesses with an external abort.
   void AddAbortRange(uint64_t pa, uint64_t len);
   bool Aborts(uint64_t pa) const;
-  void Clear();
+  void Clear();  // a state change: takes a tick like a store
 
   // The state clock: every store advances it; other events (CMD_SYNC completion, SMMUEN
   // changes) take a tick too so that "since" is well defined.
@@ -136,7 +136,11 @@ class Fetcher {
   virtual uint64_t LastFrom() const { return 0; }
   // Earlier values of the CDs that translations of streams with these tags have read (the
   // ledger of translation contexts, R-CACHE-012), each with the times it may have been in use.
-  virtual std::vector<HeldValue> EarlierCds(unsigned world, uint16_t vmid) { return {}; }
+  // The vector stays valid until the next call.
+  virtual const std::vector<HeldValue>& EarlierCds(unsigned world, uint16_t vmid) {
+    static const std::vector<HeldValue> kNone;
+    return kNone;
+  }
   // R-CACHE-013: the copies of the L1CD or CD keyed by `tag` (StreamID, CD-table index) that
   // earlier fetches through stage 2 read and that no completed invalidation has removed. A
   // fetcher that caches nothing has none.
