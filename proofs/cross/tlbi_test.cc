@@ -1,6 +1,7 @@
 // Cross-checks of the TLB invalidation encoding (proofs/encodings/tlbi.cc) against the model's
 // DecodeInvalidation and Covers (model/arch/cmdq.cc, cache.cc) for every TLBI opcode, stage-1
-// and stage-2 entries, with range forms (TG/SCALE/NUM/TTL), 100,000 biased samples.
+// entries of each StreamWorld under CR2.E2H 0, 1 and UNKNOWN, and stage-2 entries, with range
+// forms (TG/SCALE/NUM/TTL), 100,000 biased samples.
 #include <gtest/gtest.h>
 
 #include "harness.h"
@@ -39,16 +40,24 @@ TEST(CrossTlbi, CoversMatchesTheModel) {
                Bv::Var("e.level"), Bv::Var("e.granule"), Bv::Var("e.leaf"), Bv::Var("e.global")};
   std::vector<std::pair<std::string, z3::expr>> in = {{"cmd.dw0", cmd[0].expr()},
                                                       {"cmd.dw1", cmd[1].expr()}};
-  for (const Bv* v : {&e.el2, &e.asid, &e.vmid, &e.va, &e.level, &e.granule_shift, &e.leaf, &e.global}) {
+  Bv e2h_world = Bv::Var("e.e2h_world");
+  for (const Bv* v : {&e.el2, &e.asid, &e.vmid, &e.va, &e.level, &e.granule_shift, &e.leaf,
+                      &e.global, &e2h_world}) {
     in.push_back({v->expr().decl().name().str(), v->expr()});
   }
   for (auto& [name, term] : ProfileFields(p)) in.push_back({"p." + name, term->expr()});
   std::vector<std::pair<std::string, z3::expr>> outs;
+  // Stage-1 entries under each CR2.E2H a command may be consumed with (1, 0, UNKNOWN); stage-2
+  // entries do not depend on it.
+  const int kE2h[] = {0, 1, -1};
   for (uint8_t o : kTlbi) {
-    for (bool s2 : {false, true}) {
-      outs.push_back({std::string(spec::CommandName(o)) + (s2 ? " stage-2 entry" : " stage-1 entry"),
-                      Flag(TlbiCoversTerm(o, cmd.data(), p, s2, e)).expr()});
+    for (int e2h : kE2h) {
+      outs.push_back({std::string(spec::CommandName(o)) + " stage-1 entry, CR2.E2H " +
+                          (e2h < 0 ? "UNKNOWN" : std::to_string(e2h)),
+                      Flag(TlbiCoversTerm(o, cmd.data(), p, false, e, e2h, e2h_world)).expr()});
     }
+    outs.push_back({std::string(spec::CommandName(o)) + " stage-2 entry",
+                    Flag(TlbiCoversTerm(o, cmd.data(), p, true, e)).expr()});
   }
   CrossCheck check(in, outs);
   Rng rng(301);
@@ -57,6 +66,10 @@ TEST(CrossTlbi, CoversMatchesTheModel) {
     std::vector<uint64_t> c = BiasedCommand(rng);
     ma::FetchTag tag;
     tag.el2 = rng.Chance(30);
+    const bool e2h_entry = tag.el2 && rng.Chance(50);
+    tag.world = static_cast<unsigned>(e2h_entry ? ma::StreamWorld::kNsEl2E2H
+                                                : tag.el2 ? ma::StreamWorld::kNsEl2
+                                                          : ma::StreamWorld::kNsEl1);
     tag.asid = static_cast<uint16_t>(rng.Chance(50) ? spec::Get(c.data(), spec::cmd::ASID) : rng.Next());
     tag.vmid = static_cast<uint16_t>(rng.Chance(50) ? spec::Get(c.data(), spec::cmd::VMID) : rng.Next());
     static const unsigned kG[3] = {12, 14, 16};
@@ -66,7 +79,8 @@ TEST(CrossTlbi, CoversMatchesTheModel) {
     tag.va = rng.Chance(60) ? addr + (rng.Next() & ((uint64_t{1} << rng.Below(40)) - 1)) : rng.Next();
     const bool leaf = rng.Chance(60), global = rng.Chance(30);
     std::vector<uint64_t> values = {c[0], c[1], tag.el2, tag.asid, tag.vmid, tag.va,
-                                    static_cast<uint64_t>(tag.level), tag.granule_shift, leaf, global};
+                                    static_cast<uint64_t>(tag.level), tag.granule_shift, leaf, global,
+                                    e2h_entry};
     ProfileTerms t = ConstantProfile(prof);
     for (auto& [name, term] : ProfileFields(t)) {
       uint64_t v = 0;
@@ -77,11 +91,14 @@ TEST(CrossTlbi, CoversMatchesTheModel) {
     for (uint8_t o : kTlbi) {
       std::vector<uint64_t> oc = c;
       spec::Set(oc.data(), spec::cmd::Opcode, o);
+      for (int e2h : kE2h) {
+        ma::Invalidation inv;
+        const bool decoded = ma::DecodeInvalidation(oc.data(), prof, &inv, e2h);
+        want.push_back(decoded && ma::Covers(inv, ma::FetchKind::kS1Desc, tag, leaf, global, prof));
+      }
       ma::Invalidation inv;
       const bool decoded = ma::DecodeInvalidation(oc.data(), prof, &inv);
-      for (ma::FetchKind k : {ma::FetchKind::kS1Desc, ma::FetchKind::kS2Desc}) {
-        want.push_back(decoded && ma::Covers(inv, k, tag, leaf, global, prof));
-      }
+      want.push_back(decoded && ma::Covers(inv, ma::FetchKind::kS2Desc, tag, leaf, global, prof));
     }
     // The encoding takes the opcode from its loop, the model from the words: give both the same.
     const std::string diff = check.Compare(values, want);

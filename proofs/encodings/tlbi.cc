@@ -67,14 +67,21 @@ Bool AddressCoversTerm(const TlbiAddressTerms& inv, const EntryTerms& e, bool st
   return !leaf_skip && Select(inv.length == Bv(0), single, range);
 }
 
-// Whether the operands guarantee the scope (DecodeInvalidation's Guaranteed, CR2.E2H=0):
-// C-CACHE-008..012.
-Bool GuaranteedTerm(uint8_t o, const Bv* cmd, const ProfileTerms& p) {
+// Whether the operands guarantee the scope (DecodeInvalidation's Guaranteed, with CR2.E2H
+// `e2h` when consumed): C-CACHE-008..012, C-CACHE-016.
+Bool GuaranteedTerm(uint8_t o, const Bv* cmd, const ProfileTerms& p, int e2h) {
   const bool uses_vmid = o == op::CMD_TLBI_NH_ALL || o == op::CMD_TLBI_NH_ASID ||
                          o == op::CMD_TLBI_NH_VA || o == op::CMD_TLBI_NH_VAA ||
                          o == op::CMD_TLBI_S12_VMALL || o == op::CMD_TLBI_S2_IPA;
+  // EL2_VA names an ASID only in the EL2-E2H StreamWorld.
   const bool uses_asid = o == op::CMD_TLBI_NH_ASID || o == op::CMD_TLBI_NH_VA ||
-                         o == op::CMD_TLBI_EL2_ASID;
+                         o == op::CMD_TLBI_EL2_ASID || (o == op::CMD_TLBI_EL2_VA && e2h == 1);
+  // C-CACHE-016: EL2_VA, EL2_VAA and EL2_ASID consumed while CR2.E2H is UNKNOWN guarantee
+  // nothing.
+  if (e2h < 0 && (o == op::CMD_TLBI_EL2_VA || o == op::CMD_TLBI_EL2_VAA ||
+                  o == op::CMD_TLBI_EL2_ASID)) {
+    return false;
+  }
   const bool by_va = o == op::CMD_TLBI_NH_VA || o == op::CMD_TLBI_NH_VAA ||
                      o == op::CMD_TLBI_EL2_VA || o == op::CMD_TLBI_EL2_VAA;
   const Bv vmid = FieldOf(cmd, cf::VMID), asid = FieldOf(cmd, cf::ASID);
@@ -115,7 +122,7 @@ Bool GuaranteedTerm(uint8_t o, const Bv* cmd, const ProfileTerms& p) {
 }
 
 Bool TlbiCoversTerm(uint8_t o, const Bv* cmd, const ProfileTerms& p, bool stage2,
-                    const EntryTerms& e) {
+                    const EntryTerms& e, int cr2_e2h, const Bv& e2h_world) {
   const Bool global = IsSet(e.global);
   // R-TLBI-007: with S2P=0 a zero VMID operand matches every entry (a non-zero one guarantees
   // nothing, GuaranteedTerm).
@@ -125,7 +132,7 @@ Bool TlbiCoversTerm(uint8_t o, const Bv* cmd, const ProfileTerms& p, bool stage2
                      o == op::CMD_TLBI_EL2_VA || o == op::CMD_TLBI_EL2_VAA;
   const Bool va =
       by_va ? AddressCoversTerm(DecodeTlbiAddressTerm(cmd, p, false), e, true) : Bool(false);
-  const Bool guaranteed = GuaranteedTerm(o, cmd, p);
+  const Bool guaranteed = GuaranteedTerm(o, cmd, p, cr2_e2h);
   if (stage2) {
     switch (o) {
       // R-TLBI-010 / R-TLBI-009
@@ -136,14 +143,18 @@ Bool TlbiCoversTerm(uint8_t o, const Bv* cmd, const ProfileTerms& p, bool stage2
       default: return false;
     }
   }
-  // R-TLBI-008: EL2 StreamWorld entries only by TLBI_EL2_*. The entry is NS-EL2 and CR2.E2H is
-  // 0 when the command is consumed: EL2_ASID does not reach it (no ASID), EL2_VA ignores ASID.
+  // R-TLBI-008: EL2 StreamWorld entries only by TLBI_EL2_*. C-CACHE-016: EL2_VA and EL2_VAA
+  // reach the EL2 StreamWorld that CR2.E2H selected when they were consumed; EL2_ASID only
+  // NS-EL2-E2H entries (NS-EL2 entries have no ASID); EL2_VA matches the ASID only in
+  // NS-EL2-E2H, where global entries match any.
+  const Bool e2h = IsSet(e2h_world);
+  const Bool in_scope = cr2_e2h == 1 ? e2h : !e2h;
   Bool el2 = false;
   switch (o) {
     case op::CMD_TLBI_EL2_ALL: el2 = true; break;
-    case op::CMD_TLBI_EL2_ASID: el2 = false; break;
-    case op::CMD_TLBI_EL2_VA: el2 = va; break;
-    case op::CMD_TLBI_EL2_VAA: el2 = va; break;
+    case op::CMD_TLBI_EL2_ASID: el2 = e2h && !global && asid; break;
+    case op::CMD_TLBI_EL2_VA: el2 = in_scope && (!e2h || global || asid) && va; break;
+    case op::CMD_TLBI_EL2_VAA: el2 = in_scope && va; break;
     default: break;
   }
   Bool nh = false;

@@ -4,8 +4,9 @@
 // doublewords free), every cached entry (regime, VMID, ASID, global, its page or table and
 // level in each granule) and every lookup that entry would serve, if the model's Covers says the
 // command covers that lookup's translation (proofs/encodings/tlbi.cc), the engine's scope
-// removes the entry. The engine may invalidate more (allowed), so this is a refinement, not an
-// equality. Nested (combined stage 1+2) entries are not covered here. Wrong variants: mutant 1
+// removes the entry, with the command consumed under either CR2.E2H. The engine may invalidate
+// more (allowed), so this is a refinement, not an equality. Nested (combined stage 1+2) entries
+// are not covered here. Wrong variants: mutant 1
 // (NH_VA/NH_ASID read the ASID a byte low), mutant 2 (range one page short) and mutant 12
 // (lookups ignore the ASID), each written as a vector that fails on that mutant.
 // Tests: tests/proofs/equiv_main.cc
@@ -27,7 +28,9 @@ namespace op = spec::cmd::op;
 
 namespace {
 
-enum class Variant { kRight, kMutant1, kMutant2, kMutant12 };
+// kEl2OnlyNsEl2: the EL2 forms reach NS-EL2 entries only (the NS-EL2-E2H world forgotten),
+// which a proof that took every command as consumed with CR2.E2H=0 could not see.
+enum class Variant { kRight, kMutant1, kMutant2, kMutant12, kEl2OnlyNsEl2 };
 
 struct Entry {
   Bv regime = Bv::Var("entry.regime"), vmid = Bv::Var("entry.vmid"), asid = Bv::Var("entry.asid");
@@ -47,6 +50,11 @@ ProofResult Invalidation(const std::string& id, uint8_t opcode, const std::strin
   ia::TlbiScopeWords<Bv> s = ia::TlbiScope<Bv>(opcode, cmd[0], cmd[1], p.s2p, p.vmid16, p.asid16, p.ril);
   if (v == Variant::kMutant1 && (opcode == op::CMD_TLBI_NH_VA || opcode == op::CMD_TLBI_NH_ASID)) {
     s.asid = (cmd[0] >> Bv(40)) & Bv(0xffff);
+  }
+  if (v == Variant::kEl2OnlyNsEl2 &&
+      (opcode == op::CMD_TLBI_EL2_ALL || opcode == op::CMD_TLBI_EL2_ASID ||
+       opcode == op::CMD_TLBI_EL2_VA || opcode == op::CMD_TLBI_EL2_VAA)) {
+    s.regimes = Bv(ia::RegimeMask(ia::kRegimeS1El2));
   }
   if (v == Variant::kMutant2) {
     const Bv tg = Bits(cmd[1], 11, 10);
@@ -80,12 +88,15 @@ ProofResult Invalidation(const std::string& id, uint8_t opcode, const std::strin
                              Bv(1), Bv(0));
   const EntryTerms m{Flag(el2), e.lookup_asid, e.lookup_vmid, e.lookup_va, e.level, e.g, e.leaf,
                      m_global};
-  // The encoding takes commands as consumed with CR2.E2H=0: then NS-EL2-E2H entries are outside
-  // every EL2 TLBI's required scope (C-CACHE-016), so the proof requires nothing of them (the
-  // E2H=1 world is not covered by this proof).
-  const Bool covers = e.regime != Bv(ia::kRegimeS1El2E2h) &&
-                      Select(e.regime == Bv(ia::kRegimeS2), TlbiCoversTerm(opcode, cmd.data(), p, true, m),
-                             TlbiCoversTerm(opcode, cmd.data(), p, false, m));
+  // The engine's scope does not depend on CR2.E2H, so one query covers both values the command
+  // may be consumed with: whatever either requires gone (C-CACHE-016: EL2_VA/EL2_VAA the world
+  // CR2.E2H selects, EL2_ASID the NS-EL2-E2H world), the engine removes. (UNKNOWN requires
+  // less than either.)
+  const Bv e2h_world = Select(e.regime == Bv(ia::kRegimeS1El2E2h), Bv(1), Bv(0));
+  const Bool covers =
+      Select(e.regime == Bv(ia::kRegimeS2), TlbiCoversTerm(opcode, cmd.data(), p, true, m),
+             TlbiCoversTerm(opcode, cmd.data(), p, false, m, 0, e2h_world) ||
+                 TlbiCoversTerm(opcode, cmd.data(), p, false, m, 1, e2h_world));
   std::vector<Assumption> a = {
       {"entry: a stage-1 (NS-EL1, NS-EL2, NS-EL2-E2H) or stage-2 regime (not nested)",
        e.regime == Bv(ia::kRegimeS1El1) || e.regime == Bv(ia::kRegimeS1El2) ||
@@ -190,6 +201,9 @@ void AddTlbiProofs(std::vector<ProofCase>* out) {
   m12.mutant = 12;
   m12.vector = Mutant12Vector;
   out->push_back(m12);
+  out->push_back(Make("tlbi/el2-asid/wrong", op::CMD_TLBI_EL2_ASID, "full-v32",
+                      Variant::kEl2OnlyNsEl2));
+  out->push_back(Make("tlbi/el2-va/wrong", op::CMD_TLBI_EL2_VA, "full-v32", Variant::kEl2OnlyNsEl2));
   ProofCase m2 = Make("tlbi/nh-va/wrong", op::CMD_TLBI_NH_VA, "full-v32", Variant::kMutant2);
   m2.mutant = 2;
   m2.vector = Mutant2Vector;
