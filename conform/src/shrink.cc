@@ -1,6 +1,6 @@
 // Shrinking of failing vectors (shrink.h): the failure's signature, the predicate, and the
 // reduction steps, each candidate run through RunVectorFile like the original failure.
-// Tests: tests/conform/shrink_test.cc, tests/cli/cli_test.cc (CliShrink)
+// Tests: tests/conform/shrink_test.cc, tests/cli/shrink_cli_test.cc
 #include "smmuref/conform/shrink.h"
 
 #include <chrono>
@@ -161,8 +161,12 @@ class Shrinker {
     best_ = lines;
   }
 
-  static std::string Text(const Lines& lines) {
+  // A line every candidate starts with (the run's profile), never removed or simplified.
+  void Pin(std::string line) { pinned_ = std::move(line); }
+
+  std::string Text(const Lines& lines) const {
     std::string out = "smmuref-vectors 1\n";
+    if (!pinned_.empty()) out += pinned_ + "\n";
     for (const auto& l : lines) out += l + "\n";
     return out;
   }
@@ -177,6 +181,7 @@ class Shrinker {
   size_t best_ = 0;
   double last_progress_ = 0;
   std::string stopped_by_;
+  std::string pinned_;
   std::unordered_map<std::string, bool> seen_;
 };
 
@@ -342,7 +347,9 @@ bool DropExpectations(Shrinker& s, Lines* lines) {
 }
 
 // The run's profile written into the file: every `profile` line names it (without overrides, as
-// RunOptions::profile drops them) and the file starts with one.
+// RunOptions::profile drops them) and the file starts with one, so that a replay without the
+// profile option runs the same; the first one stays in every candidate, so that the shrunk
+// vector still runs on the DUT's profile.
 Lines WithProfile(Lines lines, const std::string& profile) {
   if (profile.empty()) return lines;
   for (auto& l : lines) {
@@ -387,14 +394,21 @@ spec::Result<ShrinkResult> ShrinkVector(const std::string& text, const std::stri
   for (size_t i = 0; i < line_no.size(); ++i) {
     if (line_no[i] == failing_line) failing = i;
   }
-  // A profile line put before the first line shifts the failing one.
+  // The run's profile: every profile line names it, and the file starts with one that stays.
   const size_t inserted = !o.run.profile.empty() && (lines.empty() || Op(lines.front()) != "profile");
   lines = WithProfile(std::move(lines), o.run.profile);
+  if (!o.run.profile.empty()) {
+    s.Pin(lines.front());
+    lines.erase(lines.begin());
+  }
+  const size_t pinned = o.run.profile.empty() ? 0 : 1;
   if (!s.Test(lines)) {
     return spec::Error{path, "cannot shrink: with its profile written into the file (profile " +
                                  o.run.profile + ") the vector no longer fails the same way"};
   }
-  if (failing < line_no.size()) Truncate(s, &lines, failing + inserted);
+  if (failing < line_no.size() && failing + inserted >= pinned) {
+    Truncate(s, &lines, failing + inserted - pinned);
+  }
   // Rounds of every step until none changes anything (or a bound stops it).
   bool first_round = true;
   for (int round = 0; round < 16 && !s.Stopped(); ++round) {
@@ -405,8 +419,8 @@ spec::Result<ShrinkResult> ShrinkVector(const std::string& text, const std::stri
     changed |= DropExpectations(s, &lines);
     if (!changed) break;
   }
-  res.text = Shrinker::Text(lines);
-  res.shrunk_lines = lines.size();
+  res.text = s.Text(lines);
+  res.shrunk_lines = lines.size() + pinned;
   res.runs = s.runs() + 1;  // and the original's run
   res.seconds = s.Elapsed();
   res.stopped_by = s.stopped_by();

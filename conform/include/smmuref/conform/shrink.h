@@ -6,7 +6,7 @@
 // with the failure's own RunOptions, so the result replays with `smmuref vectors run --dut D`.
 // The campaign shrinks the mismatches it writes (campaign.h); `vectors run --shrink`,
 // `conform --shrink` and `smmuref shrink` shrink vector files (README, spec/reports.md).
-// Tests: tests/conform/shrink_test.cc, tests/cli/cli_test.cc (CliShrink)
+// Tests: tests/conform/shrink_test.cc, tests/cli/shrink_cli_test.cc
 #pragma once
 
 #include <cstdint>
