@@ -35,14 +35,14 @@ struct FailureSignature {
   std::string ToString() const;
 };
 
-// The first failure of a run. kNone when the file passed, or stopped on bad input, on the
-// model's allowed-set bound or on what the device does not implement (none of which is a
-// failure a vector can keep).
+// The first failure of a run, or the device's failure when no check failed before it. kNone
+// when the file passed, or stopped on bad input, on the model's allowed-set bound or on what the
+// device does not implement before any check failed.
 FailureSignature SignatureOf(const FileReport& r);
 
 // The shrink predicate: `r` has the failure `want` names as its first failure, and did not stop
-// on bad input, the bound or "not implemented" (a candidate whose failure became a parse error
-// or moved to another rule or check is rejected).
+// on bad input or the bound (a candidate whose failure became a parse error or moved to another
+// rule or check is rejected; one that stops on "not implemented" after the failure is not).
 bool SameFailure(const FailureSignature& want, const FileReport& r);
 
 struct ShrinkOptions {
