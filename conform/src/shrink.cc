@@ -460,6 +460,19 @@ std::string OneLine(std::string s) {
   return s;
 }
 
+// A word for a POSIX shell: as it is when it holds only plain characters, else single-quoted.
+std::string ShellWord(const std::string& w) {
+  bool plain = !w.empty();
+  for (char c : w) {
+    plain = plain && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      std::string("-_./:=+,@%").find(c) != std::string::npos);
+  }
+  if (plain) return w;
+  std::string out = "'";
+  for (char c : w) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
 std::string Header(const ShrinkResult& r, const std::string& dut, const std::string& source,
                    const std::string& out, const std::string& at) {
   std::string h;
@@ -473,7 +486,7 @@ std::string Header(const ShrinkResult& r, const std::string& dut, const std::str
   h += "# at " + OneLine(at) + "\n";
   h += r.stopped_by.empty() ? "# shrunk to a fixpoint of every step\n"
                             : "# stopped by " + r.stopped_by + ": a smaller vector may exist\n";
-  h += "# replay: smmuref vectors run --dut " + dut + " " + out + "\n";
+  h += "# replay: smmuref vectors run --dut " + ShellWord(dut) + " " + ShellWord(out) + "\n";
   return h;
 }
 
