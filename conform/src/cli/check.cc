@@ -244,8 +244,9 @@ void AddCheckCommand(CLI::App& app, int* status) {
   check->add_flag("--first-mismatch", o->camp.stop_at_first_mismatch,
                   "stop the campaign at its first mismatching program");
   check->add_flag("!--no-shrink", o->camp.shrink,
-                  "do not shrink the reproducers (by default the first 3 are shrunk to "
-                  "NAME.min.vec next to them)");
+                  "do not shrink the reproducers (by default the first " +
+                      std::to_string(conform::CampaignReport::kMaxShrunk) +
+                      " are shrunk to NAME.min.vec next to them)");
   check->add_option("--jobs", o->camp.jobs,
                     "campaign worker threads (default: the cores, at most 4; same programs)")
       ->transform(Number(1, 64));
@@ -274,8 +275,9 @@ void AddCheckCommand(CLI::App& app, int* status) {
       "invalidations; the focus of each program follows rule coverage), with live progress on\n"
       "stderr; the same --seed and --programs run the same programs on every machine. The report\n"
       "gives programs/s, the rule ids exercised and those never hit. Each mismatch is written as\n"
-      "a replayable vector under --results and names its program id for --replay; the first 3\n"
-      "are shrunk to a small vector that fails the same way (NAME.min.vec, --no-shrink: not).\n"
+      "a replayable vector under --results and names its program id for --replay; the first " +
+      std::to_string(conform::CampaignReport::kMaxShrunk) +
+      "\nare shrunk to a small vector that fails the same way (NAME.min.vec, --no-shrink: not).\n"
       "exit status: 0 all passed, 1 a vector failed or a mismatch was found, 2 bad input\n" +
       LimitsText());
   check->callback([o, status, programs, check] {

@@ -34,6 +34,8 @@ void AddShrinkCommand(CLI::App& app, int* status);
 void AddShrinkOptions(CLI::App* command, bool* shrink, std::string* dir,
                       const std::string& default_dir);
 std::string DefaultShrinkDir(const std::string& results, const std::string& dut);
+// Creates DIR; empty, or what is wrong (naming --shrink-dir): a usage error before any run.
+std::string ShrinkDirProblem(const std::string& dir);
 void ShrinkFailingFiles(const std::string& dut, const std::string& dir,
                         std::vector<conform::FileReport>* files);
 

@@ -54,6 +54,13 @@ int Run(Options o) {
     std::fprintf(stderr, "smmuref conform: %s\n", problem.c_str());
     return kUsage;
   }
+  if (o.shrink_dir.empty()) o.shrink_dir = DefaultShrinkDir(o.c.camp.results_dir, o.c.dut);
+  if (o.shrink) {
+    if (const std::string problem = ShrinkDirProblem(o.shrink_dir); !problem.empty()) {
+      std::fprintf(stderr, "smmuref conform: %s\n", problem.c_str());
+      return kUsage;
+    }
+  }
   conform::dut::SetProcessTimeout(o.timeout);
   if (o.c.files.empty()) o.c.files = Shipped();
   std::printf("smmuref conform: %zu vector files on '%s' in lockstep with the model\n",
@@ -68,10 +75,7 @@ int Run(Options o) {
     return r.error().kind == spec::ErrorKind::kDeviceFailure ? kFailed : kUsage;
   }
   if (o.shrink) {
-    ShrinkFailingFiles(o.c.dut,
-                       o.shrink_dir.empty() ? DefaultShrinkDir(o.c.camp.results_dir, o.c.dut)
-                                            : o.shrink_dir,
-                       &r->run.files);
+    ShrinkFailingFiles(o.c.dut, o.shrink_dir, &r->run.files);
   }
   std::fputs(conform::TextConformReport(*r, SpecRules()).c_str(), stdout);
   return WriteReportFiles(o.reports, r->run) ? r->run.status : kUsage;
@@ -122,7 +126,8 @@ void AddConformCommand(CLI::App& app, int* status) {
       "random campaign restricted to the DUT's profile. What the DUT says it does not implement is\n"
       "reported as such, apart from what it gets wrong; a DUT that crashes, hangs or breaks the\n"
       "protocol is a device failure and the next vector runs. Walkthrough: docs in README.md.\n"
-      "The campaign's first 3 reproducers are shrunk to NAME.min.vec next to them (--no-shrink:\n"
+      "The campaign's first " + std::to_string(conform::CampaignReport::kMaxShrunk) +
+      " reproducers are shrunk to NAME.min.vec next to them (--no-shrink:\n"
       "not); --shrink also shrinks the failing vector files, into --shrink-dir.\n"
       "exit status: 0 nothing failed, 1 a check failed or the DUT failed, 2 bad input\n" +
       LimitsText());

@@ -1,6 +1,8 @@
 // `smmuref shrink`: a failing vector file shrunk to a small one that fails the same way
 // (conform/shrink.h), and `--shrink` of `vectors run` and `conform` (ShrinkFailingFiles).
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 
@@ -32,7 +34,28 @@ std::function<void(size_t, uint64_t, double)> ShrinkProgress(const std::string& 
   };
 }
 
+// Whether `out` can be written, before anything runs (a file that did not exist is not left).
+std::string OutputProblem(const std::string& out) {
+  std::error_code ec;
+  const fs::path parent = fs::path(out).parent_path();
+  if (!parent.empty()) fs::create_directories(parent, ec);
+  if (ec) return "-o: cannot create " + parent.string() + ": " + ec.message();
+  if (fs::is_directory(out, ec)) return "-o: " + out + " is a directory";
+  const bool existed = fs::exists(out, ec);
+  std::FILE* f = std::fopen(out.c_str(), "a");
+  if (!f) return "-o: cannot write " + out + ": " + std::strerror(errno);
+  std::fclose(f);
+  if (!existed) fs::remove(out, ec);
+  return "";
+}
+
 int RunShrink(const ShrinkCommandOptions& o) {
+  if (!o.out.empty()) {
+    if (const std::string problem = OutputProblem(o.out); !problem.empty()) {
+      std::fprintf(stderr, "smmuref shrink: %s\n", problem.c_str());
+      return kUsage;
+    }
+  }
   auto text = spec::ReadTextFile(o.file, conform::kMaxVectorFileBytes, "vector file");
   if (!text) {
     std::fprintf(stderr, "smmuref shrink: %s\n", text.error().ToString().c_str());
@@ -68,6 +91,17 @@ int RunShrink(const ShrinkCommandOptions& o) {
 }
 
 }  // namespace
+
+std::string ShrinkDirProblem(const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return "--shrink-dir: cannot create " + dir + ": " + ec.message();
+  const fs::path probe = fs::path(dir) / ".smmuref-write-test";
+  std::FILE* f = std::fopen(probe.c_str(), "w");
+  if (!f || std::fclose(f) != 0) return "--shrink-dir: cannot write in " + dir + ": " + std::strerror(errno);
+  fs::remove(probe, ec);
+  return "";
+}
 
 std::string DefaultShrinkDir(const std::string& results, const std::string& dut) {
   return (fs::path(results) / ("shrunk-" + conform::DutFolderName(dut))).string();

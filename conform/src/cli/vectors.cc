@@ -22,6 +22,14 @@ int RunVectors(const VectorsOptions& o) {
     std::fprintf(stderr, "smmuref vectors run: %s\n", problem.c_str());
     return kUsage;
   }
+  const std::string shrink_dir =
+      o.shrink_dir.empty() ? DefaultShrinkDir("results", o.dut) : o.shrink_dir;
+  if (o.shrink) {
+    if (const std::string problem = ShrinkDirProblem(shrink_dir); !problem.empty()) {
+      std::fprintf(stderr, "smmuref vectors run: %s\n", problem.c_str());
+      return kUsage;
+    }
+  }
   conform::RunOptions opts;
   opts.dut = o.dut;
   opts.strict = o.strict;
@@ -37,10 +45,7 @@ int RunVectors(const VectorsOptions& o) {
     run.files.push_back(std::move(r));
   }
   std::fputs(conform::TextTotals(t).c_str(), stdout);
-  if (o.shrink) {
-    ShrinkFailingFiles(o.dut, o.shrink_dir.empty() ? DefaultShrinkDir("results", o.dut) : o.shrink_dir,
-                       &run.files);
-  }
+  if (o.shrink) ShrinkFailingFiles(o.dut, shrink_dir, &run.files);
   run.status = t.Status();
   return WriteReportFiles(o.reports, run) ? run.status : kUsage;
 }
