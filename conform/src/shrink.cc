@@ -206,7 +206,7 @@ Lines Flatten(const std::vector<Lines>& groups) {
 
 // ddmin-style removal: chunks of groups, halving the chunk size from half the file down to one
 // group, each size tried from the end of the file towards its start (so that what follows the
-// failure goes first). `min_chunk` > 1 skips the finest sizes.
+// failure goes first); `start_chunk` bounds the largest size (1: one group at a time).
 bool RemoveChunks(Shrinker& s, Lines* lines, size_t start_chunk) {
   std::vector<Lines> groups = Groups(*lines);
   bool changed = false;
@@ -363,6 +363,20 @@ Lines WithProfile(Lines lines, const std::string& profile) {
   return lines;
 }
 
+// The index among the operation lines of the line the first failure names (lines.size() when
+// it names none of them).
+size_t FailingIndex(const FileReport& first, const std::string& path,
+                    const std::vector<int>& line_no) {
+  const std::string& where =
+      first.failures.empty() ? first.error_message : first.failures.front().where;
+  const size_t colon = where.find(':', path.size());
+  const int line = colon == std::string::npos ? 0 : std::atoi(where.c_str() + colon + 1);
+  for (size_t i = 0; i < line_no.size(); ++i) {
+    if (line_no[i] == line) return i;
+  }
+  return line_no.size();
+}
+
 }  // namespace
 
 spec::Result<ShrinkResult> ShrinkVector(const std::string& text, const std::string& path,
@@ -377,6 +391,10 @@ spec::Result<ShrinkResult> ShrinkVector(const std::string& text, const std::stri
     lines.push_back(Join(t));
     line_no.push_back(l.line);
   }
+  // Candidates carry the profile themselves and run without RunOptions::profile.
+  ShrinkOptions own = o;
+  own.run.profile.clear();
+  Shrinker s(own, path);
   ShrinkResult res;
   res.original_lines = lines.size();
   const FileReport first = RunVectorFile(*parsed, o.run);
@@ -386,18 +404,8 @@ spec::Result<ShrinkResult> ShrinkVector(const std::string& text, const std::stri
                                  first.error_message + ")"};
   }
   if (res.kept.kind == FailureSignature::Kind::kNone) return res;  // it passes
-  // Candidates carry the profile themselves and run without RunOptions::profile.
-  ShrinkOptions own = o;
-  own.run.profile.clear();
-  Shrinker s(own, path);
   s.Want(res.kept, lines.size());
-  const std::string& where = first.failures.empty() ? first.error_message : first.failures.front().where;
-  const size_t colon = where.find(':', path.size());
-  const int failing_line = colon == std::string::npos ? 0 : std::atoi(where.c_str() + colon + 1);
-  size_t failing = lines.size();
-  for (size_t i = 0; i < line_no.size(); ++i) {
-    if (line_no[i] == failing_line) failing = i;
-  }
+  const size_t failing = FailingIndex(first, path, line_no);
   // The run's profile: every profile line names it, and the file starts with one that stays.
   const size_t inserted = !o.run.profile.empty() && (lines.empty() || Op(lines.front()) != "profile");
   lines = WithProfile(std::move(lines), o.run.profile);
@@ -419,20 +427,22 @@ spec::Result<ShrinkResult> ShrinkVector(const std::string& text, const std::stri
                                                        ") it does not fail the same way")};
   }
   // Rounds of every step until none changes anything (or a bound stops it).
-  bool first_round = true;
-  for (int round = 0; round < 16 && !s.Stopped(); ++round) {
-    bool changed = RemoveChunks(s, &lines, first_round ? lines.size() : 1);
-    first_round = false;
+  constexpr int kMaxRounds = 16;
+  bool changed = true;
+  for (int round = 0; round < kMaxRounds && changed && !s.Stopped(); ++round) {
+    changed = RemoveChunks(s, &lines, round == 0 ? lines.size() : 1);
     changed |= Simplify(s, &lines);
     changed |= Merge(s, &lines);
     changed |= DropExpectations(s, &lines);
-    if (!changed) break;
   }
   res.text = s.Text(lines);
   res.shrunk_lines = lines.size() + pinned;
   res.runs = s.runs() + 1;  // and the original's run
   res.seconds = s.Elapsed();
   res.stopped_by = s.stopped_by();
+  if (res.stopped_by.empty() && changed) {
+    res.stopped_by = "the round bound (" + std::to_string(kMaxRounds) + " rounds of every step)";
+  }
   return res;
 }
 
