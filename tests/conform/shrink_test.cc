@@ -67,12 +67,12 @@ FileReport RunText(const std::string& text, const std::string& dut) {
 }
 
 // A campaign of impl-mutant-K (by seed) to its first mismatch, shrinking it; the reproducer and
-// its shrunk form.
+// its shrunk form, in a results folder of the test's own (ctest may run tests in parallel).
 struct Found {
   std::string full, shrunk;
   std::string note;
 };
-Found Campaign(int mutant, uint64_t seed) {
+Found Campaign(int mutant, uint64_t seed, const std::string& folder) {
   CampaignOptions o;
   o.dut = "impl-mutant-" + std::to_string(mutant);
   o.seed = seed;
@@ -80,7 +80,7 @@ Found Campaign(int mutant, uint64_t seed) {
   o.stop_at_first_mismatch = true;
   o.progress = false;
   o.jobs = 1;
-  o.results_dir = (fs::temp_directory_path() / "smmuref-shrink-test").string();
+  o.results_dir = (fs::temp_directory_path() / ("smmuref-shrink-test-" + folder)).string();
   const CampaignReport r = RunCampaign(o);
   Found f;
   if (r.mismatch_files.empty()) return f;
@@ -94,7 +94,7 @@ TEST(Shrink, PlantedBugShrinksToAFewDozenLinesThatStillCatchIt) {
   for (int mutant : {3, 11}) {
     const std::string dut = "impl-mutant-" + std::to_string(mutant);
     if (!HasDevice(dut)) GTEST_SKIP() << "built without impl mutants";
-    const Found f = Campaign(mutant, 1);
+    const Found f = Campaign(mutant, 1, "planted");
     ASSERT_FALSE(f.full.empty()) << dut << ": the campaign found no mismatch";
     ASSERT_FALSE(f.shrunk.empty()) << dut << ": " << f.note;
     EXPECT_EQ(fs::path(f.shrunk).parent_path(), fs::path(f.full).parent_path());
@@ -175,7 +175,7 @@ TEST(Shrink, SameInputSameOutput) {
   EXPECT_EQ(a->text, b->text);
   EXPECT_EQ(a->runs, b->runs);
   if (!HasDevice("impl-mutant-3")) GTEST_SKIP() << "built without impl mutants";
-  const Found f = Campaign(3, 1);
+  const Found f = Campaign(3, 1, "determinism");
   ASSERT_FALSE(f.full.empty());
   ShrinkOptions m;
   m.run.dut = "impl-mutant-3";
