@@ -21,11 +21,11 @@ namespace smmuref::conform {
 
 namespace cov = spec::coverage;
 
-std::string ResultsFolder(const CampaignOptions& o) {
-  // One folder per DUT and seed. A DUT given as PATH.so is named by its file name, one given as
+std::string DutFolderName(const std::string& dut) {
+  // A DUT given as PATH.so is named by its file name, one given as
   // exec:COMMAND by "exec-" and the file name of the command's last word (the script, usually);
   // characters a folder name should not hold become '_'.
-  std::string name = o.dut;
+  std::string name = dut;
   std::string prefix;
   if (name.rfind("exec:", 0) == 0) {
     prefix = "exec-";
@@ -41,8 +41,13 @@ std::string ResultsFolder(const CampaignOptions& o) {
     if (!plain) c = '_';
   }
   if (name.empty() || name == "." || name == "..") name = "dut";
+  return prefix + name;
+}
+
+std::string ResultsFolder(const CampaignOptions& o) {
+  // One folder per DUT and seed.
   return (std::filesystem::path(o.results_dir) /
-          ("check-" + prefix + name + "-seed-" + std::to_string(o.seed)))
+          ("check-" + DutFolderName(o.dut) + "-seed-" + std::to_string(o.seed)))
       .string();
 }
 
@@ -147,6 +152,47 @@ spec::Result<std::string> WriteMismatch(const CampaignOptions& o, const ProgramI
   out.close();
   if (!out) return spec::Error{file.string(), "could not write the reproducer"};
   return file.string();
+}
+
+// Shrinks a written reproducer to mismatch-SEED-FOCUS.min.vec next to it (progress on stderr
+// when it takes more than a second). Returns the shrunk file, or "" with `note` saying why not.
+std::string ShrinkReproducer(const CampaignOptions& o, const std::string& program,
+                             const std::string& written, std::string* note) {
+  ShrinkOptions so;
+  so.run.dut = o.dut;
+  so.run.profile = o.profile;
+  so.max_runs = o.shrink_runs;
+  so.max_seconds = o.shrink_seconds;
+  const std::string out =
+      (std::filesystem::path(written).parent_path() / ShrunkName(written)).string();
+  const bool tty = isatty(2);
+  double shown = -10;
+  if (o.progress) {
+    so.progress = [&](size_t lines, uint64_t runs, double t) {
+      if (!tty && t - shown < 5) return;
+      shown = t;
+      std::fprintf(stderr, "%sshrinking %s: %zu lines after %llu candidate runs, %.1f s%s",
+                   tty ? "\r" : "", written.c_str(), lines,
+                   static_cast<unsigned long long>(runs), t, tty ? "" : "\n");
+      std::fflush(stderr);
+    };
+  }
+  auto shrunk = ShrinkVector(program, written, so);
+  if (!shrunk || shrunk->kept.kind == FailureSignature::Kind::kNone) {
+    *note = "not shrunk: " + (shrunk ? "the reproducer passes when run alone"
+                                     : shrunk.error().ToString());
+    return "";
+  }
+  *note = ShrinkNote(*shrunk) + ", failure kept: " + shrunk->kept.ToString();
+  if (o.progress && shrunk->seconds >= 1) {
+    std::fprintf(stderr, "%sshrunk %s: %s\n", tty ? "\r" : "", out.c_str(), note->c_str());
+  }
+  auto w = WriteShrunk(*shrunk, o.dut, written, out);
+  if (!w) {
+    *note = "not shrunk: " + w.error().ToString();
+    return "";
+  }
+  return out;
 }
 
 // Chooses each program's focus from rule coverage: a focus whose programs recently exercised
@@ -287,6 +333,16 @@ bool Merge(const CampaignOptions& o, Slot& s, CampaignReport& r) {
       }
       r.mismatch_files.push_back(*written);
       r.mismatch_summaries.push_back(cited);
+      std::string note = "not shrunk (--no-shrink)";
+      std::string shrunk;
+      if (o.shrink && r.mismatch_files.size() <= CampaignReport::kMaxShrunk) {
+        shrunk = ShrinkReproducer(o, s.program, *written, &note);
+      } else if (o.shrink) {
+        note = "not shrunk (only the first " + std::to_string(CampaignReport::kMaxShrunk) +
+               " reproducers are)";
+      }
+      r.shrunk_files.push_back(shrunk);
+      r.shrink_notes.push_back(note);
     } else {
       r.write_errors.push_back(written.error().ToString() + ": " + summary);
     }

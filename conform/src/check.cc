@@ -144,6 +144,11 @@ std::string TextConformReport(const ConformReport& r, const std::vector<std::str
     for (size_t i = 0; i < c.mismatch_files.size(); ++i) {
       out += "  FAILED, reproducer " + c.mismatch_files[i] + "\n    " +
              (i < c.mismatch_summaries.size() ? c.mismatch_summaries[i] : "") + "\n";
+      if (i < c.shrunk_files.size() && !c.shrunk_files[i].empty()) {
+        out += "    shrunk: " + c.shrunk_files[i] + " (" + c.shrink_notes[i] + ")\n";
+      } else if (i < c.shrink_notes.size()) {
+        out += "    " + c.shrink_notes[i] + "\n";
+      }
     }
     if (!c.first_not_implemented.empty()) {
       out += "  not implemented, first case: " + c.first_not_implemented + "\n";

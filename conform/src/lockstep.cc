@@ -47,6 +47,10 @@ void LockstepDevice::SetLine(int line) {
   oracle_->SetLine(line);
 }
 
+void LockstepDevice::AddMismatch(std::string check, std::string rule, std::string message) {
+  mismatches_.push_back({std::move(check), std::move(rule), std::move(message)});
+}
+
 void LockstepDevice::CompareRegister(Reg r, const char* after) {
   if (dut_->Stopped()) return;  // reported as the device's failure, not as a difference
   // Only bits with a defined value now are compared (RES0, IMPLEMENTATION DEFINED and UNKNOWN
@@ -57,9 +61,12 @@ void LockstepDevice::CompareRegister(Reg r, const char* after) {
   if (std::string(after) != "the transaction") ++rule_checks_[id];
   if (((d ^ m) & ~open) != 0) {
     if (std::string(after) != "the transaction") ++rule_failures_[id];
-    mismatches_.push_back(std::string(spec::RegName(r)) + " after " + after + ": " + Name() +
-                          " has " + Hex(d) + ", the model " + Hex(m) + " (bits " +
-                          Hex((d ^ m) & ~open) + " differ)");
+    // After a transaction the rule is the adopted outcome's, filled in by Translate.
+    const bool txn = std::string(after) == "the transaction";
+    AddMismatch(std::string("register ") + spec::RegName(r), txn ? "" : id,
+                std::string(spec::RegName(r)) + " after " + after + ": " + Name() + " has " +
+                    Hex(d) + ", the model " + Hex(m) + " (bits " + Hex((d ^ m) & ~open) +
+                    " differ)");
   }
 }
 
@@ -110,8 +117,9 @@ void LockstepDevice::ProcessCommands() {
     const uint64_t addr = (spec::Get(cmd, spec::cmd::MSIAddr) << 2) & ~uint64_t{7};
     const uint64_t d = dut_->MemRead64(addr), m = oracle_->MemRead64(addr);
     if (addr != 0 && d != m) {
-      mismatches_.push_back("CMD_SYNC MSI at " + Hex(addr) + " after process: " + Name() +
-                            " holds " + Hex(d) + ", the model " + Hex(m));
+      AddMismatch("CMD_SYNC MSI", "R-CMDQ-007",
+                  "CMD_SYNC MSI at " + Hex(addr) + " after process: " + Name() + " holds " +
+                      Hex(d) + ", the model " + Hex(m));
     }
   }
 }
@@ -164,6 +172,9 @@ spec::Result<std::vector<spec::TxnOutcome>> LockstepDevice::Translate(const spec
   const std::string rule = adopted.rule.empty() ? "ok" : adopted.rule;
   ++rule_checks_[rule];
   if (mismatches_.size() != before) ++rule_failures_[rule];
+  for (size_t i = before; i < mismatches_.size(); ++i) {
+    if (mismatches_[i].rule.empty()) mismatches_[i].rule = rule;
+  }
   // What the client saw; a record the DUT could not report is the one the model adopted, which
   // agrees with the DUT in everything observable.
   spec::TxnOutcome out = seen;
@@ -184,7 +195,7 @@ const spec::TxnOutcome& LockstepDevice::Choose(const spec::Txn& txn,
   std::string msg = "txn " + ToString(txn) + ": " + Name() + " gave " + ToString(seen) +
                     ", which the model does not allow; the model allows:";
   for (const auto& a : allowed) msg += "\n      - " + ToString(a);
-  mismatches_.push_back(msg);
+  AddMismatch("txn outcome", "", msg);  // the rule: the outcome adopted below (Translate)
   // The model goes on from the allowed outcome closest to what the DUT did.
   for (const auto& a : allowed) {
     if (Allows(a, seen, false, oas)) return a;
@@ -206,11 +217,11 @@ void LockstepDevice::CompareRecords(uint64_t dut_prod_before, uint64_t model_pro
   const spec::EventRecord d = ReadRecord(*dut_, q.base + q.Index(dut_prod_before) * 32);
   const spec::EventRecord m = ReadRecord(*oracle_, mq.base + mq.Index(model_prod_before) * 32);
   if (d.type != m.type) {
-    mismatches_.push_back(std::string("event record: ") + Name() + " wrote " +
-                          spec::EventTypeName(d.type) + ", the model " +
-                          spec::EventTypeName(m.type));
+    AddMismatch("event record", "",
+                std::string("event record: ") + Name() + " wrote " + spec::EventTypeName(d.type) +
+                    ", the model " + spec::EventTypeName(m.type));
   } else if (auto mm = spec::CompareEventRecords(d, m, oas)) {
-    mismatches_.push_back(mm->ToString(Name()));
+    AddMismatch("event record", "", mm->ToString(Name()));
   }
 }
 
@@ -230,6 +241,12 @@ void LockstepDevice::Count(const spec::TxnOutcome& o) {
 
 std::vector<std::string> LockstepDevice::TakeMismatches() {
   std::vector<std::string> out;
+  for (auto& m : TakeMismatchRecords()) out.push_back(std::move(m.message));
+  return out;
+}
+
+std::vector<Mismatch> LockstepDevice::TakeMismatchRecords() {
+  std::vector<Mismatch> out;
   out.swap(mismatches_);
   return out;
 }

@@ -62,6 +62,7 @@ int main(int argc, char** argv) {
   cli::AddProfilesCommand(app, &status);
   cli::AddNotModelledCommand(app, &status);
   cli::AddConformCommand(app, &status);
+  cli::AddShrinkCommand(app, &status);
 #if SMMUREF_HAVE_PROOFS
   smmuref::proofs::AddQueryCommand(app, &status);
 #endif

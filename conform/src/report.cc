@@ -92,6 +92,8 @@ nlohmann::ordered_json FileJson(const FileReport& r, const std::string& area) {
                       {"disagreements", r.mismatches},  {"translations", r.translations}};
   if (!area.empty()) f["area"] = area;
   if (r.error) f["error"] = Clean(r.error_message);
+  if (!r.shrunk.empty()) f["shrunk"] = Clean(r.shrunk);
+  if (!r.shrink_note.empty()) f["shrink"] = Clean(r.shrink_note);
   if (!r.room.empty() || r.uncounted) f["room"] = RoomJson(r);
   f["failures"] = nlohmann::ordered_json::array();
   for (const auto& x : r.failures) {
@@ -129,7 +131,9 @@ nlohmann::ordered_json CampaignJson(const RunSummary& run) {
   for (size_t i = 0; i < c.mismatch_files.size(); ++i) {
     j["reproducers"].push_back(
         {{"file", Clean(c.mismatch_files[i])},
-         {"summary", i < c.mismatch_summaries.size() ? Clean(c.mismatch_summaries[i]) : ""}});
+         {"summary", i < c.mismatch_summaries.size() ? Clean(c.mismatch_summaries[i]) : ""},
+         {"shrunk", i < c.shrunk_files.size() ? Clean(c.shrunk_files[i]) : ""},
+         {"shrink", i < c.shrink_notes.size() ? Clean(c.shrink_notes[i]) : ""}});
   }
   j["not_written"] = nlohmann::ordered_json::array();
   for (const auto& e : c.write_errors) j["not_written"].push_back(Clean(e));
@@ -287,6 +291,7 @@ std::string JUnitFileCase(const std::string& suite, const FileReport& r, JUnitCo
     ++n->failures;
     std::string text;
     for (const auto& f : r.failures) text += f.where + ": " + f.message + "\n";
+    if (!r.shrunk.empty()) text += "shrunk: " + r.shrunk + "\n";
     out += "      <failure type=\"failed\" message=\"" + std::to_string(r.failed) +
            " expectations failed, " + std::to_string(r.mismatches) +
            " disagreements with the model\">" + Xml(text) + "</failure>\n";
@@ -301,6 +306,9 @@ std::string JUnitCampaign(const RunSummary& run, JUnitCounts* n) {
   for (size_t i = 0; i < c.mismatch_files.size(); ++i) {
     text += c.mismatch_files[i] + "\n  " +
             (i < c.mismatch_summaries.size() ? c.mismatch_summaries[i] : "") + "\n";
+    if (i < c.shrunk_files.size() && !c.shrunk_files[i].empty()) {
+      text += "  shrunk: " + c.shrunk_files[i] + "\n";
+    }
   }
   for (const auto& e : c.write_errors) text += "not written: " + e + "\n";
   const std::string name = run.campaign_options.dut + " vs model, seed " +

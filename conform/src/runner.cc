@@ -127,9 +127,9 @@ class Session {
   void CollectMismatches(const VectorLine& l) {
     if (!lockstep_) return;
     // A disagreement is not an expectation: it is counted apart from `failed`.
-    for (auto& m : lockstep_->TakeMismatches()) {
+    for (auto& m : lockstep_->TakeMismatchRecords()) {
       ++report_->mismatches;
-      report_->failures.push_back({l.Where(), "MISMATCH: " + m, true});
+      report_->failures.push_back({l.Where(), "MISMATCH: " + m.message, true, m.check, m.rule});
     }
   }
 
@@ -166,9 +166,10 @@ class Session {
     room.any = EventQueueUnknown();
     AddRoom(l, Room::Kind::kEvent, std::move(room));
   }
-  void Fail(const VectorLine& l, const std::string& msg) {
+  void Fail(const VectorLine& l, const std::string& msg, const std::string& check,
+            const std::string& rule) {
     ++report_->failed;
-    report_->failures.push_back({l.Where(), msg});
+    report_->failures.push_back({l.Where(), msg, false, check, rule});
   }
 
   Result<bool> Reset(const std::string& name, const std::vector<std::string>& overrides,
@@ -268,7 +269,8 @@ class Session {
     } else {
       Fail(l, std::string(spec::RegName(r)) + (high ? "+4" : "") + ": expected " + Hex(*v) +
                   ", observed " + Hex(got) +
-                  (open ? " (bits " + Hex(open) + " are not compared)" : ""));
+                  (open ? " (bits " + Hex(open) + " are not compared)" : ""),
+           "reg.expect", std::string("reg:") + spec::RegName(r));
     }
     return true;
   }
@@ -374,8 +376,9 @@ class Session {
         if (CheckQueueAfter(alt, o, p.prod_before, &why)) {
           Pass();
         } else {
-          Fail(l, "txn " + ToString(p.txn) + ": expected " + want + "; " + why);
-          ++report_->rule_failures[o.rule.empty() ? "ok" : o.rule];
+          const std::string rule = o.rule.empty() ? "ok" : o.rule;
+          Fail(l, "txn " + ToString(p.txn) + ": expected " + want + "; " + why, "expect", rule);
+          ++report_->rule_failures[rule];
           ConsumeEvents(*device_, profile_);
         }
         return true;
@@ -401,9 +404,10 @@ class Session {
     device_->Adopt(p.outcomes.front());
     // A record the failed transaction wrote is consumed, so the next expectation reads its own.
     ConsumeEvents(*device_, profile_);
-    Fail(l, "txn " + ToString(p.txn) + ": expected " + want + ", observed " + observed);
-    const std::string& rule = p.outcomes.front().rule;
-    ++report_->rule_failures[rule.empty() ? "ok" : rule];
+    const std::string rule = p.outcomes.front().rule.empty() ? "ok" : p.outcomes.front().rule;
+    Fail(l, "txn " + ToString(p.txn) + ": expected " + want + ", observed " + observed, "expect",
+         rule);
+    ++report_->rule_failures[rule];
     return true;
   }
 
@@ -444,9 +448,11 @@ class Session {
     }
     auto rec = PopEvent(*device_, profile_);
     std::string why;
-    if (!rec) Fail(l, "expected " + l.text.substr(13) + ", but the event queue holds no record");
-    else if (!e->MatchesRecord(*rec, &why, profile_.oas)) {
-      Fail(l, "expected " + l.text.substr(13) + "; " + why);
+    if (!rec) {
+      Fail(l, "expected " + l.text.substr(13) + ", but the event queue holds no record",
+           "event.expect", "");
+    } else if (!e->MatchesRecord(*rec, &why, profile_.oas)) {
+      Fail(l, "expected " + l.text.substr(13) + "; " + why, "event.expect", "");
     } else {
       Pass();
     }
@@ -461,7 +467,7 @@ class Session {
       return true;
     }
     auto rec = PeekEvent(*device_, profile_);
-    if (rec) Fail(l, "expected no unread event record, observed " + ToString(*rec));
+    if (rec) Fail(l, "expected no unread event record, observed " + ToString(*rec), "event.none", "");
     else Pass();
     return true;
   }
@@ -500,7 +506,7 @@ class Session {
     auto r = api_->Execute(l);
     if (!r) return r.error();
     if (r->kind == LineResult::Kind::kPass) Pass();
-    if (r->kind == LineResult::Kind::kFail) Fail(l, r->message);
+    if (r->kind == LineResult::Kind::kFail) Fail(l, r->message, "api", "");
     if (opts_.strict && r->kind != LineResult::Kind::kDone) ++report_->uncounted;
     return true;
 #else

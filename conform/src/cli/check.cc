@@ -115,6 +115,11 @@ void PrintCampaign(const conform::CampaignOptions& camp, const conform::Campaign
   for (size_t i = 0; i < rep.mismatch_files.size(); ++i) {
     std::printf("  MISMATCH written to %s\n    %s\n", rep.mismatch_files[i].c_str(),
                 i < rep.mismatch_summaries.size() ? rep.mismatch_summaries[i].c_str() : "");
+    if (i < rep.shrunk_files.size() && !rep.shrunk_files[i].empty()) {
+      std::printf("    shrunk to %s (%s)\n", rep.shrunk_files[i].c_str(), rep.shrink_notes[i].c_str());
+    } else if (i < rep.shrink_notes.size()) {
+      std::printf("    %s\n", rep.shrink_notes[i].c_str());
+    }
   }
   for (const auto& e : rep.write_errors) std::printf("  MISMATCH NOT WRITTEN: %s\n", e.c_str());
   const uint64_t reported = rep.mismatch_files.size() + rep.write_errors.size();
@@ -238,6 +243,10 @@ void AddCheckCommand(CLI::App& app, int* status) {
       ->check(ProgramIdCheck());
   check->add_flag("--first-mismatch", o->camp.stop_at_first_mismatch,
                   "stop the campaign at its first mismatching program");
+  check->add_flag("!--no-shrink", o->camp.shrink,
+                  "do not shrink the reproducers (by default the first " +
+                      std::to_string(conform::CampaignReport::kMaxShrunk) +
+                      " are shrunk to NAME.min.vec next to them)");
   check->add_option("--jobs", o->camp.jobs,
                     "campaign worker threads (default: the cores, at most 4; same programs)")
       ->transform(Number(1, 64));
@@ -266,7 +275,9 @@ void AddCheckCommand(CLI::App& app, int* status) {
       "invalidations; the focus of each program follows rule coverage), with live progress on\n"
       "stderr; the same --seed and --programs run the same programs on every machine. The report\n"
       "gives programs/s, the rule ids exercised and those never hit. Each mismatch is written as\n"
-      "a replayable vector under --results and names its program id for --replay.\n"
+      "a replayable vector under --results and names its program id for --replay; the first " +
+      std::to_string(conform::CampaignReport::kMaxShrunk) +
+      "\nare shrunk to a small vector that fails the same way (NAME.min.vec, --no-shrink: not).\n"
       "exit status: 0 all passed, 1 a vector failed or a mismatch was found, 2 bad input\n" +
       LimitsText());
   check->callback([o, status, programs, check] {

@@ -26,6 +26,18 @@ void AddExplainCommand(CLI::App& app, int* status);
 void AddProfilesCommand(CLI::App& app, int* status);
 void AddNotModelledCommand(CLI::App& app, int* status);
 void AddConformCommand(CLI::App& app, int* status);
+void AddShrinkCommand(CLI::App& app, int* status);
+
+// `--shrink` and `--shrink-dir DIR` of `vectors run` and `conform` (cli/shrink.cc): each failing
+// file is shrunk (conform/shrink.h) to DIR/NAME.min.vec, recorded in its FileReport (`shrunk`,
+// `shrink_note`) and named on stdout. The default DIR: RESULTS/shrunk-DUT.
+void AddShrinkOptions(CLI::App* command, bool* shrink, std::string* dir,
+                      const std::string& default_dir);
+std::string DefaultShrinkDir(const std::string& results, const std::string& dut);
+// Creates DIR; empty, or what is wrong (naming --shrink-dir): a usage error before any run.
+std::string ShrinkDirProblem(const std::string& dir);
+void ShrinkFailingFiles(const std::string& dut, const std::string& dir,
+                        std::vector<conform::FileReport>* files);
 
 // spec/not-modelled.md: its table (between the markers), and the table's first column.
 std::string NotModelledTable();

@@ -21,6 +21,8 @@ struct Options {
   ReportFiles reports;
   bool quiet = false;
   double timeout = 10;
+  bool shrink = false;     // --shrink: the failing vector files too
+  std::string shrink_dir;  // empty: DefaultShrinkDir(--results, dut)
 };
 
 std::vector<std::string> Shipped() {
@@ -52,6 +54,13 @@ int Run(Options o) {
     std::fprintf(stderr, "smmuref conform: %s\n", problem.c_str());
     return kUsage;
   }
+  if (o.shrink_dir.empty()) o.shrink_dir = DefaultShrinkDir(o.c.camp.results_dir, o.c.dut);
+  if (o.shrink) {
+    if (const std::string problem = ShrinkDirProblem(o.shrink_dir); !problem.empty()) {
+      std::fprintf(stderr, "smmuref conform: %s\n", problem.c_str());
+      return kUsage;
+    }
+  }
   conform::dut::SetProcessTimeout(o.timeout);
   if (o.c.files.empty()) o.c.files = Shipped();
   std::printf("smmuref conform: %zu vector files on '%s' in lockstep with the model\n",
@@ -64,6 +73,9 @@ int Run(Options o) {
   if (!r) {
     std::fprintf(stderr, "smmuref conform: %s\n", r.error().ToString().c_str());
     return r.error().kind == spec::ErrorKind::kDeviceFailure ? kFailed : kUsage;
+  }
+  if (o.shrink) {
+    ShrinkFailingFiles(o.c.dut, o.shrink_dir, &r->run.files);
   }
   std::fputs(conform::TextConformReport(*r, SpecRules()).c_str(), stdout);
   return WriteReportFiles(o.reports, r->run) ? r->run.status : kUsage;
@@ -103,6 +115,9 @@ void AddConformCommand(CLI::App& app, int* status) {
       ->capture_default_str();
   cmd->add_flag("--no-campaign", [o](int64_t) { o->c.campaign = false; }, "run the vectors only");
   cmd->add_flag("--quiet", o->quiet, "print only failures and the summary");
+  cmd->add_flag("--no-shrink", [o](int64_t) { o->c.camp.shrink = false; },
+                "do not shrink the campaign's reproducers");
+  AddShrinkOptions(cmd, &o->shrink, &o->shrink_dir, "RESULTS/shrunk-DUT");
   AddReportOptions(cmd, &o->reports);
   cmd->add_option("FILE", o->c.files, "vector files (default: the shipped corpus/vectors)")
       ->type_name("FILE");
@@ -111,6 +126,9 @@ void AddConformCommand(CLI::App& app, int* status) {
       "random campaign restricted to the DUT's profile. What the DUT says it does not implement is\n"
       "reported as such, apart from what it gets wrong; a DUT that crashes, hangs or breaks the\n"
       "protocol is a device failure and the next vector runs. Walkthrough: docs in README.md.\n"
+      "The campaign's first " + std::to_string(conform::CampaignReport::kMaxShrunk) +
+      " reproducers are shrunk to NAME.min.vec next to them (--no-shrink:\n"
+      "not); --shrink also shrinks the failing vector files, into --shrink-dir.\n"
       "exit status: 0 nothing failed, 1 a check failed or the DUT failed, 2 bad input\n" +
       LimitsText());
   cmd->callback([o, status, seconds, programs] {

@@ -13,12 +13,22 @@ struct VectorsOptions {
   bool strict = false;
   std::vector<std::string> files;
   ReportFiles reports;
+  bool shrink = false;
+  std::string shrink_dir;  // empty: DefaultShrinkDir("results", dut)
 };
 
 int RunVectors(const VectorsOptions& o) {
   if (const std::string problem = OpenReportFiles(o.reports); !problem.empty()) {
     std::fprintf(stderr, "smmuref vectors run: %s\n", problem.c_str());
     return kUsage;
+  }
+  const std::string shrink_dir =
+      o.shrink_dir.empty() ? DefaultShrinkDir("results", o.dut) : o.shrink_dir;
+  if (o.shrink) {
+    if (const std::string problem = ShrinkDirProblem(shrink_dir); !problem.empty()) {
+      std::fprintf(stderr, "smmuref vectors run: %s\n", problem.c_str());
+      return kUsage;
+    }
   }
   conform::RunOptions opts;
   opts.dut = o.dut;
@@ -35,6 +45,7 @@ int RunVectors(const VectorsOptions& o) {
     run.files.push_back(std::move(r));
   }
   std::fputs(conform::TextTotals(t).c_str(), stdout);
+  if (o.shrink) ShrinkFailingFiles(o.dut, shrink_dir, &run.files);
   run.status = t.Status();
   return WriteReportFiles(o.reports, run) ? run.status : kUsage;
 }
@@ -53,6 +64,7 @@ void AddVectorsCommand(CLI::App& app, int* status) {
   run->add_flag("--strict", o->strict,
                 "also print, per expectation, how many outcomes the model allowed there");
   AddReportOptions(run, &o->reports);
+  AddShrinkOptions(run, &o->shrink, &o->shrink_dir, "results/shrunk-DUT");
   run->add_option("FILE", o->files, "vector files (paths relative to the current directory)")
       ->type_name("FILE")
       ->required();
@@ -63,6 +75,7 @@ void AddVectorsCommand(CLI::App& app, int* status) {
       "--strict adds, per expectation, how many outcomes the model allowed and how many of them\n"
       "the expectation accepts, so a reader sees where the architecture leaves room (with\n"
       "--quiet, only the expectations that allowed more than one).\n"
+      "--shrink then shrinks each failing file (as `smmuref shrink` does) into --shrink-dir.\n"
       "exit status: 0 all expectations held, 1 some failed, 2 a file had bad input\n" +
       LimitsText());
   run->callback([o, status] { *status = RunVectors(*o); });

@@ -15,6 +15,7 @@
 
 #include "smmuref/conform/progen.h"
 #include "smmuref/conform/runner.h"
+#include "smmuref/conform/shrink.h"
 #include "smmuref/spec/coverage.h"
 #include "smmuref/spec/error.h"
 
@@ -48,6 +49,11 @@ struct CampaignOptions {
   std::string profile;
   bool directed = true;  // false: every program has focus mix
   unsigned jobs = 0;     // worker threads; 0 = the machine's cores, at most 4 (same programs)
+  // Shrink the first CampaignReport::kMaxShrunk reproducers written (shrink.h), each to
+  // mismatch-SEED-FOCUS.min.vec next to it, within these bounds.
+  bool shrink = true;
+  uint64_t shrink_runs = kDefaultShrinkRuns;
+  double shrink_seconds = kDefaultShrinkSeconds;
 };
 
 struct CampaignReport {
@@ -71,6 +77,12 @@ struct CampaignReport {
   std::vector<std::string> mismatch_files;      // reproducers written
   std::vector<std::string> mismatch_summaries;  // one per written reproducer
   std::vector<std::string> write_errors;        // mismatches whose reproducer could not be written
+  // Per written reproducer: its shrunk vector ("" when not shrunk) and how the shrink went (or
+  // why there is none). Only the first kMaxShrunk are shrunk: each shrink runs the device
+  // hundreds to thousands of times.
+  static constexpr size_t kMaxShrunk = 3;
+  std::vector<std::string> shrunk_files;
+  std::vector<std::string> shrink_notes;
   double elapsed = 0;      // wall-clock seconds
   double cpu_seconds = 0;  // CPU time of the process meanwhile (every worker thread)
   unsigned jobs = 1;       // worker threads used
@@ -86,6 +98,9 @@ struct CampaignReport {
 const std::vector<std::pair<std::string, std::string>>& UnreachableRules();
 
 CampaignReport RunCampaign(const CampaignOptions& o);
+// A device's name as a folder name: its own, the file name of a PATH.so, or "exec-" and the
+// file name of an exec: command's last word; other characters than [A-Za-z0-9._-] become '_'.
+std::string DutFolderName(const std::string& dut);
 // Where a run's reproducers go: results_dir/check-DUT-seed-SEED.
 std::string ResultsFolder(const CampaignOptions& o);
 // The one program `id` alone, reported like a campaign of one (mismatch written as usual).

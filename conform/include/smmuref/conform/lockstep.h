@@ -20,6 +20,16 @@
 
 namespace smmuref::conform {
 
+// One disagreement, typed for whoever classifies failures (shrink.h): the class of check that
+// failed ("txn outcome", "event record", "register NAME", "CMD_SYNC MSI") and the rule id it
+// counts against (the adopted outcome's rule, "ok" for a completion, or "reg:NAME" for a
+// register compared after a write or `process`, as in rule_checks), with the readable message.
+struct Mismatch {
+  std::string check;
+  std::string rule;
+  std::string message;
+};
+
 class LockstepDevice final : public Device {
  public:
   LockstepDevice(std::unique_ptr<Device> dut, std::unique_ptr<Device> oracle)
@@ -38,8 +48,9 @@ class LockstepDevice final : public Device {
   void SetLine(int line) override;
   const std::optional<spec::Error>& Stopped() const override { return dut_->Stopped(); }
 
-  // Mismatches found since the last call.
+  // Mismatches found since the last call: their messages, or the typed records.
   std::vector<std::string> TakeMismatches();
+  std::vector<Mismatch> TakeMismatchRecords();
   // Rule ids of the model outcomes adopted so far, and the distinct observations seen.
   const std::set<std::string>& rules() const { return rules_; }
   const std::set<std::string>& observations() const { return observations_; }
@@ -52,6 +63,7 @@ class LockstepDevice final : public Device {
 
  private:
   void CompareRegister(spec::Reg r, const char* after);
+  void AddMismatch(std::string check, std::string rule, std::string message);
   void CompareStatus(spec::Reg written);
   // The allowed outcome the model adopts for the DUT's observation `seen` (a mismatch is
   // recorded when none is allowed).
@@ -63,7 +75,7 @@ class LockstepDevice final : public Device {
   std::unique_ptr<Device> dut_;
   std::unique_ptr<Device> oracle_;
   std::vector<spec::TxnOutcome> allowed_;  // the model's set for the last transaction
-  std::vector<std::string> mismatches_;
+  std::vector<Mismatch> mismatches_;
   std::set<std::string> rules_;
   std::set<std::string> observations_;
   std::map<std::string, int> rule_checks_, rule_failures_;

@@ -17,6 +17,12 @@ struct Failure {
   std::string where;    // file:line
   std::string message;  // expected vs observed
   bool mismatch = false;  // a disagreement with the model, not a failed expectation
+  // What failed, typed (shrink.h keeps a failure by these): the class of check ("expect",
+  // "reg.expect", "event.expect", "event.none", "api", or a lockstep Mismatch's check) and the
+  // rule id it counts against in rule_failures ("ok" for a completion, "reg:NAME" for a
+  // register; empty where no rule decided, e.g. an event-queue expectation).
+  std::string check;
+  std::string rule;
 };
 
 // How much room the model left at one expectation (`vectors run --strict`, spec/vector-format.md
@@ -53,6 +59,9 @@ struct FileReport {
   std::map<std::string, int> rule_checks, rule_failures;
   std::vector<Room> room;  // per expectation, in line order (RunOptions::strict only)
   int uncounted = 0;       // api.* expectations, whose room is not reported (strict only)
+  // `--shrink` (shrink.h): the shrunk vector written for this failing file, and how the shrink
+  // went or why there is none. Set by the commands, not by RunVectorFile.
+  std::string shrunk, shrink_note;
   // A check failed: an expectation did not hold or the device disagreed with the model.
   bool Failed() const { return failed > 0 || mismatches > 0; }
   // The file stopped because the device broke, or does not implement what a line needed.
