@@ -247,7 +247,7 @@ void AddCheckCommand(CLI::App& app, int* status) {
                     "campaign seed, 0x.. or decimal, 64 bits; the same seed replays the same programs")
       ->transform(Number(0, UINT64_MAX))
       ->capture_default_str();
-  check->add_option("--dut", o->camp.dut, "device under test: impl, model or impl-mutant-K")
+  check->add_option("--dut", o->camp.dut, "device under test: impl, model, impl-mutant-K, or model-abi / impl-abi (through dut.h)")
       ->check(DeviceName())
       ->capture_default_str();
   check->add_option("--corpus", o->corpus, "folder of vector files to run first (all *.vec below it)")
