@@ -32,8 +32,8 @@ struct ProgramId {
 };
 // Parses "SEED:FOCUS" or a bare "SEED" (focus mix); anything else is an error naming the format.
 spec::Result<ProgramId> ParseProgramId(const std::string& text);
-// The text of the program `id` names.
-std::string ProgramText(const ProgramId& id);
+// The text of the program `id` names, for `platform` (progen.h; the default: smmuref's own).
+std::string ProgramText(const ProgramId& id, const Platform& platform = {});
 
 struct CampaignOptions {
   double seconds = 0;  // a time limit as well (0 = none); results then depend on machine speed
@@ -48,6 +48,9 @@ struct CampaignOptions {
   std::string profile;
   bool directed = true;  // false: every program has focus mix
   unsigned jobs = 0;     // worker threads; 0 = the machine's cores, at most 4 (same programs)
+  // The system the DUT declares (check.h DutPlatform): where programs put memory, which
+  // StreamIDs and transactions they use.
+  Platform platform;
 };
 
 struct CampaignReport {
