@@ -17,7 +17,7 @@ std::string QemuNameProblem(const std::string& name);
 // The profile QEMU presents, in the profile text format (its own profile for `conform`).
 std::string QemuOwnProfile();
 // The system QEMU's virt machine gives campaign programs (progen.h Platform): structures in the
-// first 128 MiB of guest RAM, client output addresses in the next 112 MiB (below the CPU's loop
+// first 128 MiB of guest RAM (above the device tree QEMU puts in its first MiB), client output addresses in the next 112 MiB (below the CPU's loop
 // page), the StreamIDs of the edu functions `name` asks for, and no SubstreamIDs, injected
 // aborts, instruction fetches or unprivileged transactions (what the adapter cannot present);
 // programs use profile qemu-7-2.
