@@ -73,10 +73,11 @@ spec::Result<ProgramId> ParseProgramId(const std::string& text) {
   return id;
 }
 
-std::string ProgramText(const ProgramId& id) {
+std::string ProgramText(const ProgramId& id, const Platform& platform) {
   SeededRandom rnd(id.seed);
   GenOptions g;
   g.focus = id.focus;
+  g.platform = platform;
   return GenerateProgram(rnd, g);
 }
 
@@ -254,7 +255,7 @@ struct Slot {
 };
 
 void RunSlot(const CampaignOptions& o, Slot* s) {
-  s->program = ProgramText(s->id);
+  s->program = ProgramText(s->id, o.platform);
   // A short name (no allocation per line); summaries cite the written reproducer instead.
   auto file = ParseVectorText(s->program, "program.vec");
   if (!file) {

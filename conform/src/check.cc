@@ -67,6 +67,10 @@ spec::Result<std::string> DutOwnProfile(const std::string& dut) {
   return std::string();
 }
 
+Platform DutPlatform(const std::string& dut) {
+  return IsQemuName(dut) ? QemuPlatform(dut) : Platform{};
+}
+
 spec::Result<ConformReport> RunConform(const ConformOptions& o) {
   if (const std::string problem = DeviceNameProblem(o.dut); !problem.empty()) {
     return spec::Error{"--dut", problem};
@@ -92,6 +96,7 @@ spec::Result<ConformReport> RunConform(const ConformOptions& o) {
   r.run.campaign_options = o.camp;
   r.run.campaign_options.dut = o.dut;
   r.run.campaign_options.profile = r.profile;
+  r.run.campaign_options.platform = DutPlatform(o.dut);
   if (r.run.campaign_run) {
     r.run.campaign = RunCampaign(r.run.campaign_options);
     Tally(&r.by_campaign, r.run.campaign.rule_checks, r.run.campaign.rule_failures);

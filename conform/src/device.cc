@@ -56,6 +56,16 @@ DeviceFactory FindRegistered(const std::string& name) {
   return it == r.factories.end() ? DeviceFactory{} : it->second;
 }
 
+// A built-in dut.h table driven exactly as a plug-in's is.
+spec::Result<std::unique_ptr<Device>> MakeBuiltInDut(const std::string& name,
+                                                     const smmuref_dut_ops* ops,
+                                                     const spec::Profile& p) {
+  auto mem = std::make_unique<dut::HarnessMemory>();
+  auto link = dut::MakePluginLink(ops, dut::DescribeProfile(p), mem.get());
+  if (!link) return link.error();
+  return std::unique_ptr<Device>(new dut::DutDevice(name, std::move(mem), std::move(*link)));
+}
+
 std::string KnownNames() {
   std::string known;
   for (const auto& n : DeviceNames()) known += (known.empty() ? "" : ", ") + n;
@@ -83,7 +93,7 @@ std::string DeviceNameProblem(const std::string& name) {
 }
 
 std::vector<std::string> DeviceNames() {
-  std::vector<std::string> names{"model"};
+  std::vector<std::string> names{"model", "model-abi"};
 #ifdef SMMUREF_HAVE_IMPL
   names.push_back("impl");
   names.push_back("impl-abi");
@@ -94,18 +104,16 @@ std::vector<std::string> DeviceNames() {
 
 spec::Result<std::unique_ptr<Device>> MakeDevice(const std::string& name, const spec::Profile& p) {
   if (name == "model") return std::unique_ptr<Device>(new ModelDevice(p));
+  // The model through dut.h v2, its memory's history from the harness's notes
+  // (conform/src/dut/model_plugin.cc).
+  if (name == "model-abi") return MakeBuiltInDut(name, dut::ModelDutOps(), p);
   if (DeviceFactory make = FindRegistered(name)) return make(p);
   if (dut::IsPluginName(name) || dut::IsProcessName(name)) return dut::MakeDut(name, p);
   if (IsQemuName(name)) return MakeQemuDevice(name, p);
 #ifdef SMMUREF_HAVE_IMPL
   if (name == "impl") return MakeImplDevice(p);
-  if (name == "impl-abi") {
-    // The engine through dut.h, exactly as a plug-in is driven (conform/src/dut/impl_plugin.cc).
-    auto mem = std::make_unique<dut::HarnessMemory>();
-    auto link = dut::MakePluginLink(dut::ImplDutOps(), dut::DescribeProfile(p), mem.get());
-    if (!link) return link.error();
-    return std::unique_ptr<Device>(new dut::DutDevice(name, std::move(mem), std::move(*link)));
-  }
+  // The engine through dut.h (conform/src/dut/impl_plugin.cc).
+  if (name == "impl-abi") return MakeBuiltInDut(name, dut::ImplDutOps(), p);
   const std::string prefix = "impl-mutant-";
   if (name.rfind(prefix, 0) == 0) {
     for (const auto& [id, what] : ImplMutants()) {

@@ -10,6 +10,7 @@
 // installed)
 #include "qemu_device.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -157,6 +158,25 @@ std::string QemuNameProblem(const std::string& name) {
 }
 
 std::string QemuOwnProfile() { return "inherit qemu-7-2\n"; }
+
+Platform QemuPlatform(const std::string& name) {
+  Platform pl;
+  QemuOptions o;
+  if (ParseSids(name, &o.sids).empty()) pl.sids = o.sids;
+  // Guest RAM from 0x40000000 (qemu_smmu.cc), the CPU's loop in its last page.
+  const uint64_t ram = 0x40000000, ram_end = ram + (o.ram_mib << 20) - 0x1000;
+  // QEMU puts its device tree at the start of RAM: memory the harness never wrote must read as
+  // zero (R-MEM-001), so programs begin 1 MiB above it.
+  pl.struct_base = ram + 0x100000;
+  pl.out_base = ram + 0x8000000;
+  pl.out_size = std::min<uint64_t>(0x7000000, ram_end - pl.out_base);
+  pl.substreams = false;
+  pl.aborts = false;
+  pl.exec = false;
+  pl.unprivileged = false;
+  pl.profile = "qemu-7-2";
+  return pl;
+}
 
 spec::Result<std::unique_ptr<Device>> MakeQemuDevice(const std::string& name,
                                                      const spec::Profile& p) {

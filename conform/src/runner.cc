@@ -133,13 +133,15 @@ class Session {
     }
   }
 
-  void Stats(FileReport* r) const {
+  // The coverage of every device the file made (one per `profile` line): the lockstep's, or the
+  // outcomes the model itself adopted.
+  void Stats(FileReport* r) {
+    Fold();
     r->translations = translations_;
-    if (!lockstep_) return;
-    r->rules = lockstep_->rules();
-    r->observations = lockstep_->observations();
-    r->rule_checks = lockstep_->rule_checks();
-    for (const auto& [rule, n] : lockstep_->rule_failures()) r->rule_failures[rule] += n;
+    r->rules = rules_;
+    r->observations = observations_;
+    r->rule_checks = rule_checks_;
+    for (const auto& [rule, n] : rule_failures_) r->rule_failures[rule] += n;
   }
 
  private:
@@ -150,6 +152,16 @@ class Session {
     uint64_t prod_before = 0;  // EVENTQ_PROD before the transaction, whenever it writes
     std::vector<spec::TxnOutcome> model;  // the model's allowed set (strict lockstep runs)
   };
+
+  // Adds the lockstep's coverage to the file's, once: before its device is replaced (Reset), or
+  // when the file's report is made (Stats, called once per file).
+  void Fold() {
+    if (!lockstep_) return;
+    rules_.insert(lockstep_->rules().begin(), lockstep_->rules().end());
+    observations_.insert(lockstep_->observations().begin(), lockstep_->observations().end());
+    for (const auto& [rule, n] : lockstep_->rule_checks()) rule_checks_[rule] += n;
+    for (const auto& [rule, n] : lockstep_->rule_failures()) rule_failures_[rule] += n;
+  }
 
   void Pass() { ++report_->passed; }
   void AddRoom(const VectorLine& l, Room::Kind kind, Room room) {
@@ -178,6 +190,7 @@ class Session {
     if (!p) return Error{l.Where(), p.error().ToString(), p.error().kind};
     auto d = MakeDevice(opts_.dut, *p);
     if (!d) return Error{l.Where(), d.error().message, d.error().kind};
+    Fold();
     device_ = std::move(*d);
     model_ = device_.get();
     lockstep_ = nullptr;
@@ -348,8 +361,12 @@ class Session {
   }
 
   void AdoptPending(const spec::TxnOutcome& o) {
-    device_->Adopt(o);
+    Adopt(o);
     pending_.reset();
+  }
+  void Adopt(const spec::TxnOutcome& o) {
+    device_->Adopt(o);
+    if (!lockstep_) CountOutcome(o, &rules_, &observations_);
   }
 
   Result<bool> Expect(const VectorLine& l) {
@@ -372,7 +389,7 @@ class Session {
         const bool fault = alt.kind == Expectation::Kind::kFault ||
                            alt.kind == Expectation::Kind::kMerged;
         if (fault && o.event && !alt.MatchesRecord(*o.event, &why, profile_.oas)) continue;
-        device_->Adopt(o);
+        Adopt(o);
         if (CheckQueueAfter(alt, o, p.prod_before, &why)) {
           Pass();
         } else {
@@ -401,7 +418,7 @@ class Session {
       observed = "one of " + std::to_string(p.outcomes.size()) + " allowed outcomes:";
       for (const auto& o : p.outcomes) observed += "\n      - " + ToString(o);
     }
-    device_->Adopt(p.outcomes.front());
+    Adopt(p.outcomes.front());
     // A record the failed transaction wrote is consumed, so the next expectation reads its own.
     ConsumeEvents(*device_, profile_);
     const std::string rule = p.outcomes.front().rule.empty() ? "ok" : p.outcomes.front().rule;
@@ -523,6 +540,9 @@ class Session {
   spec::Profile profile_;
   std::optional<Pending> pending_;
   int translations_ = 0;
+  // Coverage of the devices replaced so far, and of the model's own run (no lockstep).
+  std::set<std::string> rules_, observations_;
+  std::map<std::string, int> rule_checks_, rule_failures_;
 #ifdef SMMUREF_HAVE_API
   std::unique_ptr<LineExecutor> api_;
 #endif

@@ -14,6 +14,7 @@ constexpr uint64_t Word(uint64_t pa) { return pa & ~uint64_t{7}; }
 
 void Memory::Write64(uint64_t pa, uint64_t value) {
   words_[Word(pa)].push_back(WordWrite{++seq_, value, line_});
+  if (log_) log_->emplace_back(Word(pa), value);
 }
 
 uint64_t Memory::Peek64(uint64_t pa) const {

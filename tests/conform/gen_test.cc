@@ -164,6 +164,58 @@ TEST(Generator, SameSeedAndFocusSameProgram) {
   EXPECT_NE(Program(42, Focus::kQueues), Program(42, Focus::kNested));
 }
 
+// A platform's programs stay inside it: structures and queues at or above its structure base,
+// only its StreamIDs, no SubstreamIDs, injected aborts, instruction fetches or unprivileged
+// transactions; and they still run on the model within the bound.
+TEST(Generator, ProgramsStayOnTheirPlatform) {
+  Platform pl;
+  pl.struct_base = 0x40100000;
+  pl.out_base = 0x48000000;
+  pl.out_size = 0x7000000;
+  pl.sids = {0x10, 0x11};
+  pl.substreams = pl.aborts = pl.exec = pl.unprivileged = false;
+  pl.profile = "qemu-7-2";
+  int txns = 0;
+  for (int f = 0; f < kFocusCount; ++f) {
+    for (uint64_t seed = 1; seed <= 6; ++seed) {
+      ProgramId id;
+      id.seed = seed * 131;
+      id.focus = static_cast<Focus>(f);
+      const std::string text = ProgramText(id, pl);
+      auto file = ParseVectorText(text, "p.vec");
+      ASSERT_TRUE(file.ok()) << file.error().ToString();
+      for (const auto& l : file->lines) {
+        EXPECT_NE(l.op, "mem.abort") << l.text;
+        if (l.op == "profile") EXPECT_EQ(l.text, "profile qemu-7-2");
+        if (l.op == "mem.write64") EXPECT_GE(std::stoull(l.args[0], nullptr, 0), pl.struct_base) << l.text;
+        if (l.op != "txn") continue;
+        ++txns;
+        const uint64_t sid = std::stoull(l.args[0], nullptr, 0);
+        EXPECT_TRUE(sid == 0x10 || sid == 0x11) << l.text;
+        EXPECT_EQ(l.args[1], "-") << l.text;
+        EXPECT_TRUE(l.args[3] == "rp" || l.args[3] == "wp") << l.text;
+      }
+      const FileReport rep = RunVectorFile(*file, RunOptions{});
+      EXPECT_TRUE(!rep.error || rep.bound) << id.ToString() << ": " << rep.error_message;
+    }
+  }
+  EXPECT_GT(txns, 1000);
+}
+
+// The default platform is smmuref's own: the program of a seed is the one GenerateProgram gives
+// without a platform.
+TEST(Generator, TheDefaultPlatformChangesNoProgram) {
+  for (int f = 0; f < kFocusCount; ++f) {
+    ProgramId id;
+    id.seed = 4242;
+    id.focus = static_cast<Focus>(f);
+    SeededRandom r(id.seed);
+    GenOptions o;
+    o.focus = id.focus;
+    EXPECT_EQ(ProgramText(id, Platform{}), GenerateProgram(r, o));
+  }
+}
+
 TEST(Generator, FocusNamesRoundTrip) {
   for (int i = 0; i < kFocusCount; ++i) {
     Focus f;

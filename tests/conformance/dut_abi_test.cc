@@ -1,7 +1,9 @@
 // The DUT ABI (spec/include/smmuref/dut.h): the optimized engine exported through it
-// ("impl-abi", conform/src/dut/impl_plugin.cc, with the harness owning memory) gives exactly the
-// results it gives directly ("impl") on every shipped vector and in the campaign; the loader
-// refuses a shared object that is not a DUT or lies about its ABI version.
+// ("impl-abi", conform/src/dut/impl_plugin.cc, with the harness owning memory) and the reference
+// model exported through it ("model-abi", conform/src/dut/model_plugin.cc, its memory's history
+// from v2's notes) give exactly the results they give directly ("impl", "model") on every
+// shipped vector and in the campaign; the loader refuses a shared object that is not a DUT or
+// lies about its ABI version, and still loads one built for v1.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -29,17 +31,20 @@ std::vector<std::string> ShippedVectors() {
   return files;
 }
 
-TEST(DutAbi, ImplThroughTheAbiPassesExactlyAsDirectly) {
+// Every shipped vector file gives `through` the same verdicts, rule ids and outcome classes as
+// `direct`.
+void ExpectSameOnShippedVectors(const std::string& direct_dut, const std::string& through) {
   const auto files = ShippedVectors();
   ASSERT_GT(files.size(), 50u);
   int translations = 0;
   for (const auto& f : files) {
     conform::RunOptions direct, abi;
-    direct.dut = "impl";
-    abi.dut = "impl-abi";
+    direct.dut = direct_dut;
+    abi.dut = through;
     const conform::FileReport a = conform::RunVectorPath(f, direct);
     const conform::FileReport b = conform::RunVectorPath(f, abi);
     EXPECT_EQ(a.error, b.error) << f << ": " << a.error_message << " / " << b.error_message;
+    EXPECT_EQ(a.error_kind, b.error_kind) << f << ": " << a.error_message << " / " << b.error_message;
     EXPECT_EQ(a.passed, b.passed) << f;
     EXPECT_EQ(a.failed, b.failed) << f;
     EXPECT_EQ(a.mismatches, b.mismatches)
@@ -52,21 +57,75 @@ TEST(DutAbi, ImplThroughTheAbiPassesExactlyAsDirectly) {
   EXPECT_GT(translations, 500);
 }
 
-TEST(DutAbi, ImplThroughTheAbiAgreesWithTheModelInTheCampaign) {
+// A campaign of a fixed count and seed gives `through` the same results as `direct`.
+void ExpectSameCampaign(const std::string& direct_dut, const std::string& through) {
   conform::CampaignOptions o;
-  o.dut = "impl-abi";
+  o.dut = through;
   o.max_programs = 60;
+  o.seed = 7;
   o.progress = false;
   o.results_dir = ::testing::TempDir() + "abi-results";
   const conform::CampaignReport abi = conform::RunCampaign(o);
-  o.dut = "impl";
+  o.dut = direct_dut;
   const conform::CampaignReport direct = conform::RunCampaign(o);
+  EXPECT_EQ(abi.programs, 60u);
   EXPECT_EQ(abi.mismatches, 0u) << (abi.mismatch_summaries.empty() ? "" : abi.mismatch_summaries[0]);
   EXPECT_EQ(abi.device_failures, 0u);
+  EXPECT_EQ(abi.not_implemented, direct.not_implemented) << abi.first_not_implemented;
+  EXPECT_EQ(abi.bounded, direct.bounded);
   EXPECT_EQ(abi.translations, direct.translations);
+  EXPECT_GT(abi.translations, 1000u);
   EXPECT_EQ(abi.rules, direct.rules);
+  EXPECT_EQ(abi.rule_hits, direct.rule_hits);
   EXPECT_EQ(abi.observations, direct.observations);
+  EXPECT_GT(abi.observations.size(), 10u);
 }
+
+TEST(DutAbi, ImplThroughTheAbiPassesExactlyAsDirectly) {
+  ExpectSameOnShippedVectors("impl", "impl-abi");
+}
+
+TEST(DutAbi, ImplThroughTheAbiAgreesWithTheModelInTheCampaign) {
+  ExpectSameCampaign("impl", "impl-abi");
+}
+
+TEST(DutAbi, ModelThroughTheAbiPassesExactlyAsDirectly) {
+  ExpectSameOnShippedVectors("model", "model-abi");
+}
+
+TEST(DutAbi, ModelThroughTheAbiAgreesWithTheModelInTheCampaign) {
+  ExpectSameCampaign("model", "model-abi");
+}
+
+#if defined(SMMUREF_TINY_SMMU_V1)
+// A DUT built for ABI v1 (its table ends at last_error) loads and runs as the same DUT built for
+// v2, which leaves `note` NULL.
+TEST(DutAbi, AVersion1DutStillLoadsAndRunsAsItsVersion2Build) {
+  auto v1 = conform::dut::LoadPlugin(SMMUREF_TINY_SMMU_V1);
+  ASSERT_TRUE(v1.ok()) << v1.error().message;
+  EXPECT_EQ((*v1)->abi_version, 1u);
+  auto v2 = conform::dut::LoadPlugin(SMMUREF_TINY_SMMU);
+  ASSERT_TRUE(v2.ok()) << v2.error().message;
+  EXPECT_EQ((*v2)->abi_version, 2u);
+  EXPECT_EQ((*v2)->note, nullptr);
+  // SMMUEN=0: bypass, then GBPA.ABORT.
+  auto file = conform::ParseVectorText(
+      "smmuref-vectors 1\nprofile s1only-nossid st_level=0 cd2l=0 msi=0 gbpa_abort_reset=0\ntxn 0x1 - 0x1234 r\n"
+      "expect ok 0x1234\nreg.write32 GBPA 0x80100000\ntxn 0x1 - 0x1234 r\nexpect abort\n",
+      "t.vec");
+  ASSERT_TRUE(file.ok());
+  conform::RunOptions a, b;
+  a.dut = SMMUREF_TINY_SMMU_V1;
+  b.dut = SMMUREF_TINY_SMMU;
+  const conform::FileReport ra = conform::RunVectorFile(*file, a);
+  const conform::FileReport rb = conform::RunVectorFile(*file, b);
+  EXPECT_FALSE(ra.error) << ra.error_message;
+  EXPECT_EQ(ra.mismatches, 0);
+  EXPECT_EQ(ra.passed, 2);
+  EXPECT_EQ(ra.passed, rb.passed);
+  EXPECT_EQ(ra.failed, rb.failed);
+}
+#endif
 
 TEST(DutAbi, TheLoaderRefusesWhatIsNotADut) {
   // A shared object without the version symbol (the C library itself).

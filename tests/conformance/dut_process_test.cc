@@ -105,6 +105,29 @@ TEST(DutProcess, TheNextVectorRunsAfterADeviceFailure) {
   EXPECT_EQ(r.passed, 2);
 }
 
+// Memory writes, then a transaction: the DUT reads back what the notes told it.
+const char kWrites[] =
+    "smmuref-vectors 1\n"
+    "profile full\n"
+    "mem.write64 0x10000 0x11\n"
+    "mem.write64 0x10008 0x22\n"
+    "mem.write64 0x10000 0x33\n"
+    "mem.abort 0x20000 0x1000\n"
+    "txn 0x1 - 0x1234 r\n"
+    "expect abort\n";
+
+TEST(DutProcess, ADutThatAsksForMemoryNotesGetsEveryHarnessWriteInOrder) {
+  const conform::FileReport r = RunText(Broken("notes"), kWrites);
+  EXPECT_TRUE(r.NotImplemented()) << r.error_message;
+  EXPECT_NE(r.error_message.find("2 noted words, all agree"), std::string::npos) << r.error_message;
+}
+
+TEST(DutProcess, ADutThatDoesNotAskGetsNoMemoryNotes) {
+  const conform::FileReport r = RunText(Broken("nonotes"), kWrites);
+  EXPECT_TRUE(r.NotImplemented()) << r.error_message;
+  EXPECT_NE(r.error_message.find("0 noted words, all agree"), std::string::npos) << r.error_message;
+}
+
 TEST(DutProcess, ACommandThatDoesNotStartIsADeviceFailure) {
   const conform::FileReport r = RunText("exec:/nonexistent/dut", kDisabled);
   EXPECT_TRUE(r.DeviceFailed()) << r.error_message;

@@ -10,6 +10,10 @@
  * F_ADDR_SIZE (R-TXN-007), and commands with bad operands are consumed instead of stopping the
  * queue with CERROR_ILL.
  *
+ * It takes no memory notes (dut.h v2 `note`: its table ends before it, which leaves it NULL).
+ * Built with -DTINY_SMMU_ABI_V1 it says it implements ABI v1, as a DUT built against the first
+ * header does, which the harness still loads (tests/conformance/dut_abi_test.cc).
+ *
  * The architecture is IHI0070 (SMMUv3) and, for the walk, DDI0487 (VMSAv8-64).
  */
 #include <stdint.h>
@@ -295,8 +299,14 @@ static void Destroy(smmuref_dut *d) { free(d); }
 
 static const char *LastError(smmuref_dut *d) { return d ? d->error : create_error; }
 
+#ifdef TINY_SMMU_ABI_V1
+#define TINY_SMMU_ABI 1u
+#else
+#define TINY_SMMU_ABI SMMUREF_DUT_ABI_VERSION
+#endif
+
 static const smmuref_dut_ops kOps = {
-    SMMUREF_DUT_ABI_VERSION,
+    TINY_SMMU_ABI,
     "tiny-smmu (examples/dut-c)",
     "# tiny-smmu: stage 1 only, linear stream table, no substreams\n"
     "inherit s1only-nossid\nst_level = 0\ncd2l = 0\nmsi = 0\n",
@@ -304,7 +314,7 @@ static const smmuref_dut_ops kOps = {
 };
 
 __attribute__((visibility("default"))) const uint32_t smmuref_dut_abi_version =
-    SMMUREF_DUT_ABI_VERSION;
+    TINY_SMMU_ABI;
 __attribute__((visibility("default"))) const smmuref_dut_ops *smmuref_dut_entry(void) {
   return &kOps;
 }

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "smmuref/conform/campaign.h"
+#include "smmuref/conform/check.h"
 #include "smmuref/conform/device.h"
 #include "smmuref/conform/report.h"
 #include "smmuref/conform/runner.h"
@@ -149,7 +150,9 @@ conform::CampaignReport RunCampaignPhase(const conform::CampaignOptions& camp) {
                 camp.seconds, static_cast<unsigned long long>(camp.seed));
   }
   std::fflush(stdout);
-  rep = conform::RunCampaign(camp);
+  conform::CampaignOptions on_platform = camp;
+  on_platform.platform = conform::DutPlatform(camp.dut);
+  rep = conform::RunCampaign(on_platform);
   PrintCampaign(camp, rep);
   return rep;
 }
@@ -175,8 +178,11 @@ int RunReplay(const CheckOptions& o) {
   if (!id) return kUsage;  // the option's validator already refused it
   std::printf("smmuref check: program %s alone on '%s' in lockstep with the model\n",
               id->ToString().c_str(), o.camp.dut.c_str());
-  const conform::CampaignReport rep = conform::ReplayProgram(o.camp, *id);
-  PrintCampaign(o.camp, rep);
+  // The program as the campaign made it: on the platform the DUT declares.
+  conform::CampaignOptions camp = o.camp;
+  camp.platform = conform::DutPlatform(camp.dut);
+  const conform::CampaignReport rep = conform::ReplayProgram(camp, *id);
+  PrintCampaign(camp, rep);
   if (!rep.write_errors.empty()) return kUsage;
   std::printf("%s\n", rep.mismatches ? "check: FAILED" : "check: passed");
   return rep.mismatches ? kFailed : kOk;
@@ -256,7 +262,7 @@ void AddCheckCommand(CLI::App& app, int* status) {
                     "campaign seed, 0x.. or decimal, 64 bits; the same seed replays the same programs")
       ->transform(Number(0, UINT64_MAX))
       ->capture_default_str();
-  check->add_option("--dut", o->camp.dut, "device under test: impl, model or impl-mutant-K")
+  check->add_option("--dut", o->camp.dut, "device under test: impl, model, impl-mutant-K, or model-abi / impl-abi (through dut.h)")
       ->check(DeviceName())
       ->capture_default_str();
   check->add_option("--corpus", o->corpus, "folder of vector files to run first (all *.vec below it)")

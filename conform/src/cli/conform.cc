@@ -90,7 +90,8 @@ void AddConformCommand(CLI::App& app, int* status) {
   o->c.camp.seconds = 0;
   o->c.camp.max_programs = 2000;
   cmd->add_option("--dut", o->c.dut,
-                  "device under test: a built-in name, PATH.so (spec/include/smmuref/dut.h) or "
+                  "device under test: a built-in name (model, impl, or model-abi / impl-abi: the "
+                  "same through dut.h), qemu, PATH.so (spec/include/smmuref/dut.h) or "
                   "exec:COMMAND (spec/dut-protocol.md)")
       ->check(DeviceName())
       ->required();

@@ -57,7 +57,7 @@ void AddVectorsCommand(CLI::App& app, int* status) {
   vectors->require_subcommand(1);
   CLI::App* run = vectors->add_subcommand("run", "run vector files, report each expectation");
   auto o = std::make_shared<VectorsOptions>();
-  run->add_option("--dut", o->dut, "device under test (model, impl, impl-mutant-K)")
+  run->add_option("--dut", o->dut, "device under test (model, impl, impl-mutant-K, model-abi, impl-abi, qemu, PATH.so, exec:CMD)")
       ->check(DeviceName())
       ->capture_default_str();
   run->add_flag("--quiet", o->quiet, "print only failures, errors and the summary line");

@@ -101,6 +101,29 @@ bool DutDevice::Ok(const spec::Error* e, const char* during) {
   return true;
 }
 
+void DutDevice::Note(uint32_t kind, uint64_t pa, uint64_t value) {
+  if (Stopped()) return;
+  smmuref_dut_note n{};
+  n.kind = kind;
+  n.seq = ++seq_;
+  n.pa = pa;
+  n.value = value;
+  auto r = link_->Note(n);
+  Ok(r ? nullptr : &r.error(), "taking a memory note");
+}
+
+void DutDevice::MemWrite64(uint64_t pa, uint64_t value) {
+  mem_->Poke(pa, value);
+  Note(SMMUREF_DUT_NOTE_WRITE, pa & ~uint64_t{7}, value);
+}
+
+void DutDevice::MemClean(uint64_t pa, uint64_t len) { Note(SMMUREF_DUT_NOTE_CLEAN, pa, len); }
+
+void DutDevice::MemAbort(uint64_t pa, uint64_t len) {
+  mem_->AddAbortRange(pa, len);
+  Note(SMMUREF_DUT_NOTE_ABORT, pa, len);
+}
+
 uint64_t DutDevice::RegRead(spec::Reg r) {
   if (Stopped()) return 0;
   auto v = link_->RegRead(spec::RegOffset(r), spec::RegIs64(r) ? 64 : 32);
@@ -155,6 +178,15 @@ spec::Result<std::vector<spec::TxnOutcome>> DutDevice::Translate(const spec::Txn
   o.event_reported = got->event_reported;
   if (got->event) o.event = spec::DecodeEvent(got->event->data());
   return std::vector<spec::TxnOutcome>{std::move(o)};
+}
+
+bool LocateReg(uint32_t offset, uint32_t size, spec::Reg* r, bool* high) {
+  *high = false;
+  if (!spec::RegByOffset(offset, r)) {
+    *high = true;
+    if (offset < 4 || !spec::RegByOffset(offset - 4, r) || !spec::RegIs64(*r)) return false;
+  }
+  return size != 64 || (!*high && spec::RegIs64(*r));
 }
 
 bool IsProcessName(const std::string& name) { return name.rfind("exec:", 0) == 0; }

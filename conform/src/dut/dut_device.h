@@ -74,21 +74,25 @@ class DutLink {
   virtual spec::Result<bool> RegWrite(uint32_t offset, unsigned size, uint64_t value) = 0;
   virtual spec::Result<DutOutcome> Translate(const smmuref_dut_txn& txn) = 0;
   virtual spec::Result<bool> Process() = 0;
+  // A change the harness made to its memory (dut.h v2 `note`, the protocol's `notes`); a link
+  // whose DUT does not want notes drops it.
+  virtual spec::Result<bool> Note(const smmuref_dut_note& note) { return true; }
 };
 
 // A DutLink as a Device: the harness's memory, registers by offset, outcomes converted; the
 // first error stops the device (Device::Stopped()).
+// Every change the harness makes to its memory is also noted to the link, numbered from 1.
 class DutDevice final : public Device {
  public:
   DutDevice(std::string name, std::unique_ptr<HarnessMemory> mem, std::unique_ptr<DutLink> link)
       : name_(std::move(name)), mem_(std::move(mem)), link_(std::move(link)) {}
   std::string Name() const override { return name_; }
-  void MemWrite64(uint64_t pa, uint64_t value) override { mem_->Poke(pa, value); }
+  void MemWrite64(uint64_t pa, uint64_t value) override;
   uint64_t MemRead64(uint64_t pa) override { return mem_->Peek(pa); }
-  // Harness memory is coherent: the DUT sees every CPU write at once, which a non-coherent
-  // system also allows.
-  void MemClean(uint64_t, uint64_t) override {}
-  void MemAbort(uint64_t pa, uint64_t len) override { mem_->AddAbortRange(pa, len); }
+  // Harness memory is coherent: the DUT can read every CPU write at once, which a non-coherent
+  // system also allows; a DUT that models a non-coherent walker learns of cleans from notes.
+  void MemClean(uint64_t pa, uint64_t len) override;
+  void MemAbort(uint64_t pa, uint64_t len) override;
   uint64_t RegRead(spec::Reg r) override;
   void RegWrite(spec::Reg r, uint64_t value) override;
   void RegWrite32(spec::Reg r, bool high, uint32_t value) override;
@@ -98,10 +102,16 @@ class DutDevice final : public Device {
  private:
   // Stops on an error or a memory-contract violation; true if the call succeeded.
   bool Ok(const spec::Error* e, const char* during);
+  void Note(uint32_t kind, uint64_t pa, uint64_t value);
   std::string name_;
+  uint64_t seq_ = 0;  // notes sent
   std::unique_ptr<HarnessMemory> mem_;
   std::unique_ptr<DutLink> link_;
 };
+
+// The register a dut.h access of `size` bits at `offset` reaches, and whether it is the upper
+// half of a 64-bit one; false when no register is there or a 64-bit access does not fit one.
+bool LocateReg(uint32_t offset, uint32_t size, spec::Reg* r, bool* high);
 
 // Names: "PATH.so" (or any name with '/' that is not exec:) and "exec:COMMAND".
 bool IsPluginName(const std::string& name);
@@ -130,5 +140,8 @@ void SetProcessTimeout(double seconds);
 
 // The optimized engine exported through dut.h (impl_plugin.cc): the ABI's first client.
 const smmuref_dut_ops* ImplDutOps();
+// The reference model exported through dut.h v2 (model_plugin.cc): it keeps the memory's history
+// from the harness's notes and commits one allowed outcome per transaction.
+const smmuref_dut_ops* ModelDutOps();
 
 }  // namespace smmuref::conform::dut

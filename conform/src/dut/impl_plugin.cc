@@ -25,14 +25,6 @@ std::string g_create_error;
 
 ImplDut* Cast(smmuref_dut* d) { return reinterpret_cast<ImplDut*>(d); }
 
-// The register at `offset` and whether the access is to its upper half.
-bool Locate(uint32_t offset, spec::Reg* r, bool* high) {
-  *high = false;
-  if (spec::RegByOffset(offset, r)) return true;
-  *high = true;
-  return spec::RegByOffset(offset - 4, r) && spec::RegIs64(*r);
-}
-
 int Refuse(ImplDut* d, uint32_t offset) {
   d->error = "no register at offset " + std::to_string(offset);
   return SMMUREF_DUT_NOT_IMPLEMENTED;
@@ -58,7 +50,7 @@ int RegRead(smmuref_dut* dut, uint32_t offset, uint32_t size, uint64_t* value) {
   ImplDut* d = Cast(dut);
   spec::Reg r;
   bool high;
-  if (!Locate(offset, &r, &high) || (size == 64 && (high || !spec::RegIs64(r)))) {
+  if (!LocateReg(offset, size, &r, &high)) {
     return Refuse(d, offset);
   }
   const uint64_t v = d->engine.ReadReg(r);
@@ -70,7 +62,7 @@ int RegWrite(smmuref_dut* dut, uint32_t offset, uint32_t size, uint64_t value) {
   ImplDut* d = Cast(dut);
   spec::Reg r;
   bool high;
-  if (!Locate(offset, &r, &high) || (size == 64 && (high || !spec::RegIs64(r)))) {
+  if (!LocateReg(offset, size, &r, &high)) {
     return Refuse(d, offset);
   }
   if (size == 64 || !spec::RegIs64(r)) d->engine.WriteReg(r, value);

@@ -1,6 +1,7 @@
 // A DUT in a shared object implementing spec/include/smmuref/dut.h, loaded with dlopen: the
-// loader checks the exported ABI version before it calls the entry point, then the table's own
-// version and that every function is there. Each call's status maps to the harness's kinds:
+// loader checks the exported ABI version (v1 or v2) before it calls the entry point, then the
+// table's own version and that every function it requires is there; v2's optional `note` gets
+// the harness's memory changes. Each call's status maps to the harness's kinds:
 // SMMUREF_DUT_NOT_IMPLEMENTED to "not implemented by the DUT", anything else but OK to a device
 // failure with the DUT's last_error text. A shared object runs inside the harness: one that
 // crashes takes the harness with it (run such a DUT with exec:, spec/dut-protocol.md).
@@ -48,6 +49,12 @@ class PluginLink final : public DutLink {
     if (auto e = Status(ops_->process(dut_))) return *e;
     return true;
   }
+  spec::Result<bool> Note(const smmuref_dut_note& note) override {
+    // A v1 table ends at last_error: `note` is not there to read.
+    if (ops_->abi_version < 2 || !ops_->note) return true;
+    if (auto e = Status(ops_->note(dut_, &note))) return *e;
+    return true;
+  }
 
  private:
   std::optional<spec::Error> Status(int status) {
@@ -81,16 +88,17 @@ spec::Result<const smmuref_dut_ops*> LoadPlugin(const std::string& path) {
   if (!h) return Broken(path, std::string("cannot be loaded: ") + dlerror());
   const auto* version = static_cast<const uint32_t*>(dlsym(h, SMMUREF_DUT_VERSION_SYMBOL));
   if (!version) return Broken(path, "exports no " SMMUREF_DUT_VERSION_SYMBOL " (is it a dut.h DUT?)");
-  if (*version != SMMUREF_DUT_ABI_VERSION) {
+  if (*version < SMMUREF_DUT_ABI_VERSION_MIN || *version > SMMUREF_DUT_ABI_VERSION) {
     return Broken(path, "implements DUT ABI version " + std::to_string(*version) +
-                            "; this harness implements version " +
+                            "; this harness implements versions " +
+                            std::to_string(SMMUREF_DUT_ABI_VERSION_MIN) + " to " +
                             std::to_string(SMMUREF_DUT_ABI_VERSION));
   }
   auto entry = reinterpret_cast<smmuref_dut_entry_fn>(dlsym(h, SMMUREF_DUT_ENTRY_SYMBOL));
   if (!entry) return Broken(path, "exports no " SMMUREF_DUT_ENTRY_SYMBOL " function");
   const smmuref_dut_ops* ops = entry();
   if (!ops) return Broken(path, SMMUREF_DUT_ENTRY_SYMBOL " returned NULL");
-  if (ops->abi_version != SMMUREF_DUT_ABI_VERSION) {
+  if (ops->abi_version != *version) {
     return Broken(path, "its function table says ABI version " + std::to_string(ops->abi_version) +
                             ", its " SMMUREF_DUT_VERSION_SYMBOL " " + std::to_string(*version));
   }

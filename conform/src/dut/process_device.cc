@@ -99,6 +99,16 @@ class ProcessLink final : public DutLink {
     if (!r) return r.error();
     return true;
   }
+  // Kept for the next request's `notes`, when the DUT asked for them in its hello answer.
+  spec::Result<bool> Note(const smmuref_dut_note& n) override {
+    if (!notes_) return true;
+    static const char* const kKinds[] = {"write", "clean", "abort"};
+    if (n.kind > SMMUREF_DUT_NOTE_ABORT) return true;
+    json note = {{"seq", n.seq}, {"kind", kKinds[n.kind]}, {"pa", Hex(n.pa)}};
+    note[n.kind == SMMUREF_DUT_NOTE_WRITE ? "value" : "len"] = Hex(n.value);
+    pending_notes_.push_back(std::move(note));
+    return true;
+  }
 
  private:
   spec::Result<bool> Handshake(const DutProfile& profile);
@@ -120,6 +130,8 @@ class ProcessLink final : public DutLink {
   uint64_t next_id_ = 0;
   std::optional<spec::Error> dead_;
   std::string own_profile_;  // the hello answer's `profile`
+  bool notes_ = false;       // the hello answer's `notes`: the DUT wants the memory notes
+  json pending_notes_ = json::array();
   bool owned_ = true;        // to_ and from_ are this link's to close
 };
 
@@ -166,6 +178,7 @@ spec::Result<bool> ProcessLink::Handshake(const DutProfile& profile) {
   if (hello->contains("profile") && (*hello)["profile"].is_string()) {
     own_profile_ = (*hello)["profile"].get<std::string>();
   }
+  notes_ = hello->contains("notes") && (*hello)["notes"].is_boolean() && (*hello)["notes"].get<bool>();
   auto reset = Request({{"op", "reset"}, {"profile", ProfileJson(profile)}});
   if (!reset) return reset.error();
   return true;
@@ -209,6 +222,10 @@ spec::Result<json> ProcessLink::Request(json request) {
   if (dead_) return *dead_;
   const uint64_t id = next_id_++;
   request["id"] = id;
+  if (!pending_notes_.empty()) {
+    request["notes"] = std::move(pending_notes_);
+    pending_notes_ = json::array();
+  }
   const std::string op = request["op"];
   if (!WriteLine(request.dump())) return Fail("closed its input before '" + op + "' (" + ExitStatus() + ")");
   for (int callbacks = 0;; ++callbacks) {

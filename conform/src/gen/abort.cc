@@ -17,6 +17,7 @@ void Generator::Abort(uint64_t pa, uint64_t len) {
 }
 
 void Generator::AbortOp() {
+  if (!o_.platform.aborts) return TxnAny();  // the platform cannot make memory abort
   // Nothing outstanding: a location that held a valid value not yet invalidated may still be
   // cached, and the model lets an abort range override a cached value (R-CACHE-008).
   Flush(true);

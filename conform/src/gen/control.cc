@@ -34,7 +34,10 @@ void Generator::LifecycleOp() {
       for (int i = 0; i < 2; ++i) {
         if (!streams_.empty()) TxnStream(Pick(streams_), true);
       }
-      Linef("txn 0x0 - 0x%llx r", static_cast<unsigned long long>(uint64_t{1} << p_.oas));
+      // StreamID 0 (or the platform's first), at the first address past the OAS.
+      Linef("txn 0x%x - 0x%llx %s", Sids().empty() ? 0u : Sids().front(),
+            static_cast<unsigned long long>(uint64_t{1} << p_.oas),
+            o_.platform.unprivileged ? "r" : "rp");
       if (Chance(50)) Remap();
       if (Chance(30)) RewriteSte();
       SetCr0(true, evtq_on_, true);

@@ -19,10 +19,8 @@
 
 namespace smmuref::conform::gen {
 
-// Physical layout: structures from kStructBase, client output addresses in
-// [kOutBase, kOutBase + kOutSize). Everything fits the smallest OAS (32 bits).
-inline constexpr uint64_t kStructBase = 0x1000000;
-inline constexpr uint64_t kOutBase = 0x40000000, kOutSize = 0x40000000;
+// Physical layout: the platform's (GenOptions::platform); by default structures from 16 MiB and
+// client output addresses in [1 GiB, 2 GiB). Everything fits the smallest OAS (32 bits).
 
 // The lowest input-address bit a level-`level` entry resolves [DDI0487 D8.2].
 unsigned LevelShift(unsigned g, int level);
@@ -114,7 +112,9 @@ struct Dirty {
 
 class Generator {
  public:
-  Generator(Random& r, const GenOptions& o) : r_(r), o_(o) {}
+  Generator(Random& r, const GenOptions& o)
+      : r_(r), o_(o), out_base_(o.platform.out_base), out_size_(o.platform.out_size),
+        next_(o.platform.struct_base) {}
   std::string Run();
 
  private:
@@ -146,6 +146,11 @@ class Generator {
   void MapMore();
   void WarmAndCheck(const Dirty& d, int times);
   const char* RandomAccess();
+
+  // The platform's StreamIDs (empty: any), whether `sid` is one, and the index bits they need.
+  const std::vector<uint32_t>& Sids() const { return o_.platform.sids; }
+  bool SidExists(uint32_t sid) const;
+  unsigned SidBits() const;
 
   // ---- strtab.cc
   void SetupStrtab();
@@ -229,7 +234,8 @@ class Generator {
   spec::Profile p_;
   std::string out_;
   std::map<uint64_t, uint64_t> mem_;
-  uint64_t next_ = kStructBase;
+  const uint64_t out_base_, out_size_;  // the platform's client output window
+  uint64_t next_;
 
   // Control state as written.
   bool e2h_ = false;

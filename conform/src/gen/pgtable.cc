@@ -50,13 +50,14 @@ std::optional<uint64_t> Generator::DescAddress(int root, uint64_t va, int level,
       W(pa, d);
     }
     table = spec::Get(&d, d1::NLTA) << 12 & ~((uint64_t{1} << rt.g) - 1);
-    if (table >= kOutBase) return std::nullopt;  // an NLTA deliberately above the output size
+    if (table >= out_base_) return std::nullopt;  // an NLTA deliberately above the output size
   }
 }
 
 uint64_t Generator::RandomOa(unsigned size_log2, unsigned oa_bits) {
-  const uint64_t slots = size_log2 >= 30 ? 1 : kOutSize >> size_log2;
-  uint64_t oa = kOutBase + (Below(slots) << size_log2);
+  // A block at least as large as the window starts where the window does.
+  const bool whole = size_log2 >= 63 || (uint64_t{1} << size_log2) >= out_size_;
+  uint64_t oa = out_base_ + (Below(whole ? 1 : out_size_ >> size_log2) << size_log2);
   // Deliberately above the output size (R-WALK-011) when the size leaves room for it.
   if (oa_bits < 48 && ChanceIn(Focus::kWalk, 3)) oa |= uint64_t{1} << (oa_bits + Below(48 - oa_bits));
   return oa;
@@ -105,7 +106,7 @@ bool Generator::MapOne(int root, int level, int s2ctx, bool broken) {
     W(*pa, d);
     roots_[root].leaves.push_back(Leaf{va, level, *pa});
     // A nested stage 1 outputs IPAs: the VM maps the first and last page of the leaf.
-    if (s2ctx >= 0 && rt.stage == 1 && oa < kOutBase + kOutSize) {
+    if (s2ctx >= 0 && rt.stage == 1 && oa < out_base_ + out_size_) {
       EnsureVmMapped(s2ctx, oa, uint64_t{1} << std::min(shift, 16u));
       EnsureVmMapped(s2ctx, oa + (uint64_t{1} << shift) - 8, 8);
     }
@@ -126,7 +127,7 @@ void Generator::MapAlike(int root, int other, int s2ctx) {
     const uint64_t oa = RandomOa(shift, rt.oa_bits);
     W(*pa, rt.stage == 1 ? RandomS1Leaf(oa, l.level) : RandomS2Leaf(oa, l.level));
     roots_[root].leaves.push_back(Leaf{l.va, l.level, *pa});
-    if (s2ctx >= 0 && rt.stage == 1 && oa < kOutBase + kOutSize) {
+    if (s2ctx >= 0 && rt.stage == 1 && oa < out_base_ + out_size_) {
       EnsureVmMapped(s2ctx, oa, uint64_t{1} << std::min(shift, 16u));
     }
   }

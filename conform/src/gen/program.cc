@@ -88,6 +88,14 @@ bool Generator::ChanceIn(Focus f, unsigned pct) {
 }
 
 void Generator::ChooseProfile() {
+  if (!o_.platform.profile.empty()) {
+    // The platform's own: a device is checked only on what it claims.
+    auto p = spec::LoadProfile(o_.platform.profile);
+    SMMUREF_CHECK(p.ok(), "a platform names a built-in profile");
+    p_ = *p;
+    Line("profile " + o_.platform.profile);
+    return;
+  }
   static const char* kProfiles[] = {"full", "full", "full-v32", "full-v32", "s1only-nossid",
                                     "s2only", "noncoherent"};
   const char* name = kProfiles[Below(7)];
@@ -175,6 +183,14 @@ const char* Generator::RandomAccess() {
 }
 
 void Generator::Txn(uint32_t sid, int64_t ssid, uint64_t addr, const char* access) {
+  // What the platform cannot present becomes what it can: no SubstreamID, a data access, a
+  // privileged one.
+  const Platform& pl = o_.platform;
+  if (!pl.substreams) ssid = -1;
+  std::string acc = access;
+  if (!pl.exec && acc[0] == 'x') acc[0] = 'r';
+  if (!pl.unprivileged && acc.size() == 1) acc += 'p';
+  access = acc.c_str();
   touched_.insert(sid);
   if (two_level_) touched_l1_.insert(sid >> split_);
   if (ssid < 0) {
@@ -212,7 +228,7 @@ void Generator::TxnStream(const Stream& s, bool leaf_address) {
     }
   }
   // Bypass (the OAS range check, R-TXN-007), abort, or an invalid STE.
-  const uint64_t addr = Chance(80) ? kOutBase + (Below(kOutSize) & ~uint64_t{7})
+  const uint64_t addr = Chance(80) ? out_base_ + (Below(out_size_) & ~uint64_t{7})
                                    : Below(uint64_t{1} << (p_.oas - 3)) << 4;
   Txn(s.sid, Chance(5) ? 1 : -1, addr, RandomAccess());
 }

@@ -52,7 +52,9 @@ void Generator::CmdqError() {
   Process();
   gen::Cmd c;
   bool abort = false;
-  switch (Below(9)) {
+  unsigned kind = static_cast<unsigned>(Below(9));
+  if (kind == 7 && !o_.platform.aborts) kind = 0;  // the platform cannot make memory abort
+  switch (kind) {
     case 0: {  // R-CMDQ-003: a reserved opcode
       static const uint8_t kReserved[] = {0x00, 0x08, 0x0f, 0x14, 0x19, 0x24, 0x31, 0x47, 0x7f, 0xff};
       c = CmdRaw(kReserved[Below(10)]);
@@ -135,7 +137,9 @@ void Generator::ResetEvtq() {
 // Event-queue traffic: drain, overflow and its acknowledgement, EVENTQEN off and on, a write
 // abort [IHI0070 §7.2, §7.5].
 void Generator::EvtqOp() {
-  switch (Below(6)) {
+  unsigned kind = static_cast<unsigned>(Below(6));
+  if (kind == 4 && !o_.platform.aborts) kind = 0;  // the platform cannot make memory abort
+  switch (kind) {
     case 0:
     case 1:
       Line("event.drain");

@@ -44,7 +44,7 @@ void Generator::Changed(const Dirty& d) {
   ++improper_;
   if (d.what == Dirty::What::kS2) {
     const unsigned shift = LevelShift(roots_[d.root].g, d.level);
-    const bool structures = shift >= 63 || (d.va >> shift << shift) < kOutBase;
+    const bool structures = shift >= 63 || (d.va >> shift << shift) < out_base_;
     for (int ctx : S2UsersOf(d.root)) vm_structures_dirty_ |= s2_[ctx].vm && structures;
   }
   if (d.subtree) Flush(true);
@@ -81,7 +81,7 @@ void Generator::Remap() {
   W(l.desc_pa, d);
   if (s1 && rt.s2ctx >= 0 && (d & 1)) {
     const uint64_t oa = (d & kOaMask) >> shift << shift;
-    if (oa < kOutBase + kOutSize) EnsureVmMapped(rt.s2ctx, oa, uint64_t{1} << std::min(shift, 16u));
+    if (oa < out_base_ + out_size_) EnsureVmMapped(rt.s2ctx, oa, uint64_t{1} << std::min(shift, 16u));
   }
   // Invalid entries are never cached (R-CACHE-003): mapping over an invalid one needs nothing.
   if ((old & 1) == 0) return;
@@ -241,7 +241,7 @@ void Generator::MergeToBlock() {
                                 [&](const Leaf& x) { return (x.va >> shift) == (va >> shift); }),
                  leaves.end());
     leaves.push_back(Leaf{va, level, path[k]});
-    if (rt.stage == 1 && rt.s2ctx >= 0 && oa < kOutBase + kOutSize) {
+    if (rt.stage == 1 && rt.s2ctx >= 0 && oa < out_base_ + out_size_) {
       EnsureVmMapped(rt.s2ctx, oa, uint64_t{1} << std::min(shift, 16u));
     }
     Dirty dirty;

@@ -28,12 +28,14 @@ void Generator::SetupStrtab() {
     split_ = split_field == 8 || split_field == 10 ? split_field : 6;
     log2size_ = split_ - 2 + static_cast<unsigned>(Below(8));
     if (log2size_ < split_) log2size_ = split_ + 1;
+    log2size_ = std::max(log2size_, SidBits());
     const unsigned l1_log2 = log2size_ > split_ ? log2size_ - split_ + 3 : 3;
     const uint64_t size = std::max<uint64_t>(64, uint64_t{1} << l1_log2);
     strtab_ = Alloc(size, size);
   } else {
     log2size_ = ChanceIn(Focus::kStrtab, 10) ? 10 + static_cast<unsigned>(Below(5))
                                              : 3 + static_cast<unsigned>(Below(5));
+    log2size_ = std::max(log2size_, SidBits());
     const uint64_t size = uint64_t{64} << log2size_;
     strtab_ = Alloc(size, size);
   }
@@ -57,6 +59,18 @@ std::optional<uint64_t> Generator::SteAddress(uint32_t sid) const {
   return it->second.pa + uint64_t{low} * 64;
 }
 
+bool Generator::SidExists(uint32_t sid) const {
+  return Sids().empty() || std::find(Sids().begin(), Sids().end(), sid) != Sids().end();
+}
+
+unsigned Generator::SidBits() const {
+  unsigned bits = 0;
+  for (uint32_t sid : Sids()) {
+    while (bits < 32 && (uint64_t{sid} >> bits) != 0) ++bits;
+  }
+  return bits;
+}
+
 // An unused StreamID with an STE slot, creating a level-2 array when needed.
 std::optional<uint32_t> Generator::FreeSid() {
   const unsigned eff = std::min(log2size_, p_.sidsize);
@@ -73,7 +87,9 @@ std::optional<uint32_t> Generator::FreeSid() {
     return false;
   };
   for (int attempt = 0; attempt < 8; ++attempt) {
-    uint32_t sid = static_cast<uint32_t>(Below(std::min<uint64_t>(uint64_t{1} << eff, 1u << 12)));
+    uint32_t sid = Sids().empty()
+                       ? static_cast<uint32_t>(Below(std::min<uint64_t>(uint64_t{1} << eff, 1u << 12)))
+                       : Pick(Sids());
     if (two_level_) {
       const uint32_t idx = sid >> split_;
       if (!l1_.count(idx)) {
@@ -100,13 +116,14 @@ std::optional<uint32_t> Generator::FreeSid() {
       if (!SpanValid(a.span, split_)) continue;
       sid = (idx << split_) | (sid & ((1u << (a.span - 1)) - 1));
     }
-    if (!used(sid) && SteAddress(sid)) return sid;
+    if (!used(sid) && SteAddress(sid) && SidExists(sid)) return sid;
   }
   return std::nullopt;
 }
 
 // A StreamID in a band the geometry creates, for transactions that test the lookup.
 uint32_t Generator::BandSid() {
+  if (!Sids().empty()) return Pick(Sids());  // only the platform's StreamIDs exist
   const unsigned eff = std::min(log2size_, p_.sidsize);
   switch (Below(two_level_ ? 6 : 3)) {
     case 0:  // in range, possibly without a stream

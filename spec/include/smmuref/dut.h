@@ -1,4 +1,4 @@
-/* smmuref DUT ABI v1: an SMMUv3 under test, loaded into the harness with dlopen.
+/* smmuref DUT ABI v2: an SMMUv3 under test, loaded into the harness with dlopen.
  *
  * Plain C99, <stdint.h> only, so that a DUT in C, C++, Rust or a simulator's glue can implement
  * it. The out-of-process form of the same contract is spec/dut-protocol.md (JSON lines); the two
@@ -11,6 +11,14 @@
  * observations only: outcomes of transactions, register values, command consumption and the
  * event records the DUT wrote to the event queue in memory (read back by the harness after each
  * step, whenever the DUT wrote them).
+ *
+ * Versions. v2 adds one optional function at the end of smmuref_dut_ops, `note`, by which the
+ * harness tells a DUT about every change it makes to memory itself (CPU stores, cleans for a
+ * non-coherent walker, abort ranges), in order, with the harness's sequence number: a DUT that
+ * needs the memory's history, not only its current contents (the reference model as a DUT: its
+ * caching rules allow any value a location held since the last covering invalidation), keeps
+ * that history from the notes. A DUT that does not want them sets `note` to NULL. The loader
+ * accepts v1 shared objects unchanged (their table ends at last_error and gets no notes) and v2.
  */
 #ifndef SMMUREF_DUT_H_
 #define SMMUREF_DUT_H_
@@ -21,9 +29,12 @@
 extern "C" {
 #endif
 
-/* The ABI version this header describes. The loader reads smmuref_dut_abi_version from the
- * shared object and refuses one that is not equal to its own. */
-#define SMMUREF_DUT_ABI_VERSION 1u
+/* The ABI version this header describes, and the oldest one the loader still accepts. The loader
+ * reads smmuref_dut_abi_version from the shared object and refuses one outside
+ * [SMMUREF_DUT_ABI_VERSION_MIN, SMMUREF_DUT_ABI_VERSION]; it reads only the fields of the
+ * smmuref_dut_ops that the DUT's version defines. */
+#define SMMUREF_DUT_ABI_VERSION 2u
+#define SMMUREF_DUT_ABI_VERSION_MIN 1u
 
 /* Return codes of every DUT function. */
 enum smmuref_dut_status {
@@ -90,7 +101,26 @@ typedef struct smmuref_dut_outcome {
 
 typedef struct smmuref_dut smmuref_dut; /* one SMMU instance, opaque to the harness */
 
-/* The DUT's functions. Every pointer is non-NULL. Register offsets are those of [IHI0070 §6.2]
+/* v2: a change the harness made to its memory (not the DUT's own accesses through
+ * smmuref_dut_memory, which the DUT knows), told to the DUT before the harness's next call on it.
+ * `seq` is the harness's clock for the instance: 1 for the first note after create, one more
+ * for each note after it, so a DUT sees the order of stores and can check it missed none. */
+enum smmuref_dut_note_kind {
+  SMMUREF_DUT_NOTE_WRITE = 0, /* a CPU store of the word `value` at `pa` (8-byte aligned) */
+  SMMUREF_DUT_NOTE_CLEAN = 1, /* [pa, pa+len) cleaned to the point of coherency (`value` = len):
+                               * every store to it so far is visible to a non-coherent walker */
+  SMMUREF_DUT_NOTE_ABORT = 2  /* SMMU accesses to [pa, pa+len) take an external abort from now
+                               * on (`value` = len; read64/write64 answer them with nonzero) */
+};
+typedef struct smmuref_dut_note {
+  uint32_t kind; /* smmuref_dut_note_kind; a DUT ignores kinds it does not know */
+  uint32_t reserved; /* 0 */
+  uint64_t seq;
+  uint64_t pa;
+  uint64_t value;
+} smmuref_dut_note;
+
+/* The DUT's functions. Every pointer up to last_error is non-NULL. Register offsets are those of [IHI0070 §6.2]
  * (Page 1 at 0x10000); `size` is 32 or 64; a 32-bit access to the upper half of a 64-bit
  * register has offset + 4. */
 typedef struct smmuref_dut_ops {
@@ -114,12 +144,18 @@ typedef struct smmuref_dut_ops {
   /* Why the last call on `dut` (NULL: the last create) did not return SMMUREF_DUT_OK; a
    * NUL-terminated string owned by the DUT, valid until its next call. */
   const char *(*last_error)(smmuref_dut *dut);
+  /* v2, optional (NULL: no notes; absent from a v1 table). Each memory change the harness makes,
+   * in order; the harness has already made it (read64 sees it). Returns SMMUREF_DUT_OK, or
+   * SMMUREF_DUT_FAILED (a device failure, with last_error). Memory the harness never noted reads
+   * as zero. */
+  int (*note)(smmuref_dut *dut, const smmuref_dut_note *note);
 } smmuref_dut_ops;
 
 /* The two symbols a DUT shared object exports (with default visibility):
  *   const uint32_t smmuref_dut_abi_version = SMMUREF_DUT_ABI_VERSION;
  *   const smmuref_dut_ops *smmuref_dut_entry(void) { return &my_ops; }
- * The loader checks the version before it calls the entry, and checks ops->abi_version again. */
+ * The loader checks the version before it calls the entry, and checks ops->abi_version again
+ * (they must be equal). */
 extern const uint32_t smmuref_dut_abi_version;
 const smmuref_dut_ops *smmuref_dut_entry(void);
 #define SMMUREF_DUT_VERSION_SYMBOL "smmuref_dut_abi_version"

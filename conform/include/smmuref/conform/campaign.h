@@ -33,8 +33,8 @@ struct ProgramId {
 };
 // Parses "SEED:FOCUS" or a bare "SEED" (focus mix); anything else is an error naming the format.
 spec::Result<ProgramId> ParseProgramId(const std::string& text);
-// The text of the program `id` names.
-std::string ProgramText(const ProgramId& id);
+// The text of the program `id` names, for `platform` (progen.h; the default: smmuref's own).
+std::string ProgramText(const ProgramId& id, const Platform& platform = {});
 
 struct CampaignOptions {
   double seconds = 0;  // a time limit as well (0 = none); results then depend on machine speed
@@ -54,6 +54,9 @@ struct CampaignOptions {
   bool shrink = true;
   uint64_t shrink_runs = kDefaultShrinkRuns;
   double shrink_seconds = kDefaultShrinkSeconds;
+  // The system the DUT declares (check.h DutPlatform): where programs put memory, which
+  // StreamIDs and transactions they use.
+  Platform platform;
 };
 
 struct CampaignReport {

@@ -47,6 +47,9 @@ spec::Result<ConformReport> RunConform(const ConformOptions& o);
 // The DUT's own profile text (spec/profiles/ format), or "" when it declares none; an Error when
 // the DUT cannot be asked (it failed).
 spec::Result<std::string> DutOwnProfile(const std::string& dut);
+// The system the DUT declares for campaign programs (progen.h Platform): QEMU's for `qemu`,
+// smmuref's own (the default) for every other DUT.
+Platform DutPlatform(const std::string& dut);
 
 // The human summary: per rule id checked / failed, not implemented, device failures, and the
 // spec coverage against the rule ids in `all_rules` (from spec/rules.md).

@@ -70,7 +70,6 @@ class LockstepDevice final : public Device {
   const spec::TxnOutcome& Choose(const spec::Txn& txn, const std::vector<spec::TxnOutcome>& allowed,
                                  const spec::TxnOutcome& seen, unsigned oas);
   void CompareRecords(uint64_t dut_prod_before, uint64_t model_prod_before, unsigned oas);
-  void Count(const spec::TxnOutcome& adopted);
 
   std::unique_ptr<Device> dut_;
   std::unique_ptr<Device> oracle_;
@@ -80,5 +79,10 @@ class LockstepDevice final : public Device {
   std::set<std::string> observations_;
   std::map<std::string, int> rule_checks_, rule_failures_;
 };
+
+// Adds an adopted outcome to the coverage of a run: its rule id ("ok" for a completion) and its
+// outcome class (completion, or the termination kind with event type, stage and class).
+void CountOutcome(const spec::TxnOutcome& o, std::set<std::string>* rules,
+                  std::set<std::string>* observations);
 
 }  // namespace smmuref::conform

@@ -58,9 +58,30 @@ const char* FocusName(Focus f);
 // The focus named `name`, or false.
 bool ParseFocus(const std::string& name, Focus* out);
 
+// The system a program runs on, as the device under test declares it (check.cc's DutPlatform;
+// QEMU's adapter declares its own): where structures, queues, page tables and client output
+// addresses may be, the StreamIDs that exist, and which kinds of transaction and memory fault the
+// device can be given. The default is smmuref's own system, where anything goes; programs for it
+// are the same for the same seed as before platforms existed.
+struct Platform {
+  // Structures, queues and translation tables are allocated upward from struct_base, below
+  // out_base (a program that needs more runs past it; a device that has no memory there says
+  // so, and the program is counted as not implemented by it).
+  uint64_t struct_base = 0x1000000;
+  // Client output addresses: [out_base, out_base + out_size).
+  uint64_t out_base = 0x40000000, out_size = 0x40000000;
+  std::vector<uint32_t> sids;  // the StreamIDs that exist; empty: any the stream table has
+  bool substreams = true;      // transactions may carry a SubstreamID
+  bool aborts = true;          // memory may be made to answer the SMMU with an external abort
+  bool exec = true;            // instruction fetches
+  bool unprivileged = true;    // unprivileged transactions
+  std::string profile;         // programs use this built-in profile; empty: random ones
+};
+
 struct GenOptions {
   int ops = 40;  // operations after set-up
   Focus focus = Focus::kMix;
+  Platform platform;
 };
 
 std::string GenerateProgram(Random& r, const GenOptions& o = {});

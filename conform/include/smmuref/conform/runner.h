@@ -52,8 +52,8 @@ struct FileReport {
   bool bound = false;  // the error is the model's allowed-set bound (R-CACHE-009)
   int mismatches = 0;  // DUT/model disagreements (lockstep), each also in `failures`
   int translations = 0;
-  std::set<std::string> rules;         // rule ids of adopted outcomes (lockstep runs)
-  std::set<std::string> observations;  // distinct outcomes (lockstep runs)
+  std::set<std::string> rules;         // rule ids of adopted outcomes (the model's, in lockstep)
+  std::set<std::string> observations;  // distinct outcome classes of the adopted outcomes
   // Per rule id (LockstepDevice::rule_checks): checks, and checks that failed (a disagreement,
   // or an expectation that did not hold on an outcome the rule decided).
   std::map<std::string, int> rule_checks, rule_failures;

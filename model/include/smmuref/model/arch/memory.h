@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace smmuref::model::arch {
@@ -45,6 +46,9 @@ class Memory {
   uint64_t Tick() { return ++seq_; }
   // The vector line that later stores are attributed to.
   void SetLine(int line) { line_ = line; }
+  // While a log is set, every store is also appended to it as (pa, value): the model as a DUT
+  // (conform/src/dut/model_plugin.cc) copies its own stores to memory the harness owns.
+  void LogStores(std::vector<std::pair<uint64_t, uint64_t>>* log) { log_ = log; }
 
   // The store current at time `seq` (seq 0, value 0 and line 0 when never written by then).
   WordWrite At(uint64_t pa, uint64_t seq) const;
@@ -63,6 +67,7 @@ class Memory {
   std::map<uint64_t, uint64_t> aborts_;  // start -> end (exclusive), non-overlapping after merge
   uint64_t seq_ = 0;
   int line_ = 0;
+  std::vector<std::pair<uint64_t, uint64_t>>* log_ = nullptr;
 };
 
 // What an SMMU read is for. The caching semantics differ per kind (configuration structures may
