@@ -53,6 +53,9 @@ struct FileReport {
   std::map<std::string, int> rule_checks, rule_failures;
   std::vector<Room> room;  // per expectation, in line order (RunOptions::strict only)
   int uncounted = 0;       // api.* expectations, whose room is not reported (strict only)
+  // Which device ran the file's api.* lines: the DUT's IOMMU API in lockstep with the model
+  // ("impl"), or "model" alone when the DUT has none; empty for a file without api.* lines.
+  std::string api_device;
   // A check failed: an expectation did not hold or the device disagreed with the model.
   bool Failed() const { return failed > 0 || mismatches > 0; }
   // The file stopped because the device broke, or does not implement what a line needed.
