@@ -14,6 +14,12 @@ namespace {
 
 namespace sa = spec::api;
 
+RunOptions ImplOptions(const std::string& dut) {
+  RunOptions o;
+  o.dut = dut;
+  return o;
+}
+
 std::vector<std::string> ApiVectors() {
   std::vector<std::string> out;
   for (const auto& e : std::filesystem::directory_iterator(std::string(SMMUREF_SOURCE_DIR) +
@@ -29,7 +35,7 @@ TEST(ApiLockstep, EveryShippedApiVectorAgreesOnImpl) {
   const auto files = ApiVectors();
   ASSERT_GE(files.size(), 17u);
   for (const auto& f : files) {
-    const FileReport r = RunVectorPath(f, RunOptions{"impl"});
+    const FileReport r = RunVectorPath(f, ImplOptions("impl"));
     EXPECT_FALSE(r.error) << f << ": " << r.error_message;
     EXPECT_EQ(r.mismatches, 0) << f;
     EXPECT_EQ(r.failed, 0) << f;
@@ -40,7 +46,7 @@ TEST(ApiLockstep, EveryShippedApiVectorAgreesOnImpl) {
 }
 
 TEST(ApiLockstep, DutsWithoutAnApiRunTheModelAndSaySo) {
-  const FileReport r = RunVectorPath(ApiVectors().front(), RunOptions{"impl-abi"});
+  const FileReport r = RunVectorPath(ApiVectors().front(), ImplOptions("impl-abi"));
   EXPECT_EQ(r.api_device, "model");
   EXPECT_EQ(ApiDeviceName("model"), "model");
 }

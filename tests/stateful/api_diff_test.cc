@@ -35,13 +35,13 @@ struct ApiModel {
 // The executor in lockstep, and the vector so far.
 class ApiSut {
  public:
-  ApiSut() : ex_(conform::MakeApiExecutor("impl")) {}
+  ApiSut() : ex_(conform::MakeApiExecutor("impl")), vector_("smmuref-vectors 1\n") {}
   void Run(const std::string& line) {
     vector_ += line + "\n";
-    auto file = conform::ParseVectorText(line + "\n", "stateful_api.vec");
-    if (!file || file->lines.size() != 1) Fail("generated line does not parse: " + line);
+    auto file = conform::ParseVectorText("smmuref-vectors 1\n" + line + "\n", "stateful_api.vec");
+    if (!file || file->lines.size() != 1) Fail("generated line does not parse: " + line + "\n");
     auto r = ex_->Execute(file->lines[0]);
-    if (!r) Fail("generated line is bad input: " + r.error().ToString());
+    if (!r) Fail("generated line is bad input: " + r.error().ToString() + "\n");
     if (!r->mismatches.empty()) {
       std::string msg = "impl/model disagreement at: " + line + "\n";
       for (const auto& m : r->mismatches) msg += "  " + m + "\n";
