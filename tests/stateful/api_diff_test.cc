@@ -30,6 +30,7 @@ constexpr const char* kDevices[] = {"d0", "d1", "d2", "d3", "d4"};
 struct ApiModel {
   int domains = 0;  // D0 .. D(n-1)
   int handles = 0;  // H0 .. H(n-1)
+  std::vector<std::pair<int, uint64_t>> mapped;  // (domain, iova) of the map lines so far
 };
 
 // The executor in lockstep, and the vector so far.
@@ -146,15 +147,32 @@ struct ApiOwner : Line {
 };
 
 struct ApiMap : Line {
-  explicit ApiMap(const ApiModel& m) {
-    line_ = "api.map " + Dom(m) + " " + Num(Addr()) + " " + Num(Addr() + Addr()) + " " +
-            Num(Size()) + " " + Pick({"rw", "r", "w", "-", "rwn", "rwp", "rc"});
+  explicit ApiMap(const ApiModel& m) : iova_(Addr()) {
+    const std::string dom = Dom(m);
+    domain_ = need_domains_ - 1;
+    const uint64_t pa = *rc::gen::inRange(0, 2) == 0 ? iova_ : Addr() + Addr();
+    line_ = "api.map " + dom + " " + Num(iova_) + " " + Num(pa) + " " + Num(Size()) + " " +
+            Pick({"rw", "r", "w", "-", "rwn", "rwp", "rc"});
   }
+  void apply(ApiModel& m) const override {
+    Line::apply(m);
+    if (domain_ >= 0) m.mapped.emplace_back(domain_, iova_);
+  }
+  uint64_t iova_;
+  int domain_ = -1;
 };
 
+// Unmaps at or inside an earlier map line's range most of the time.
 struct ApiUnmap : Line {
   explicit ApiUnmap(const ApiModel& m) {
-    line_ = "api.unmap " + Dom(m) + " " + Num(Addr()) + " " + Num(Size());
+    if (m.mapped.empty() || *rc::gen::inRange(0, 3) == 0) {
+      line_ = "api.unmap " + Dom(m) + " " + Num(Addr()) + " " + Num(Size());
+      return;
+    }
+    const auto [dom, iova] = m.mapped[*rc::gen::inRange<size_t>(0, m.mapped.size())];
+    need_domains_ = dom + 1;
+    const uint64_t inside = *rc::gen::elementOf(std::vector<uint64_t>{0, 0, 0x1000, 0x4000, 0x10000, 0x100000});
+    line_ = "api.unmap D" + std::to_string(dom) + " " + Num(iova + inside) + " " + Num(Size());
   }
 };
 
