@@ -14,14 +14,13 @@
 // after the run gives impl ns, model ns and model/impl per item. Timings never decide a test.
 // Usage: ./smmuref bench api [--benchmark_filter=REGEX] [other Google Benchmark flags]
 #include <benchmark/benchmark.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <iostream>
 #include <map>
 #include <random>
 #include <string>
-
-#include <unistd.h>
 
 #include "smmuref/impl/api/system.h"
 #include "smmuref/model/api/system.h"

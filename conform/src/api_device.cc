@@ -135,14 +135,13 @@ std::string Show(const sa::DmaMapping& m) {
 }
 std::string Show(const std::optional<sa::LeafView>& v) {
   if (!v) return "none";
-  return "leaf at " + spec::Hex(v->start) + " pa=" + spec::Hex(v->pa) + " size=" +
-         spec::Hex(v->size) + " prot=" + spec::Hex(v->prot);
+  return "leaf at " + spec::Hex(v->start) + " pa=" + spec::Hex(v->pa) +
+         " size=" + spec::Hex(v->size) + " prot=" + spec::Hex(v->prot);
 }
 template <typename T>
 std::string Show(const Ret<T>& r) {
   return r.ok() ? "0 " + Show(r.value) : sa::ErrnoName(r.err);
 }
-
 
 // The DUT and the model on every operation. Determined results must be equal; a choice the DUT
 // made (no proposal given, DUT succeeded) is proposed to the model, which must accept it
@@ -275,9 +274,7 @@ class Lockstep final : public ApiDevice {
     return got;
   }
   Errno SvaUnbind(Id h) override { return Both("sva.unbind", &ApiDevice::SvaUnbind, h); }
-  Ret<uint32_t> SvaGetPasid(Id h) override {
-    return Both("sva.pasid", &ApiDevice::SvaGetPasid, h);
-  }
+  Ret<uint32_t> SvaGetPasid(Id h) override { return Both("sva.pasid", &ApiDevice::SvaGetPasid, h); }
   Errno MmExit(Id mm) override { return Both("mm.exit", &ApiDevice::MmExit, mm); }
   Ret<uint32_t> MmPasid(Id mm) override { return Both("mm_pasid", &ApiDevice::MmPasid, mm); }
   Ret<uint32_t> AuxAttach(Id m, Id d, std::optional<uint32_t> p) override {
@@ -375,8 +372,6 @@ std::unique_ptr<ApiDevice> MakeApiLockstep(std::unique_ptr<ApiDevice> model,
   return std::make_unique<Lockstep>(std::move(model), std::move(dut));
 }
 
-std::string ApiDeviceName(const std::string& dut) {
-  return MakeApiDut(dut) ? dut : "model";
-}
+std::string ApiDeviceName(const std::string& dut) { return MakeApiDut(dut) ? dut : "model"; }
 
 }  // namespace smmuref::conform

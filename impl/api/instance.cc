@@ -173,8 +173,11 @@ Errno System::MoveGroup(Group& g, DomainId id) {
     }
   }
   if (!d.is_static) {
-    if (d.instances.empty()) Finalize(d, g.instance);
-    else if (!d.Bound(g.instance)) Extend(d, g.instance);
+    if (d.instances.empty()) {
+      Finalize(d, g.instance);
+    } else if (!d.Bound(g.instance)) {
+      Extend(d, g.instance);
+    }
   }
   g.domain = id;
   return Errno::kOk;

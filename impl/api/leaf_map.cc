@@ -39,7 +39,10 @@ std::optional<LeafView> LeafMap::FirstStartingIn(uint64_t from, uint64_t to) con
     auto prev = std::prev(it);
     if (prev->second.end > from) {
       const uint64_t leaf = FirstLeafFrom(prev->first, prev->second, from);
-      if (leaf < prev->second.end) return leaf < to ? std::optional(LeafOf(prev->first, prev->second, leaf)) : std::nullopt;
+      if (leaf < prev->second.end) {
+        if (leaf >= to) return std::nullopt;
+        return LeafOf(prev->first, prev->second, leaf);
+      }
     }
   }
   if (it == runs_.end() || it->first >= to) return std::nullopt;
@@ -121,7 +124,8 @@ void LeafMap::Insert(uint64_t iova, uint64_t pa, uint64_t pgsize, uint64_t n, ui
   if (next != runs_.begin()) {
     auto prev = std::prev(next);
     const Run& p = prev->second;
-    if (p.end == iova && p.pgsize == pgsize && p.prot == prot && p.pa + (iova - prev->first) == pa) {
+    if (p.end == iova && p.pgsize == pgsize && p.prot == prot &&
+        p.pa + (iova - prev->first) == pa) {
       prev->second.end = run.end;
       return;
     }

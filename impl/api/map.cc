@@ -14,9 +14,13 @@ namespace {
 constexpr uint64_t kAll = ~uint64_t{0};
 
 uint64_t Lowest(uint64_t bitmap) { return bitmap & (~bitmap + 1); }
-uint64_t Highest(uint64_t bitmap) { return bitmap == 0 ? 0 : uint64_t{1} << (63 - std::countl_zero(bitmap)); }
+uint64_t Highest(uint64_t bitmap) {
+  return bitmap == 0 ? 0 : uint64_t{1} << (63 - std::countl_zero(bitmap));
+}
 // Sizes of `bitmap` no larger than 2^k.
-uint64_t AtMost(uint64_t bitmap, int k) { return k >= 63 ? bitmap : bitmap & ((uint64_t{2} << k) - 1); }
+uint64_t AtMost(uint64_t bitmap, int k) {
+  return k >= 63 ? bitmap : bitmap & ((uint64_t{2} << k) - 1);
+}
 uint64_t End(uint64_t base, uint64_t size) { return size > kAll - base ? kAll : base + size; }
 
 struct Run {
@@ -93,8 +97,7 @@ struct Chunk {
 };
 
 template <typename F>
-void Chunks(uint64_t bitmap, const PageTable& pt, uint64_t iova, uint64_t pa, uint64_t size,
-            F f) {
+void Chunks(uint64_t bitmap, const PageTable& pt, uint64_t iova, uint64_t pa, uint64_t size, F f) {
   while (size != 0) {
     const Run r = PageRun(bitmap, iova, pa, size);
     if (r.pgsize == 0) return;
@@ -288,8 +291,8 @@ Ret<uint64_t> System::Unmap(DomainId id, uint64_t iova, uint64_t size, Errno* wh
   while (done < size) {
     const uint64_t at = iova + done;
     const Run r = PageRun(d->pgsize_bitmap, at, at, size - done);
-    const Cleared c = UnmapCall(d->pt, d->pgsize_bitmap, d->ias, at, r.pgsize, r.count,
-                                knobs_.partial_unmap);
+    const Cleared c =
+        UnmapCall(d->pt, d->pgsize_bitmap, d->ias, at, r.pgsize, r.count, knobs_.partial_unmap);
     warned = warned || c.warned;
     if (c.bytes == 0) break;
     done += c.bytes;

@@ -20,8 +20,8 @@ PasidBitmap::PasidBitmap() {
 
 void PasidBitmap::Set(uint32_t pasid, bool driver) {
   if (!Test(pasid)) ++count_;
-  if (driver) driver_[pasid >> 6] |= uint64_t{1} << (pasid & 63);
-  else driver_[pasid >> 6] &= ~(uint64_t{1} << (pasid & 63));
+  const uint64_t mask = uint64_t{1} << (pasid & 63);
+  driver_[pasid >> 6] = driver ? driver_[pasid >> 6] | mask : driver_[pasid >> 6] & ~mask;
   uint32_t bit = pasid;
   for (int k = 0; k < kLevels; ++k) {
     uint64_t& w = words_[k][bit >> 6];

@@ -28,8 +28,8 @@ constexpr const char* kDevices[] = {"d0", "d1", "d2", "d3", "d4"};
 
 // What the generator knows: the names bound so far.
 struct ApiModel {
-  int domains = 0;  // D0 .. D(n-1)
-  int handles = 0;  // H0 .. H(n-1)
+  int domains = 0;                               // D0 .. D(n-1)
+  int handles = 0;                               // H0 .. H(n-1)
   std::vector<std::pair<int, uint64_t>> mapped;  // (domain, iova) of the map lines so far
 };
 
@@ -61,7 +61,9 @@ class ApiSut {
 
 using ApiCommand = rc::state::Command<ApiModel, ApiSut>;
 
-std::string Dev() { return *rc::gen::elementOf(std::vector<std::string>(std::begin(kDevices), std::end(kDevices))); }
+std::string Dev() {
+  return *rc::gen::elementOf(std::vector<std::string>(std::begin(kDevices), std::end(kDevices)));
+}
 std::string Pick(const std::vector<std::string>& v) { return *rc::gen::elementOf(v); }
 std::string Num(uint64_t v) {
   char buf[32];
@@ -121,10 +123,14 @@ struct ApiDomainAlloc : Line {
     new_domain_ = m.domains;
     const std::string name = "D" + std::to_string(m.domains);
     const int kind = *rc::gen::inRange(0, 5);
-    if (kind == 0) line_ = "api.domain.alloc " + name + " paging";
-    else if (kind == 1) line_ = "api.domain.default " + name + " " + Dev();
-    else if (kind == 2) line_ = "api.domain.alloc " + name + " " + Pick({"identity", "blocked"}) + " dev=" + Dev();
-    else line_ = "api.domain.alloc " + name + " paging dev=" + Dev();
+    switch (kind) {
+      case 0: line_ = "api.domain.alloc " + name + " paging"; break;
+      case 1: line_ = "api.domain.default " + name + " " + Dev(); break;
+      case 2:
+        line_ = "api.domain.alloc " + name + " " + Pick({"identity", "blocked"}) + " dev=" + Dev();
+        break;
+      default: line_ = "api.domain.alloc " + name + " paging dev=" + Dev(); break;
+    }
   }
 };
 
@@ -134,8 +140,9 @@ struct ApiDomainFree : Line {
 
 struct ApiAttach : Line {
   explicit ApiAttach(const ApiModel& m) {
-    line_ = Pick({"api.attach", "api.attach_group", "api.detach", "api.detach_group",
-                  "api.replace"}) + " " + Dom(m) + " " + Dev();
+    line_ =
+        Pick({"api.attach", "api.attach_group", "api.detach", "api.detach_group", "api.replace"}) +
+        " " + Dom(m) + " " + Dev();
   }
 };
 
@@ -171,7 +178,8 @@ struct ApiUnmap : Line {
     }
     const auto [dom, iova] = m.mapped[*rc::gen::inRange<size_t>(0, m.mapped.size())];
     need_domains_ = dom + 1;
-    const uint64_t inside = *rc::gen::elementOf(std::vector<uint64_t>{0, 0, 0x1000, 0x4000, 0x10000, 0x100000});
+    const uint64_t inside =
+        *rc::gen::elementOf(std::vector<uint64_t>{0, 0, 0x1000, 0x4000, 0x10000, 0x100000});
     line_ = "api.unmap D" + std::to_string(dom) + " " + Num(iova + inside) + " " + Num(Size());
   }
 };
@@ -182,7 +190,10 @@ struct ApiQuery : Line {
     switch (*rc::gen::inRange(0, 8)) {
       case 0: line_ = "api.iova_to_phys " + Dom(m) + " " + Num(iova); break;
       case 1: line_ = "api.expect.leaf " + Dom(m) + " " + Num(iova) + " none"; break;
-      case 2: line_ = "api.expect.access " + Dom(m) + " " + Num(iova) + " " + Pick({"r", "w", "x", "rp"}) + " ok"; break;
+      case 2:
+        line_ = "api.expect.access " + Dom(m) + " " + Num(iova) + " " +
+                Pick({"r", "w", "x", "rp"}) + " ok";
+        break;
       case 3: line_ = "api.expect.pasid " + Dev() + " " + std::to_string(Pasid()) + " any"; break;
       case 4: line_ = "api.expect.domain " + Dev() + " default"; break;
       case 5: line_ = "api.expect.walker_clean " + Dom(m) + " yes"; break;
@@ -196,10 +207,13 @@ struct ApiPasid : Line {
   explicit ApiPasid(const ApiModel& m) {
     const std::string p = std::to_string(Pasid());
     switch (*rc::gen::inRange(0, 5)) {
-      case 0: line_ = "api.pasid.alloc " + Dev() + (*rc::gen::inRange(0, 4) == 0 ? " pasid=" + p : ""); break;
+      case 0:
+        line_ = "api.pasid.alloc " + Dev() + (*rc::gen::inRange(0, 4) == 0 ? " pasid=" + p : "");
+        break;
       case 1: line_ = "api.pasid.free " + p; break;
       default:
-        line_ = "api.pasid." + Pick({"attach", "replace", "detach"}) + " " + Dom(m) + " " + Dev() + " " + p;
+        line_ = "api.pasid." + Pick({"attach", "replace", "detach"}) + " " + Dom(m) + " " + Dev() +
+                " " + p;
     }
   }
 };
@@ -208,13 +222,17 @@ struct ApiSva : Line {
   explicit ApiSva(const ApiModel& m) {
     const std::string mm = Pick({"mm1", "mm2", "mm3"});
     switch (*rc::gen::inRange(0, 7)) {
-      case 0: case 1:
+      case 0:
+      case 1:
         new_handle_ = m.handles;
         line_ = "api.sva.bind H" + std::to_string(m.handles) + " " + Dev() + " " + mm;
         break;
       case 2: line_ = "api.sva.unbind " + Handle(m); break;
       case 3: line_ = "api.mm.exit " + mm; break;
-      case 4: line_ = "api.feature." + Pick({"enable", "disable"}) + " " + Dev() + " " + Pick({"sva", "iopf", "aux"}); break;
+      case 4:
+        line_ = "api.feature." + Pick({"enable", "disable"}) + " " + Dev() + " " +
+                Pick({"sva", "iopf", "aux"});
+        break;
       case 5: line_ = Pick({"api.sva.init ", "api.sva.shutdown "}) + Dev(); break;
       default: line_ = "api.sva.pasid " + Handle(m); break;
     }
@@ -231,14 +249,24 @@ struct ApiDma : Line {
   explicit ApiDma(const ApiModel&) {
     const std::string dev = Dev();
     const uint64_t phys = Addr() + *rc::gen::elementOf(std::vector<uint64_t>{0, 0x800});
-    const uint64_t top = *rc::gen::elementOf(std::vector<uint64_t>{0xfffff000, 0xffffe000, 0xffffc000, 0xfffe0000, 0xffe00000});
+    const uint64_t top = *rc::gen::elementOf(
+        std::vector<uint64_t>{0xfffff000, 0xffffe000, 0xffffc000, 0xfffe0000, 0xffe00000});
     switch (*rc::gen::inRange(0, 6)) {
-      case 0: line_ = "api.dma.map " + dev + " " + Num(phys) + " " + Num(Size()) + " " + Pick({"to_device", "from_device", "bidir"}); break;
-      case 1: line_ = "api.dma.alloc " + dev + " " + Num(Size()) + " " + Num(phys & ~uint64_t{0xfff}); break;
+      case 0:
+        line_ = "api.dma.map " + dev + " " + Num(phys) + " " + Num(Size()) + " " +
+                Pick({"to_device", "from_device", "bidir"});
+        break;
+      case 1:
+        line_ = "api.dma.alloc " + dev + " " + Num(Size()) + " " + Num(phys & ~uint64_t{0xfff});
+        break;
       case 2: line_ = "api.dma.unmap " + dev + " " + Num(top) + " " + Num(Size()); break;
       case 3: line_ = "api.dma.free " + dev + " " + Num(Size()) + " " + Num(top); break;
-      case 4: line_ = "api.dma.sync " + dev + " " + Num(top) + " 0x100 bidir " + Pick({"device", "cpu"}); break;
-      default: line_ = "api.dma.mask " + dev + " " + Pick({"0xffffffff", "0xffffffffff", "0"}); break;
+      case 4:
+        line_ = "api.dma.sync " + dev + " " + Num(top) + " 0x100 bidir " + Pick({"device", "cpu"});
+        break;
+      default:
+        line_ = "api.dma.mask " + dev + " " + Pick({"0xffffffff", "0xffffffffff", "0"});
+        break;
     }
   }
 };
@@ -267,7 +295,8 @@ std::vector<std::string> Setup() {
   const std::string bits = " pasid_bits=" + Pick({"0", "3", "20"});
   l.push_back("api.device d0 i0 sids=1" + bits);
   l.push_back("api.device d1 i0 sids=2 alias=d0" + bits);
-  l.push_back("api.device d2 i0 sids=3,4 pasid_bits=" + Pick({"0", "4"}) + " coherent=" + Pick({"0", "1"}));
+  l.push_back("api.device d2 i0 sids=3,4 pasid_bits=" + Pick({"0", "4"}) +
+              " coherent=" + Pick({"0", "1"}));
   l.push_back("api.device d3 i1 sids=1" + bits + " require_direct=" + Pick({"0", "1"}));
   l.push_back("api.device d4 i1 sids=5 default=" + Pick({"dma", "identity"}));
   return l;
@@ -278,9 +307,9 @@ void CheckSequences() {
   for (const auto& l : Setup()) sut.Run(l);
   ApiModel init;
   const auto gen = rc::state::gen::execOneOfWithArgs<
-      ApiDomainAlloc, ApiDomainAlloc, ApiDomainFree, ApiAttach, ApiAttach, ApiOwner, ApiMap,
-      ApiMap, ApiMap, ApiUnmap, ApiUnmap, ApiQuery, ApiQuery, ApiPasid, ApiPasid, ApiSva, ApiSva,
-      ApiSva, ApiAux, ApiDma, ApiDma, ApiDma, ApiRemove>();
+      ApiDomainAlloc, ApiDomainAlloc, ApiDomainFree, ApiAttach, ApiAttach, ApiOwner, ApiMap, ApiMap,
+      ApiMap, ApiUnmap, ApiUnmap, ApiQuery, ApiQuery, ApiPasid, ApiPasid, ApiSva, ApiSva, ApiSva,
+      ApiAux, ApiDma, ApiDma, ApiDma, ApiRemove>();
   const auto cmds = *rc::gen::resize(120, rc::state::gen::commands(init, gen));
   rc::state::runAll(cmds, init, sut);
 }

@@ -1,12 +1,12 @@
 // Tests for impl/api/leaf_map.cc: runs merge when leaves follow each other in IOVA and PA with
 // one size and protection, split when leaves go from their middle, and answer every query like a
 // map of single leaves (random operations against std::map).
+#include "smmuref/impl/api/leaf_map.h"
+
 #include <gtest/gtest.h>
 
 #include <map>
 #include <random>
-
-#include "smmuref/impl/api/leaf_map.h"
 
 namespace smmuref::impl::api {
 namespace {

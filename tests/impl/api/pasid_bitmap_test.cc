@@ -2,12 +2,13 @@
 // R-PASID-002, R-PASID-004, R-PASID-012, R-API-011, R-API-012): find-first-zero at the edges of
 // words and summary levels, the whole 20-bit space, exhaustion, min_pasid and widths, 90%
 // occupancy, and random operations against a plain bit vector.
+#include "smmuref/impl/api/pasid_bitmap.h"
+
 #include <gtest/gtest.h>
 
 #include <random>
 #include <vector>
 
-#include "smmuref/impl/api/pasid_bitmap.h"
 #include "smmuref/impl/api/system.h"
 
 namespace smmuref::impl::api {
@@ -58,8 +59,10 @@ TEST(PasidBitmap, RandomOperationsMatchABitVector) {
   for (int i = 0; i < 200000; ++i) {
     // Concentrate on a window so that words fill and empty again.
     const uint32_t p = static_cast<uint32_t>(rng() % 20000);
-    if (rng() % 3 != 0) b.Set(p, true), ref[p] = true;
-    else b.Clear(p), ref[p] = false;
+    const bool set = rng() % 3 != 0;
+    if (set) b.Set(p, true);
+    else b.Clear(p);
+    ref[p] = set;
     if (i % 97 == 0) {
       const uint32_t lo = static_cast<uint32_t>(rng() % 20000);
       const uint32_t hi = lo + static_cast<uint32_t>(rng() % 5000);

@@ -200,8 +200,8 @@ class System {
   void DropAux(Device& dev, Group& g);
   // dma.cc
   DomainId DmaDomainOf(DeviceId id) const;
-  Ret<DmaMapping> DmaPlace(DeviceId dev, DomainId domain, uint64_t phys, uint64_t size, uint64_t mask,
-                           uint64_t align, uint64_t proposal_align, uint32_t prot,
+  Ret<DmaMapping> DmaPlace(DeviceId dev, DomainId domain, uint64_t phys, uint64_t size,
+                           uint64_t mask, uint64_t align, uint64_t proposal_align, uint32_t prot,
                            bool coherent_alloc, std::optional<uint64_t> proposed);
   Errno DmaRelease(DeviceId dev, uint64_t dma_addr, uint64_t size, bool coherent_alloc);
 
