@@ -1,6 +1,6 @@
 // The fast core's domains: allocation, finalization for an instance, cross-instance extension,
 // static domains, free (R-DOM-*), and the page-table level sizes of R-MAP-016.
-// Tests: tests/impl/api/core_test.cc, tests/stateful/api_diff_test.cc, corpus/vectors/api/.
+// Tests: tests/stateful/api_diff_test.cc, tests/conformance/api_lockstep_test.cc.
 #include <algorithm>
 #include <bit>
 

@@ -1,6 +1,6 @@
 // The fast core's instances, devices, groups, DMA ownership and RID attach (R-API-*, R-GROUP-*).
 // Same results as model/api (instance.cc, device.cc, group.cc), derived from spec/rules-api.md.
-// Tests: tests/impl/api/core_test.cc, tests/stateful/api_diff_test.cc, corpus/vectors/api/.
+// Tests: tests/stateful/api_diff_test.cc, tests/conformance/api_lockstep_test.cc.
 #include <algorithm>
 #include <bit>
 

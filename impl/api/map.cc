@@ -2,7 +2,8 @@
 // the all-or-nothing map with the unwind a failed map leaves (R-MAP-017), the unmap loop over
 // leaves, tables and emptied tables with each partial_unmap mode, over an interval map of leaves
 // and per-level sets of table entries. Same results as model/api (map.cc, pgtable.cc).
-// Tests: tests/impl/api/map_test.cc, tests/stateful/api_diff_test.cc, corpus/vectors/api/map*.vec.
+// Tests: tests/impl/api/leaf_map_test.cc, tests/stateful/api_diff_test.cc,
+// tests/conformance/api_lockstep_test.cc.
 #include <algorithm>
 #include <bit>
 
