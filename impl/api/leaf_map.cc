@@ -76,38 +76,40 @@ const LeafMap::Run* LeafMap::LastRunStartingBelow(uint64_t below, uint64_t* run_
   return &it->second;
 }
 
-void LeafMap::SplitAt(uint64_t at) {
-  auto it = runs_.upper_bound(at);
-  if (it == runs_.begin()) return;
-  --it;
-  if (it->first == at || at >= it->second.end) return;
-  Run tail = it->second;
-  tail.pa += at - it->first;
-  it->second.end = at;
-  runs_.emplace(at, tail);
-}
-
 void LeafMap::EraseStartingIn(uint64_t from, uint64_t to) {
   if (from >= to) return;
-  // Round both bounds to leaf starts of the runs that hold them, then cut there.
-  if (auto first = FirstStartingIn(from, to)) {
-    from = first->start;
-  } else {
-    return;
-  }
-  SplitAt(from);
-  auto last = runs_.lower_bound(to);
-  if (last != runs_.begin()) {
-    auto prev = std::prev(last);
-    if (prev->second.end > to) {
-      const uint64_t cut = FirstLeafFrom(prev->first, prev->second, to);
-      if (cut < prev->second.end) SplitAt(cut);
+  // The first run with a leaf starting at or after `from`: the one holding `from` (its head
+  // split off when `from` is inside it), else the next.
+  auto it = runs_.upper_bound(from);
+  if (it != runs_.begin()) {
+    auto prev = std::prev(it);
+    if (prev->second.end > from) {
+      const uint64_t cut = FirstLeafFrom(prev->first, prev->second, from);
+      if (cut == prev->first) {
+        it = prev;
+      } else if (cut < prev->second.end) {
+        Run tail = prev->second;
+        tail.pa += cut - prev->first;
+        prev->second.end = cut;
+        it = runs_.emplace_hint(it, cut, tail);
+      }
     }
   }
-  auto it = runs_.lower_bound(from);
+  // Whole runs go; a run that reaches past `to` loses only its leaves that start before it
+  // (re-keyed in place, no new node).
   while (it != runs_.end() && it->first < to) {
-    leaves_ -= (it->second.end - it->first) / it->second.pgsize;
-    it = runs_.erase(it);
+    Run& r = it->second;
+    const uint64_t cut = r.end <= to ? r.end : FirstLeafFrom(it->first, r, to);
+    leaves_ -= (cut - it->first) / r.pgsize;
+    if (cut == r.end) {
+      it = runs_.erase(it);
+      continue;
+    }
+    auto node = runs_.extract(it);
+    node.mapped().pa += cut - node.key();
+    node.key() = cut;
+    runs_.insert(std::move(node));
+    return;
   }
 }
 

@@ -49,9 +49,6 @@ class LeafMap {
  private:
   std::map<uint64_t, Run> runs_;  // keyed by run start
   uint64_t leaves_ = 0;
-
-  // Splits the run holding leaf boundary `at` (a leaf start inside a run) into two.
-  void SplitAt(uint64_t at);
 };
 
 }  // namespace smmuref::impl::api
