@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "smmuref/conform/api_device.h"
 #include "smmuref/conform/api_vectors.h"
 #include "smmuref/model/api/system.h"
 
@@ -47,7 +48,8 @@ Result<uint32_t> ParseProt(const VectorLine& l, const std::string& s);
 
 class ApiExecutor final : public LineExecutor {
  public:
-  ApiExecutor();
+  // Runs on `dev`: the model, or a DUT in lockstep with it (api_device.h).
+  explicit ApiExecutor(std::unique_ptr<ApiDevice> dev);
   Result<LineResult> Execute(const VectorLine& l) override;
 
  private:
@@ -89,7 +91,7 @@ class ApiExecutor final : public LineExecutor {
   void AddExpectOps();
   void AddStateExpectOps();
 
-  api::System sys_;
+  std::unique_ptr<ApiDevice> dev_;
   std::map<std::string, Op> ops_;
   std::map<std::string, uint32_t> instances_, devices_, domains_, sva_, mms_, owners_;
   std::map<std::string, uint64_t> vars_;

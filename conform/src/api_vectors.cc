@@ -121,12 +121,21 @@ Result<LineResult> ApiExecutor::Execute(const VectorLine& l) {
   if (is_expect && p.has_expect) return Error{l.Where(), "api.expect.* lines take no '->'"};
   auto o = op->second(l, p);
   if (!o) return o.error();
-  if (!is_expect) return Compare(l, p, *o);
-  if (o->result == "pass") return LineResult{LineResult::Kind::kPass, ""};
-  return LineResult{LineResult::Kind::kFail, l.text + ": " + o->result};
+  LineResult r;
+  if (!is_expect) {
+    auto c = Compare(l, p, *o);
+    if (!c) return c.error();
+    r = *c;
+  } else if (o->result == "pass") {
+    r = LineResult{LineResult::Kind::kPass, ""};
+  } else {
+    r = LineResult{LineResult::Kind::kFail, l.text + ": " + o->result};
+  }
+  r.mismatches = dev_->TakeMismatches();
+  return r;
 }
 
-ApiExecutor::ApiExecutor() {
+ApiExecutor::ApiExecutor(std::unique_ptr<ApiDevice> dev) : dev_(std::move(dev)) {
   AddSetupOps();
   AddAttachOps();
   AddMapOps();
@@ -182,7 +191,7 @@ Result<api::InstanceCaps> ParseCaps(const VectorLine& l, const Parsed& p) {
 void ApiExecutor::AddSetupOps() {
   ops_["api.knob"] = [this](const VectorLine& l, const Parsed& p) -> Result<Observed> {
     if (p.opt.empty() || !p.pos.empty()) return Usage(l, "api.knob NAME=VALUE ...");
-    api::Knobs k = sys_.knobs();
+    api::Knobs k = dev_->Knobs();
     for (const auto& [name, given] : p.opt) {
       // A numeric knob value is read in the vector syntax (no octal) and passed on in decimal.
       std::string value = given;
@@ -195,13 +204,13 @@ void ApiExecutor::AddSetupOps() {
         return Error{l.Where(), "unknown knob or value '" + name + "=" + value + "'"};
       }
     }
-    return Of(sys_.SetKnobs(k));
+    return Of(dev_->SetKnobs(k));
   };
   ops_["api.instance"] = [this](const VectorLine& l, const Parsed& p) -> Result<Observed> {
     if (auto n = Need(l, p, 1, "api.instance NAME [pgsize= ias= oas= ...]"); !n) return n.error();
     auto caps = ParseCaps(l, p);
     if (!caps) return caps.error();
-    auto r = sys_.RegisterInstance(*caps);
+    auto r = dev_->RegisterInstance(*caps);
     instances_[p.pos[0]] = r.ok() ? r.value : 0;
     return Of(r.err);
   };
@@ -209,7 +218,7 @@ void ApiExecutor::AddSetupOps() {
     if (auto n = Need(l, p, 1, "api.instance.remove NAME"); !n) return n.error();
     auto id = Id(l, instances_, p.pos[0], "instance");
     if (!id) return id.error();
-    return Of(sys_.UnregisterInstance(*id));
+    return Of(dev_->UnregisterInstance(*id));
   };
   ops_["api.device"] = [this](const VectorLine& l, const Parsed& p) -> Result<Observed> {
     if (auto n = Need(l, p, 2, "api.device NAME INSTANCE sids=A,B [pasid_bits= ...]"); !n) {
@@ -248,7 +257,7 @@ void ApiExecutor::AddSetupOps() {
         else d.coherent_dma_mask = *n;
       }
     }
-    auto r = sys_.ProbeDevice(d);
+    auto r = dev_->ProbeDevice(d);
     devices_[p.pos[0]] = r.ok() ? r.value : 0;
     return Of(r.err);
   };
@@ -263,14 +272,14 @@ void ApiExecutor::AddAttachOps() {
       return Of(f(*d));
     };
   };
-  ops_["api.device.remove"] = dev_op([this](uint32_t d) { return sys_.RemoveDevice(d); },
+  ops_["api.device.remove"] = dev_op([this](uint32_t d) { return dev_->RemoveDevice(d); },
                                      "api.device.remove DEV");
-  ops_["api.owner.release"] = dev_op([this](uint32_t d) { return sys_.ReleaseDmaOwner(d); },
+  ops_["api.owner.release"] = dev_op([this](uint32_t d) { return dev_->ReleaseDmaOwner(d); },
                                      "api.owner.release DEV");
   ops_["api.owner.use_default"] = dev_op(
-      [this](uint32_t d) { return sys_.UseDefaultDomain(d); }, "api.owner.use_default DEV");
+      [this](uint32_t d) { return dev_->UseDefaultDomain(d); }, "api.owner.use_default DEV");
   ops_["api.owner.unuse_default"] = dev_op(
-      [this](uint32_t d) { return sys_.UnuseDefaultDomain(d); }, "api.owner.unuse_default DEV");
+      [this](uint32_t d) { return dev_->UnuseDefaultDomain(d); }, "api.owner.unuse_default DEV");
   ops_["api.owner.claim"] = [this](const VectorLine& l, const Parsed& p) -> Result<Observed> {
     if (auto n = Need(l, p, 2, "api.owner.claim DEV OWNER"); !n) return n.error();
     auto d = Dev(l, p.pos[0]);
@@ -280,7 +289,7 @@ void ApiExecutor::AddAttachOps() {
       auto [it, fresh] = owners_.emplace(p.pos[1], static_cast<uint32_t>(owners_.size() + 1));
       owner = it->second;
     }
-    return Of(sys_.ClaimDmaOwner(*d, owner));
+    return Of(dev_->ClaimDmaOwner(*d, owner));
   };
   ops_["api.domain.alloc"] = [this](const VectorLine& l, const Parsed& p) -> Result<Observed> {
     if (auto n = Need(l, p, 2, "api.domain.alloc NAME paging|identity|blocked [dev=DEV]"); !n) {
@@ -294,10 +303,10 @@ void ApiExecutor::AddAttachOps() {
     }
     api::Ret<uint32_t> r;
     if (p.pos[1] == "paging") {
-      r = sys_.AllocPagingDomain(dev);
+      r = dev_->AllocPagingDomain(dev);
     } else if (p.pos[1] == "identity" || p.pos[1] == "blocked") {
       if (!dev) return Usage(l, "api.domain.alloc NAME identity|blocked dev=DEV");
-      r = sys_.AllocStaticDomain(*dev, p.pos[1] == "identity" ? api::DomainType::kIdentity
+      r = dev_->AllocStaticDomain(*dev, p.pos[1] == "identity" ? api::DomainType::kIdentity
                                                               : api::DomainType::kBlocked);
     } else {
       return Usage(l, "api.domain.alloc NAME paging|identity|blocked [dev=DEV]");
@@ -309,7 +318,7 @@ void ApiExecutor::AddAttachOps() {
     if (auto n = Need(l, p, 2, "api.domain.default NAME DEV"); !n) return n.error();
     auto d = Dev(l, p.pos[1]);
     if (!d) return d.error();
-    auto r = sys_.DefaultDomain(*d);
+    auto r = dev_->DefaultDomain(*d);
     domains_[p.pos[0]] = r.ok() ? r.value : 0;
     return Of(r.err);
   };
@@ -317,16 +326,16 @@ void ApiExecutor::AddAttachOps() {
     if (auto n = Need(l, p, 1, "api.domain.free DOM"); !n) return n.error();
     auto d = Dom(l, p.pos[0]);
     if (!d) return d.error();
-    return Of(sys_.FreeDomain(*d));
+    return Of(dev_->FreeDomain(*d));
   };
-  using DomDevFn = api::Errno (api::System::*)(uint32_t, uint32_t);
+  using DomDevFn = api::Errno (ApiDevice::*)(uint32_t, uint32_t);
   const std::pair<const char*, DomDevFn> dom_dev[] = {
-      {"api.attach", &api::System::AttachDevice},
-      {"api.attach_group", &api::System::AttachGroup},
-      {"api.detach", &api::System::DetachDevice},
-      {"api.detach_group", &api::System::DetachGroup},
-      {"api.replace", &api::System::ReplaceGroupDomain},
-      {"api.aux.detach", &api::System::AuxDetach},
+      {"api.attach", &ApiDevice::AttachDevice},
+      {"api.attach_group", &ApiDevice::AttachGroup},
+      {"api.detach", &ApiDevice::DetachDevice},
+      {"api.detach_group", &ApiDevice::DetachGroup},
+      {"api.replace", &ApiDevice::ReplaceGroupDomain},
+      {"api.aux.detach", &ApiDevice::AuxDetach},
   };
   for (const auto& [name, fn] : dom_dev) {
     ops_[name] = [this, fn = fn, name = std::string(name)](const VectorLine& l,
@@ -336,7 +345,7 @@ void ApiExecutor::AddAttachOps() {
       if (!dom) return dom.error();
       auto dev = Dev(l, p.pos[1]);
       if (!dev) return dev.error();
-      return Of((sys_.*fn)(*dom, *dev));
+      return Of((dev_.get()->*fn)(*dom, *dev));
     };
   }
 }
@@ -376,7 +385,7 @@ void ApiExecutor::AddMapOps() {
     }
     auto prot = ParseProt(l, p.pos[4]);
     if (!prot) return prot.error();
-    return Of(sys_.Map(*dom, v[0], v[1], v[2], *prot));
+    return Of(dev_->Map(*dom, v[0], v[1], v[2], *prot));
   };
   ops_["api.unmap"] = [this](const VectorLine& l, const Parsed& p) -> Result<Observed> {
     if (auto n = Need(l, p, 3, "api.unmap DOM IOVA SIZE"); !n) return n.error();
@@ -387,7 +396,7 @@ void ApiExecutor::AddMapOps() {
     auto size = Num(l, p.pos[2]);
     if (!size) return size.error();
     api::Errno why = api::Errno::kOk;
-    auto r = sys_.Unmap(*dom, *iova, *size, &why);
+    auto r = dev_->Unmap(*dom, *iova, *size, &why);
     return Observed{Hex(r.value), {{"why", api::ErrnoName(why)}}};
   };
   ops_["api.iova_to_phys"] = [this](const VectorLine& l, const Parsed& p) -> Result<Observed> {
@@ -396,7 +405,7 @@ void ApiExecutor::AddMapOps() {
     if (!dom) return dom.error();
     auto iova = Num(l, p.pos[1]);
     if (!iova) return iova.error();
-    return Observed{Hex(sys_.IovaToPhys(*dom, *iova)), {}};
+    return Observed{Hex(dev_->IovaToPhys(*dom, *iova)), {}};
   };
   ops_["api.pgsize"] = [this](const VectorLine& l, const Parsed& p) -> Result<Observed> {
     if (auto n = Need(l, p, 4, "api.pgsize BITMAP IOVA PA SIZE"); !n) return n.error();
@@ -414,7 +423,14 @@ void ApiExecutor::AddMapOps() {
 }  // namespace apivec
 
 std::unique_ptr<LineExecutor> MakeModelApiExecutor() {
-  return std::make_unique<apivec::ApiExecutor>();
+  return std::make_unique<apivec::ApiExecutor>(MakeModelApiDevice());
+}
+
+std::unique_ptr<LineExecutor> MakeApiExecutor(const std::string& dut) {
+  std::unique_ptr<ApiDevice> device = MakeApiDut(dut);
+  if (!device) return MakeModelApiExecutor();
+  return std::make_unique<apivec::ApiExecutor>(
+      MakeApiLockstep(MakeModelApiDevice(), std::move(device)));
 }
 
 }  // namespace smmuref::conform

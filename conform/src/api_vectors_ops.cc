@@ -28,19 +28,19 @@ void ApiExecutor::AddPasidOps() {
     if (!dev) return dev.error();
     auto proposed = OptNum32(l, p, "pasid");
     if (!proposed) return proposed.error();
-    return pasid_result(sys_.AllocGlobalPasid(*dev, *proposed));
+    return pasid_result(dev_->AllocGlobalPasid(*dev, *proposed));
   };
   ops_["api.pasid.free"] = [this](const VectorLine& l, const Parsed& p) -> Result<Observed> {
     if (auto n = Need(l, p, 1, "api.pasid.free PASID"); !n) return n.error();
     auto v = Num32(l, p.pos[0], "PASID");
     if (!v) return v.error();
-    return Of(sys_.FreeGlobalPasid(*v));
+    return Of(dev_->FreeGlobalPasid(*v));
   };
-  using PasidFn = api::Errno (api::System::*)(uint32_t, uint32_t, uint32_t);
+  using PasidFn = api::Errno (ApiDevice::*)(uint32_t, uint32_t, uint32_t);
   const std::pair<const char*, PasidFn> pasid_ops[] = {
-      {"api.pasid.attach", &api::System::AttachDevicePasid},
-      {"api.pasid.replace", &api::System::ReplaceDevicePasid},
-      {"api.pasid.detach", &api::System::DetachDevicePasid},
+      {"api.pasid.attach", &ApiDevice::AttachDevicePasid},
+      {"api.pasid.replace", &ApiDevice::ReplaceDevicePasid},
+      {"api.pasid.detach", &ApiDevice::DetachDevicePasid},
   };
   for (const auto& [name, fn] : pasid_ops) {
     ops_[name] = [this, fn = fn, name = std::string(name)](const VectorLine& l,
@@ -52,7 +52,7 @@ void ApiExecutor::AddPasidOps() {
       if (!dev) return dev.error();
       auto pasid = Num32(l, p.pos[2], "PASID");
       if (!pasid) return pasid.error();
-      return Of((sys_.*fn)(*dom, *dev, *pasid));
+      return Of((dev_.get()->*fn)(*dom, *dev, *pasid));
     };
   }
 }
@@ -69,7 +69,7 @@ void ApiExecutor::AddSvaOps() {
     if (!dev) return dev.error();
     auto f = ParseFeature(l, p.pos[1]);
     if (!f) return f.error();
-    return Of(sys_.EnableFeature(*dev, *f));
+    return Of(dev_->EnableFeature(*dev, *f));
   };
   ops_["api.feature.disable"] = [this](const VectorLine& l, const Parsed& p) -> Result<Observed> {
     if (auto n = Need(l, p, 2, "api.feature.disable DEV sva|iopf|aux"); !n) return n.error();
@@ -77,7 +77,7 @@ void ApiExecutor::AddSvaOps() {
     if (!dev) return dev.error();
     auto f = ParseFeature(l, p.pos[1]);
     if (!f) return f.error();
-    return Of(sys_.DisableFeature(*dev, *f));
+    return Of(dev_->DisableFeature(*dev, *f));
   };
   ops_["api.sva.init"] = [this](const VectorLine& l, const Parsed& p) -> Result<Observed> {
     if (auto n = Need(l, p, 1, "api.sva.init DEV [features=0|iopf] [min=N] [max=N]"); !n) {
@@ -97,13 +97,13 @@ void ApiExecutor::AddSvaOps() {
     if (!lo) return lo.error();
     auto hi = OptNum32(l, p, "max");
     if (!hi) return hi.error();
-    return Of(sys_.SvaDeviceInit(*dev, features, lo->value_or(0), hi->value_or(0)));
+    return Of(dev_->SvaDeviceInit(*dev, features, lo->value_or(0), hi->value_or(0)));
   };
   ops_["api.sva.shutdown"] = [this](const VectorLine& l, const Parsed& p) -> Result<Observed> {
     if (auto n = Need(l, p, 1, "api.sva.shutdown DEV"); !n) return n.error();
     auto dev = Dev(l, p.pos[0]);
     if (!dev) return dev.error();
-    return Of(sys_.SvaDeviceShutdown(*dev));
+    return Of(dev_->SvaDeviceShutdown(*dev));
   };
   ops_["api.sva.bind"] = [this](const VectorLine& l, const Parsed& p) -> Result<Observed> {
     if (auto n = Need(l, p, 3, "api.sva.bind HANDLE DEV MM [pasid=N]"); !n) return n.error();
@@ -111,7 +111,7 @@ void ApiExecutor::AddSvaOps() {
     if (!dev) return dev.error();
     auto proposed = OptNum32(l, p, "pasid");
     if (!proposed) return proposed.error();
-    auto r = sys_.SvaBind(*dev, Mm(p.pos[2]), *proposed);
+    auto r = dev_->SvaBind(*dev, Mm(p.pos[2]), *proposed);
     Observed o = Of(r.err);
     if (r.ok()) {
       const std::string first = HandleName(r.value.handle);
@@ -125,18 +125,18 @@ void ApiExecutor::AddSvaOps() {
     if (auto n = Need(l, p, 1, "api.sva.unbind HANDLE"); !n) return n.error();
     auto h = Id(l, sva_, p.pos[0], "sva handle");
     if (!h) return h.error();
-    return Of(sys_.SvaUnbind(*h));
+    return Of(dev_->SvaUnbind(*h));
   };
   ops_["api.sva.pasid"] = [this, pasid_result](const VectorLine& l,
                                                const Parsed& p) -> Result<Observed> {
     if (auto n = Need(l, p, 1, "api.sva.pasid HANDLE"); !n) return n.error();
     auto h = Id(l, sva_, p.pos[0], "sva handle");
     if (!h) return h.error();
-    return pasid_result(sys_.SvaGetPasid(*h));
+    return pasid_result(dev_->SvaGetPasid(*h));
   };
   ops_["api.mm.exit"] = [this](const VectorLine& l, const Parsed& p) -> Result<Observed> {
     if (auto n = Need(l, p, 1, "api.mm.exit MM"); !n) return n.error();
-    return Of(sys_.MmExit(Mm(p.pos[0])));
+    return Of(dev_->MmExit(Mm(p.pos[0])));
   };
   ops_["api.aux.attach"] = [this, pasid_result](const VectorLine& l,
                                                 const Parsed& p) -> Result<Observed> {
@@ -147,7 +147,7 @@ void ApiExecutor::AddSvaOps() {
     if (!dev) return dev.error();
     auto proposed = OptNum32(l, p, "pasid");
     if (!proposed) return proposed.error();
-    return pasid_result(sys_.AuxAttach(*dom, *dev, *proposed));
+    return pasid_result(dev_->AuxAttach(*dom, *dev, *proposed));
   };
   ops_["api.aux.pasid"] = [this, pasid_result](const VectorLine& l,
                                                const Parsed& p) -> Result<Observed> {
@@ -156,7 +156,7 @@ void ApiExecutor::AddSvaOps() {
     if (!dom) return dom.error();
     auto dev = Dev(l, p.pos[1]);
     if (!dev) return dev.error();
-    return pasid_result(sys_.AuxGetPasid(*dom, *dev));
+    return pasid_result(dev_->AuxGetPasid(*dom, *dev));
   };
 }
 
@@ -183,7 +183,7 @@ void ApiExecutor::AddDmaOps() {
     if (!mask) return mask.error();
     auto coherent = OptNum(l, p, "coherent");
     if (!coherent) return coherent.error();
-    return Of(sys_.DmaSetMask(*dev, *mask, coherent->value_or(*mask)));
+    return Of(dev_->DmaSetMask(*dev, *mask, coherent->value_or(*mask)));
   };
   ops_["api.dma.map"] = [this](const VectorLine& l, const Parsed& p) -> Result<Observed> {
     if (auto n = Need(l, p, 4, "api.dma.map DEV PHYS SIZE DIR [iova=N]"); !n) return n.error();
@@ -197,7 +197,7 @@ void ApiExecutor::AddDmaOps() {
     if (!dir) return dir.error();
     auto prop = OptNum(l, p, "iova");
     if (!prop) return prop.error();
-    return DmaResult(sys_.DmaMap(*dev, *phys, *size, *dir, *prop));
+    return DmaResult(dev_->DmaMap(*dev, *phys, *size, *dir, *prop));
   };
   ops_["api.dma.alloc"] = [this](const VectorLine& l, const Parsed& p) -> Result<Observed> {
     if (auto n = Need(l, p, 3, "api.dma.alloc DEV SIZE PHYS [iova=N]"); !n) return n.error();
@@ -209,7 +209,7 @@ void ApiExecutor::AddDmaOps() {
     if (!phys) return phys.error();
     auto prop = OptNum(l, p, "iova");
     if (!prop) return prop.error();
-    return DmaResult(sys_.DmaAllocCoherent(*dev, *size, *phys, *prop));
+    return DmaResult(dev_->DmaAllocCoherent(*dev, *size, *phys, *prop));
   };
   ops_["api.dma.unmap"] = [this](const VectorLine& l, const Parsed& p) -> Result<Observed> {
     if (auto n = Need(l, p, 3, "api.dma.unmap DEV IOVA SIZE"); !n) return n.error();
@@ -219,7 +219,7 @@ void ApiExecutor::AddDmaOps() {
     if (!iova) return iova.error();
     auto size = Num(l, p.pos[2]);
     if (!size) return size.error();
-    return Of(sys_.DmaUnmap(*dev, *iova, *size));
+    return Of(dev_->DmaUnmap(*dev, *iova, *size));
   };
   ops_["api.dma.free"] = [this](const VectorLine& l, const Parsed& p) -> Result<Observed> {
     if (auto n = Need(l, p, 3, "api.dma.free DEV SIZE IOVA"); !n) return n.error();
@@ -229,7 +229,7 @@ void ApiExecutor::AddDmaOps() {
     if (!size) return size.error();
     auto iova = Num(l, p.pos[2]);
     if (!iova) return iova.error();
-    return Of(sys_.DmaFreeCoherent(*dev, *size, *iova));
+    return Of(dev_->DmaFreeCoherent(*dev, *size, *iova));
   };
   ops_["api.dma.sync"] = [this](const VectorLine& l, const Parsed& p) -> Result<Observed> {
     if (auto n = Need(l, p, 5, "api.dma.sync DEV IOVA SIZE DIR device|cpu"); !n) return n.error();
@@ -242,7 +242,7 @@ void ApiExecutor::AddDmaOps() {
     auto dir = ParseDir(l, p.pos[3]);
     if (!dir) return dir.error();
     if (p.pos[4] != "device" && p.pos[4] != "cpu") return Usage(l, "... device|cpu");
-    auto r = sys_.DmaSync(*dev, *iova, *size, *dir,
+    auto r = dev_->DmaSync(*dev, *iova, *size, *dir,
                           p.pos[4] == "device" ? api::SyncFor::kDevice : api::SyncFor::kCpu);
     Observed o = Of(r.err);
     if (r.ok()) o.kv["op"] = api::CacheOpName(r.value);
@@ -260,11 +260,11 @@ void ApiExecutor::AddExpectOps() {
     if (auto n = Need(l, p, 2, "api.expect.domain DEV DOM|default"); !n) return n.error();
     auto dev = Dev(l, p.pos[0]);
     if (!dev) return dev.error();
-    auto cur = sys_.CurrentDomain(*dev);
+    auto cur = dev_->CurrentDomain(*dev);
     if (!cur.ok()) return Verdict(false, api::ErrnoName(cur.err));
     uint32_t want = 0;
     if (p.pos[1] == "default") {
-      want = sys_.DefaultDomain(*dev).value;
+      want = dev_->DefaultDomain(*dev).value;
     } else {
       auto d = Dom(l, p.pos[1]);
       if (!d) return d.error();
@@ -283,7 +283,7 @@ void ApiExecutor::AddExpectOps() {
     auto b = Dev(l, p.pos[1]);
     if (!b) return b.error();
     if (p.pos[2] != "same" && p.pos[2] != "different") return Usage(l, "... same|different");
-    auto ga = sys_.GroupOf(*a), gb = sys_.GroupOf(*b);
+    auto ga = dev_->GroupOf(*a), gb = dev_->GroupOf(*b);
     if (!ga.ok() || !gb.ok()) return Verdict(false, "a device without a group");
     const bool same = ga.value == gb.value;
     return Verdict(same == (p.pos[2] == "same"), same ? "same" : "different");
@@ -296,10 +296,9 @@ void ApiExecutor::AddExpectOps() {
     if (!dom) return dom.error();
     auto iova = Num(l, p.pos[1]);
     if (!iova) return iova.error();
-    auto leaf = sys_.LeafAt(*dom, *iova);
-    const std::string got = leaf ? "leaf at " + Hex(leaf->first) + " pa=" +
-                                       Hex(leaf->second.pa) + " size=" + Hex(leaf->second.size) +
-                                       " prot=" + Hex(leaf->second.prot)
+    auto leaf = dev_->LeafAt(*dom, *iova);
+    const std::string got = leaf ? "leaf at " + Hex(leaf->start) + " pa=" + Hex(leaf->pa) +
+                                       " size=" + Hex(leaf->size) + " prot=" + Hex(leaf->prot)
                                  : "none";
     if (p.pos.size() == 3) {
       if (p.pos[2] != "none") return Usage(l, "api.expect.leaf DOM IOVA none");
@@ -312,15 +311,15 @@ void ApiExecutor::AddExpectOps() {
       if (k == "prot") {
         auto pr = ParseProt(l, v);
         if (!pr) return pr.error();
-        ok = ok && leaf->second.prot == *pr;
+        ok = ok && leaf->prot == *pr;
         continue;
       }
       auto n = Num(l, v);
       if (!n) return n.error();
       want = *n;
-      if (k == "pa") ok = ok && leaf->second.pa == want;
-      else if (k == "size") ok = ok && leaf->second.size == want;
-      else if (k == "start") ok = ok && leaf->first == want;
+      if (k == "pa") ok = ok && leaf->pa == want;
+      else if (k == "size") ok = ok && leaf->size == want;
+      else if (k == "start") ok = ok && leaf->start == want;
       else return Error{l.Where(), "api.expect.leaf keys: start pa size prot"};
     }
     return Verdict(ok, got);
@@ -342,7 +341,7 @@ void ApiExecutor::AddExpectOps() {
       else return Error{l.Where(), "access letters are r w x p"};
     }
     if (p.pos[3] != "ok" && p.pos[3] != "fault") return Usage(l, "... ok|fault");
-    auto r = sys_.CheckAccess(*dom, *iova, a);
+    auto r = dev_->CheckAccess(*dom, *iova, a);
     if (!r.ok()) return Verdict(false, api::ErrnoName(r.err));
     return Verdict(r.value == (p.pos[3] == "ok"), r.value ? "ok" : "fault");
   };
@@ -356,7 +355,7 @@ void ApiExecutor::AddStateExpectOps() {
     if (!dev) return dev.error();
     auto pasid = Num32(l, p.pos[1], "PASID");
     if (!pasid) return pasid.error();
-    auto r = sys_.DomainForPasid(*dev, *pasid);
+    auto r = dev_->DomainForPasid(*dev, *pasid);
     if (!r.ok()) return Verdict(false, api::ErrnoName(r.err));
     const std::string got = r.value == 0 ? "none" : "domain #" + std::to_string(r.value);
     if (p.pos[2] == "none") return Verdict(r.value == 0, got);
@@ -377,12 +376,12 @@ void ApiExecutor::AddStateExpectOps() {
     if (!pasid) return pasid.error();
     auto want = yes_no(l, p.pos[1]);
     if (!want) return want.error();
-    const bool got = sys_.PasidAllocated(*pasid);
+    const bool got = dev_->PasidAllocated(*pasid);
     return Verdict(got == *want, got ? "yes" : "no");
   };
   ops_["api.expect.mm_pasid"] = [this](const VectorLine& l, const Parsed& p) -> Result<Observed> {
     if (auto n = Need(l, p, 2, "api.expect.mm_pasid MM PASID|none"); !n) return n.error();
-    const uint32_t got = sys_.MmPasid(Mm(p.pos[0])).value;
+    const uint32_t got = dev_->MmPasid(Mm(p.pos[0])).value;
     uint32_t want = 0;
     if (p.pos[1] != "none") {
       auto n = Num32(l, p.pos[1], "PASID");
@@ -398,7 +397,7 @@ void ApiExecutor::AddStateExpectOps() {
     if (!dev) return dev.error();
     auto want = yes_no(l, p.pos[1]);
     if (!want) return want.error();
-    auto r = sys_.AuxPathEnabled(*dev);
+    auto r = dev_->AuxPathEnabled(*dev);
     if (!r.ok()) return Verdict(false, api::ErrnoName(r.err));
     return Verdict(r.value == *want, r.value ? "on" : "off");
   };
@@ -409,7 +408,7 @@ void ApiExecutor::AddStateExpectOps() {
     if (!dom) return dom.error();
     auto want = yes_no(l, p.pos[1]);
     if (!want) return want.error();
-    auto r = sys_.WalkerNeedsClean(*dom);
+    auto r = dev_->WalkerNeedsClean(*dom);
     if (!r.ok()) return Verdict(false, api::ErrnoName(r.err));
     return Verdict(r.value == *want, r.value ? "yes" : "no");
   };
@@ -419,7 +418,7 @@ void ApiExecutor::AddStateExpectOps() {
     if (!dev) return dev.error();
     auto want = Num(l, p.pos[1]);
     if (!want) return want.error();
-    const uint64_t got = sys_.DeviceMaxPasids(*dev);
+    const uint64_t got = dev_->DeviceMaxPasids(*dev);
     return Verdict(got == *want, std::to_string(got));
   };
 }

@@ -91,6 +91,7 @@ nlohmann::ordered_json FileJson(const FileReport& r, const std::string& area) {
                       {"passed", r.passed},             {"failed", r.failed},
                       {"disagreements", r.mismatches},  {"translations", r.translations}};
   if (!area.empty()) f["area"] = area;
+  if (!r.api_device.empty()) f["api_device"] = r.api_device;
   if (r.error) f["error"] = Clean(r.error_message);
   if (!r.shrunk.empty()) f["shrunk"] = Clean(r.shrunk);
   if (!r.shrink_note.empty()) f["shrink"] = Clean(r.shrink_note);

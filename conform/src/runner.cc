@@ -13,6 +13,7 @@
 #include "smmuref/conform/lockstep.h"
 #include "smmuref/spec/tables.h"
 #ifdef SMMUREF_HAVE_API
+#include "smmuref/conform/api_device.h"
 #include "smmuref/conform/api_vectors.h"
 #endif
 
@@ -519,9 +520,16 @@ class Session {
 
   Result<bool> ExecuteApi(const VectorLine& l) {
 #ifdef SMMUREF_HAVE_API
-    if (!api_) api_ = MakeModelApiExecutor();
+    if (!api_) {
+      api_ = MakeApiExecutor(opts_.dut);
+      report_->api_device = ApiDeviceName(opts_.dut);
+    }
     auto r = api_->Execute(l);
     if (!r) return r.error();
+    for (const std::string& m : r->mismatches) {
+      ++report_->mismatches;
+      report_->failures.push_back({l.Where(), "MISMATCH: " + m, true});
+    }
     if (r->kind == LineResult::Kind::kPass) Pass();
     if (r->kind == LineResult::Kind::kFail) Fail(l, r->message, "api", "");
     if (opts_.strict && r->kind != LineResult::Kind::kDone) ++report_->uncounted;

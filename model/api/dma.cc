@@ -16,15 +16,6 @@ uint64_t RoundUpPow2(uint64_t v) { return v <= 1 ? 1 : uint64_t{1} << (64 - std:
 
 }  // namespace
 
-const char* CacheOpName(CacheOp op) {
-  switch (op) {
-    case CacheOp::kNone: return "none";
-    case CacheOp::kClean: return "clean";
-    case CacheOp::kInvalidate: return "invalidate";
-  }
-  return "?";
-}
-
 // R-DMA-010: on a non-coherent device, a sync for the device cleans the CPU cache over the range
 // (every direction); a sync for the CPU invalidates it unless the direction is to-device
 // [arch_sync_dma_for_device, arch_sync_dma_for_cpu, v6.12-v7.0, arm64].

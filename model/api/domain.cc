@@ -11,17 +11,6 @@ namespace smmuref::model::api {
 
 bool IsPaging(DomainType t) { return t == DomainType::kUnmanaged || t == DomainType::kDma; }
 
-const char* DomainTypeName(DomainType t) {
-  switch (t) {
-    case DomainType::kBlocked: return "blocked";
-    case DomainType::kIdentity: return "identity";
-    case DomainType::kUnmanaged: return "unmanaged";
-    case DomainType::kDma: return "dma";
-    case DomainType::kSva: return "sva";
-  }
-  return "?";
-}
-
 DomainId System::NewDomain(DomainType type) {
   Domain d;
   d.id = next_id_++;

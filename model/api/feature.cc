@@ -8,15 +8,6 @@
 
 namespace smmuref::model::api {
 
-const char* FeatureName(Feature f) {
-  switch (f) {
-    case Feature::kSva: return "sva";
-    case Feature::kIopf: return "iopf";
-    case Feature::kAux: return "aux";
-  }
-  return "?";
-}
-
 // A master can take I/O page faults when its instance can (stall or PRI) and it has one
 // StreamID, the faults carrying no StreamID to tell several apart
 // [arm_smmu_master_iopf_supported, v6.12].

@@ -190,3 +190,19 @@ TEST(Cli, ProfileValuesReadNumbersWithoutOctal) {
   EXPECT_EQ(idr1("010"), idr1("10"));
   EXPECT_NE(idr1("010"), idr1("8"));
 }
+
+// `check`'s area table names the device that ran each area: impl/api runs the api vectors for
+// --dut impl; a DUT without an IOMMU API leaves them to the model, and the table says so.
+TEST(Cli, CheckTableNamesTheDeviceThatRanTheApiVectors) {
+  const std::string api = std::string(SMMUREF_SOURCE_DIR) + "/corpus/vectors/api";
+  const std::string results = TempDir("ran-on-results");
+  const CliRun impl = RunCli({"check", "--corpus", api, "--results", results, "--programs", "1",
+                              "--dut", "impl"}, "", 60);
+  EXPECT_EQ(impl.status, 0) << impl.All();
+  EXPECT_NE(impl.out.find("ran on"), std::string::npos) << impl.out;
+  EXPECT_NE(impl.out.find("0          0  impl\n"), std::string::npos) << impl.out;
+  const CliRun mutant = RunCli({"check", "--corpus", api, "--results", results, "--programs", "1",
+                                "--dut", "impl-mutant-1"}, "", 60);
+  EXPECT_NE(mutant.out.find("model only (impl-mutant-1 has no IOMMU API)"), std::string::npos)
+      << mutant.out;
+}

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include "cli.h"
 #include "smmuref/conform/campaign.h"
@@ -56,22 +57,29 @@ conform::Totals RunCorpus(const CheckOptions& o, conform::RunSummary* run) {
   conform::RunOptions opts;
   opts.dut = dut;
   std::map<std::string, conform::Totals> areas;
+  // Per area, the devices that ran its files: the DUT, or for api.* lines the device that ran
+  // them (the model alone when the DUT has no IOMMU API).
+  std::map<std::string, std::set<std::string>> ran_on;
   conform::Totals all;
   for (const auto& f : files) {
     conform::FileReport r = conform::RunVectorPath(f, opts);
     if (r.error || r.Failed()) std::fputs(conform::TextFileReport(r, false).c_str(), stdout);
     const std::string area = fs::path(f).parent_path().filename();
     areas[area].Add(r);
+    ran_on[area].insert(r.api_device.empty() ? dut : r.api_device);
     all.Add(r);
     run->areas.push_back(area);
     run->files.push_back(std::move(r));
   }
   // Expectations passed and failed; disagreements with the model and files with bad input apart.
-  std::printf("\n%-12s %6s %8s %7s %10s %10s\n", "area", "files", "passed", "failed",
-              "disagree", "bad input");
+  std::printf("\n%-12s %6s %8s %7s %10s %10s  %s\n", "area", "files", "passed", "failed",
+              "disagree", "bad input", "ran on");
   for (const auto& [area, t] : areas) {
-    std::printf("%-12s %6d %8d %7d %10d %10d\n", area.c_str(), t.files, t.passed, t.failed,
-                t.mismatches, t.errors);
+    std::string devices;
+    for (const auto& d : ran_on[area]) devices += (devices.empty() ? "" : "+") + d;
+    if (dut != "model" && devices == "model") devices += " only (" + dut + " has no IOMMU API)";
+    std::printf("%-12s %6d %8d %7d %10d %10d  %s\n", area.c_str(), t.files, t.passed, t.failed,
+                t.mismatches, t.errors, devices.c_str());
   }
   std::printf("vectors: %d expectations passed, %d failed; %d disagreements between %s and the "
               "model; %d files with bad input\n",

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "smmuref/conform/vector.h"
 
@@ -11,5 +12,9 @@ namespace smmuref::conform {
 
 // One executor per vector file; its state is that file's IOMMU API system.
 std::unique_ptr<LineExecutor> MakeModelApiExecutor();
+// The executor for a `--dut`: the DUT's API implementation in lockstep with the model when it has
+// one (MakeApiDut, api_device.h; disagreements come back in LineResult::mismatches), else the
+// model alone.
+std::unique_ptr<LineExecutor> MakeApiExecutor(const std::string& dut);
 
 }  // namespace smmuref::conform

@@ -62,6 +62,9 @@ struct FileReport {
   // `--shrink` (shrink.h): the shrunk vector written for this failing file, and how the shrink
   // went or why there is none. Set by the commands, not by RunVectorFile.
   std::string shrunk, shrink_note;
+  // Which device ran the file's api.* lines: the DUT's IOMMU API in lockstep with the model
+  // ("impl"), or "model" alone when the DUT has none; empty for a file without api.* lines.
+  std::string api_device;
   // A check failed: an expectation did not hold or the device disagreed with the model.
   bool Failed() const { return failed > 0 || mismatches > 0; }
   // The file stopped because the device broke, or does not implement what a line needed.

@@ -60,6 +60,9 @@ struct LineResult {
   };
   Kind kind = Kind::kDone;
   std::string message;  // for kFail: expected vs observed, readable on its own
+  // Disagreements between a DUT and the model found on the line (api.* lockstep), apart from
+  // whether its expectation held.
+  std::vector<std::string> mismatches;
 };
 
 // Executes the lines of one operation family, e.g. every line whose op starts with "api.".

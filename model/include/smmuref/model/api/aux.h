@@ -3,13 +3,12 @@
 // Tests: tests/model/api/aux_test.cc.
 #pragma once
 
-#include <cstdint>
+#include "smmuref/spec/api.h"
 
 namespace smmuref::model::api {
 
 // Device features that drivers enable (iommu_dev_enable_feature).
-enum class Feature { kSva, kIopf, kAux };
-
-const char* FeatureName(Feature f);
+using spec::api::Feature;
+using spec::api::FeatureName;
 
 }  // namespace smmuref::model::api

@@ -10,22 +10,10 @@
 
 namespace smmuref::model::api {
 
-using DeviceId = uint32_t;
-using GroupId = uint32_t;
-
-enum class DefaultDomainType { kDma, kIdentity };
-
-struct DeviceDesc {
-  InstanceId instance = 0;
-  std::vector<uint32_t> sids;
-  uint32_t pasid_bits = 0;               // device PASID capability; 0 = none
-  std::optional<DeviceId> alias;         // declared DMA alias of an already probed device
-  DefaultDomainType default_type = DefaultDomainType::kDma;
-  uint64_t dma_mask = ~0ull;
-  uint64_t coherent_dma_mask = ~0ull;
-  bool coherent = true;                  // device DMA snoops CPU caches
-  bool require_direct = false;           // has IOMMU_RESV_DIRECT regions: never blocked
-};
+using spec::api::DefaultDomainType;
+using spec::api::DeviceDesc;
+using spec::api::DeviceId;
+using spec::api::GroupId;
 
 struct Device {
   DeviceId id = 0;

@@ -9,11 +9,11 @@
 
 namespace smmuref::model::api {
 
-using DmaHandleId = uint32_t;
-
-enum class DmaDir { kToDevice, kFromDevice, kBidirectional };
-enum class SyncFor { kDevice, kCpu };
-enum class CacheOp { kNone, kClean, kInvalidate };
+using spec::api::CacheOp;
+using spec::api::CacheOpName;
+using spec::api::DmaDir;
+using spec::api::DmaHandleId;
+using spec::api::SyncFor;
 
 struct DmaHandle {
   DmaHandleId id = 0;
@@ -29,7 +29,6 @@ struct DmaHandle {
   bool live = false;
 };
 
-const char* CacheOpName(CacheOp op);
 // R-DMA-010: CPU cache maintenance a sync needs on a non-coherent device.
 CacheOp SyncCacheOp(SyncFor f, DmaDir dir);
 // R-DMA-004: protection flags of a streaming mapping.

@@ -11,9 +11,9 @@
 
 namespace smmuref::model::api {
 
-using MmId = uint32_t;
-
-enum class DomainType { kBlocked, kIdentity, kUnmanaged, kDma, kSva };
+using spec::api::DomainType;
+using spec::api::DomainTypeName;
+using spec::api::MmId;
 
 // One leaf of the mapping set: [iova, iova + size) -> [pa, pa + size).
 struct Leaf {
@@ -43,6 +43,5 @@ struct Domain {
 };
 
 bool IsPaging(DomainType t);
-const char* DomainTypeName(DomainType t);
 
 }  // namespace smmuref::model::api

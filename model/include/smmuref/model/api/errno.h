@@ -4,43 +4,24 @@
 // that the API does not allow). Rules: spec/rules-api.md (R-API-*). Tests: tests/model/api/.
 #pragma once
 
-#include <optional>
-#include <string>
+#include "smmuref/spec/api.h"
 
 namespace smmuref::model::api {
 
-enum class Errno : int {
-  kOk = 0,
-  kEPERM = -1,
-  kENOENT = -2,
-  kESRCH = -3,
-  kEIO = -5,
-  kENOMEM = -12,
-  kEFAULT = -14,
-  kEBUSY = -16,
-  kEEXIST = -17,
-  kENODEV = -19,
-  kEINVAL = -22,
-  kENOSPC = -28,
-  kEDOM = -33,
-  kERANGE = -34,
-  kEOVERFLOW = -75,
-  kEOPNOTSUPP = -95,
-  kContractViolation = -100000,  // upstream WARNs; state is what the kernel leaves
-  kBadChoice = -100001,          // an implementation-chosen value the API does not allow
-  kNotModelled = -100002,        // the model does not cover this case (a bound, dma-direct)
-};
+// The result vocabulary is the spec's (smmuref/spec/api.h), shared with impl/api.
+using spec::api::Errno;
+using spec::api::ErrnoFromName;
+using spec::api::ErrnoName;
+using spec::api::Ret;
 
-// "0", "-EINVAL", ..., "WARN", "BADCHOICE", "NOTMODELLED".
-std::string ErrnoName(Errno e);
-std::optional<Errno> ErrnoFromName(const std::string& name);
-
-// A result with a value; `value` is meaningful only when err == kOk.
-template <typename T>
-struct Ret {
-  Errno err = Errno::kOk;
-  T value{};
-  bool ok() const { return err == Errno::kOk; }
-};
+// R-API-006: where upstream only WARNs, the result is WARN (a contract violation) and the state is
+// what the kernel leaves behind (usually unchanged) [iommu_detach_device, v6.12-v7.0: WARN_ON
+// and return].
+// R-API-007: a value the implementation chose (PASID, IOVA) that the API does not allow gives
+// BADCHOICE and changes nothing; determined results (errors, unmap sizes, iova_to_phys) are exact
+// [spec/design.md: choices are checked, results compared].
+// R-API-008: operations are specified as linearizable: a concurrent implementation must behave as
+// some sequential order of them [spec/design.md; __iommu_attach_group, v6.12-v7.0: under the
+// group mutex].
 
 }  // namespace smmuref::model::api

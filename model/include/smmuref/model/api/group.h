@@ -10,8 +10,8 @@
 
 namespace smmuref::model::api {
 
-using DomainId = uint32_t;
-using SvaHandleId = uint32_t;
+using spec::api::DomainId;
+using spec::api::SvaHandleId;
 
 enum class PasidUse { kDomain, kSva, kAux };
 

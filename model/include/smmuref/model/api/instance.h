@@ -5,21 +5,12 @@
 
 #include <cstdint>
 
+#include "smmuref/spec/api.h"
+
 namespace smmuref::model::api {
 
-using InstanceId = uint32_t;
-
-struct InstanceCaps {
-  uint64_t pgsize_bitmap = 0x40201000;  // 4K | 2M | 1G
-  uint32_t ias = 48;                    // input (IOVA) address bits of its page tables
-  uint32_t oas = 48;                    // output address bits
-  uint32_t pasid_bits = 20;             // IDR1.SSIDSIZE; 0 = only PASID 0 (2^0 PASIDs)
-  uint32_t min_pasid = 0;               // instance floor; the effective floor also honours the knob
-  bool sva = false;                     // can share CPU address spaces
-  bool iopf = false;                    // can take I/O page faults
-  bool aux = false;                     // can host aux domains
-  bool coherent_walk = true;            // table walker snoops CPU caches
-};
+using spec::api::InstanceCaps;
+using spec::api::InstanceId;
 
 struct Instance {
   InstanceId id = 0;

@@ -10,9 +10,13 @@
 
 namespace smmuref::model::api {
 
-// IOMMU_* protection flags.
-inline constexpr uint32_t kProtRead = 1, kProtWrite = 2, kProtCache = 4, kProtNoexec = 8,
-                          kProtMmio = 0x10, kProtPriv = 0x20;
+// IOMMU_* protection flags (the spec's vocabulary).
+using spec::api::kProtCache;
+using spec::api::kProtMmio;
+using spec::api::kProtNoexec;
+using spec::api::kProtPriv;
+using spec::api::kProtRead;
+using spec::api::kProtWrite;
 
 struct PgSizeChoice {
   uint64_t pgsize = 0;  // 0: no size fits (callers check alignment first)
@@ -23,10 +27,7 @@ struct PgSizeChoice {
 // and the run length that stops where a larger page could start.
 PgSizeChoice PgSize(uint64_t bitmap, uint64_t iova, uint64_t pa, uint64_t size);
 
-// An access to a mapped address: read, write, execute, privileged.
-struct Access {
-  bool read = false, write = false, exec = false, priv = false;
-};
+using spec::api::Access;
 // R-MAP-013: whether a stage-1 leaf with `prot` permits `a`.
 bool ProtPermits(uint32_t prot, const Access& a);
 

@@ -9,10 +9,7 @@
 
 namespace smmuref::model::api {
 
-struct SvaBinding {
-  SvaHandleId handle = 0;
-  uint32_t pasid = 0;
-};
+using spec::api::SvaBinding;
 
 struct SvaHandle {
   SvaHandleId id = 0;

@@ -27,10 +27,7 @@
 
 namespace smmuref::model::api {
 
-struct DmaMapping {
-  DmaHandleId handle = 0;
-  uint64_t dma_addr = 0;
-};
+using spec::api::DmaMapping;
 
 class System {
  public:
