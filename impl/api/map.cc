@@ -5,8 +5,8 @@
 // Tests: tests/impl/api/leaf_map_test.cc, tests/stateful/api_diff_test.cc,
 // tests/conformance/api_lockstep_test.cc.
 #include <algorithm>
-#include <bit>
 
+#include "smmuref/impl/api/kernels.h"
 #include "smmuref/impl/api/system.h"
 
 namespace smmuref::impl::api {
@@ -14,38 +14,11 @@ namespace {
 
 constexpr uint64_t kAll = ~uint64_t{0};
 
-uint64_t Lowest(uint64_t bitmap) { return bitmap & (~bitmap + 1); }
-uint64_t Highest(uint64_t bitmap) {
-  return bitmap == 0 ? 0 : uint64_t{1} << (63 - std::countl_zero(bitmap));
-}
-// Sizes of `bitmap` no larger than 2^k.
-uint64_t AtMost(uint64_t bitmap, int k) {
-  return k >= 63 ? bitmap : bitmap & ((uint64_t{2} << k) - 1);
-}
+uint64_t Lowest(uint64_t bitmap) { return LowestBit<uint64_t>(bitmap); }
 uint64_t End(uint64_t base, uint64_t size) { return size > kAll - base ? kAll : base + size; }
 
-struct Run {
-  uint64_t pgsize = 0, count = 0;
-};
-
-// R-MAP-004: the largest size aligned for iova and pa and no larger than the rest; the run ends
-// where the next larger size could take over.
-Run PageRun(uint64_t bitmap, uint64_t iova, uint64_t pa, uint64_t size) {
-  if (size == 0) return {};
-  uint64_t fit = AtMost(bitmap, 63 - std::countl_zero(size));
-  const uint64_t merged = iova | pa;
-  if (merged != 0) fit = AtMost(fit, std::countr_zero(merged));
-  const uint64_t pgsize = Highest(fit);
-  if (pgsize == 0) return {};
-  Run r{pgsize, size / pgsize};
-  const uint64_t bigger = Lowest(bitmap & ~(pgsize | (pgsize - 1)));
-  if (bigger == 0 || ((iova ^ pa) & (bigger - 1)) != 0) return r;
-  const uint64_t to_boundary = bigger - (merged & (bigger - 1));
-  if (to_boundary + bigger > to_boundary && to_boundary + bigger <= size) {
-    r.count = to_boundary / pgsize;
-  }
-  return r;
-}
+// R-MAP-004: iommu_pgsize, a kernel (smmuref/impl/api/kernels.h) that the proofs check.
+using Run = PageRunWords<uint64_t>;
 
 // Index of level `size` in the table, or the number of levels when absent.
 size_t LevelIndex(const PageTable& pt, uint64_t size) {
@@ -100,7 +73,7 @@ struct Chunk {
 template <typename F>
 void Chunks(uint64_t bitmap, const PageTable& pt, uint64_t iova, uint64_t pa, uint64_t size, F f) {
   while (size != 0) {
-    const Run r = PageRun(bitmap, iova, pa, size);
+    const Run r = PageRun<uint64_t>(bitmap, iova, pa, size);
     if (r.pgsize == 0) return;
     const uint64_t n = Room(pt, iova, r.pgsize, r.count);
     if (!f(Chunk{iova, pa, r.pgsize, n})) return;
@@ -205,7 +178,7 @@ Errno System::Map(DomainId id, uint64_t iova, uint64_t pa, uint64_t size, uint32
   });
   for (uint64_t done = 0; done < v.mapped;) {
     const uint64_t at = iova + done;
-    const Run r = PageRun(d->pgsize_bitmap, at, at, v.mapped - done);
+    const Run r = PageRun<uint64_t>(d->pgsize_bitmap, at, at, v.mapped - done);
     const uint64_t n = Room(pt, at, r.pgsize, r.count);
     ClearTablesIn(pt, r.pgsize, at, at + n * r.pgsize);
     done += n * r.pgsize;
@@ -291,7 +264,7 @@ Ret<uint64_t> System::Unmap(DomainId id, uint64_t iova, uint64_t size, Errno* wh
   bool warned = false;
   while (done < size) {
     const uint64_t at = iova + done;
-    const Run r = PageRun(d->pgsize_bitmap, at, at, size - done);
+    const Run r = PageRun<uint64_t>(d->pgsize_bitmap, at, at, size - done);
     const Cleared c =
         UnmapCall(d->pt, d->pgsize_bitmap, d->ias, at, r.pgsize, r.count, knobs_.partial_unmap);
     warned = warned || c.warned;

@@ -3,13 +3,12 @@
 
 #include <algorithm>
 
+#include "smmuref/impl/api/kernels.h"
+
 namespace smmuref::impl::api {
 namespace {
 
 constexpr uint32_t BitsAt(int level) { return PasidBitmap::kSize >> (6 * level); }
-
-// Bits of `word` at positions >= `from` (0..63).
-uint64_t FromBit(uint64_t word, uint32_t from) { return word & (~uint64_t{0} << from); }
 
 }  // namespace
 
@@ -56,19 +55,19 @@ std::optional<uint32_t> PasidBitmap::FirstClear(int level, uint32_t from) const 
   if (from >= BitsAt(level)) return std::nullopt;
   const std::vector<uint64_t>& words = words_[level];
   uint32_t w = from >> 6;
-  uint64_t free = FromBit(~words[w], from & 63);
-  while (free == 0) {
+  // The word's lowest clear bit at or above `from` (kernels.h FirstClearFrom), 64 when none.
+  uint64_t pos = FirstClearFrom<uint64_t>(words[w], from & 63);
+  while (pos == 64) {
     if (level + 1 == kLevels) {
       if (++w >= words.size()) return std::nullopt;
-      free = ~words[w];
-      continue;
+    } else {
+      const std::optional<uint32_t> next = FirstClear(level + 1, w + 1);
+      if (!next) return std::nullopt;
+      w = *next;
     }
-    const std::optional<uint32_t> next = FirstClear(level + 1, w + 1);
-    if (!next) return std::nullopt;
-    w = *next;
-    free = ~words[w];
+    pos = FirstClearFrom<uint64_t>(words[w], 0);
   }
-  const uint32_t bit = (w << 6) + static_cast<uint32_t>(__builtin_ctzll(free));
+  const uint32_t bit = (w << 6) + static_cast<uint32_t>(pos);
   if (bit >= BitsAt(level)) return std::nullopt;
   return bit;
 }

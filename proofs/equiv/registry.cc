@@ -17,6 +17,7 @@ std::vector<ProofCase> AllProofs() {
   AddPermProofs(&out);
   AddQueueProofs(&out);
   AddTlbiProofs(&out);
+  AddApiProofs(&out);
   return out;
 }
 

@@ -41,6 +41,7 @@ void AddWalkProofs(std::vector<ProofCase>* out);
 void AddPermProofs(std::vector<ProofCase>* out);
 void AddQueueProofs(std::vector<ProofCase>* out);
 void AddTlbiProofs(std::vector<ProofCase>* out);
+void AddApiProofs(std::vector<ProofCase>* out);
 
 // Whether a result is what the case expects (proved, or a counterexample for a wrong variant).
 bool AsExpected(const ProofCase& c, const ProofResult& r);
