@@ -5,6 +5,7 @@
 // corpus/vectors/api/dma.vec.
 #include <algorithm>
 #include <bit>
+#include <iterator>
 
 #include "smmuref/impl/api/system.h"
 
@@ -84,6 +85,7 @@ Ret<DmaMapping> System::DmaPlace(DeviceId dev, DomainId domain, uint64_t phys, u
   if (Errno e = Map(domain, base, phys - offset, alloc, prot); e != Errno::kOk) return {e};
   const DmaHandleId hid = next_id_++;
   dma_[hid] = DmaHandle{dev, domain, base + offset, base, alloc, size, coherent_alloc, true};
+  devices_.at(dev).dma_by_addr[base + offset] = hid;
   return {Errno::kOk, DmaMapping{hid, base + offset}};
 }
 
@@ -124,16 +126,17 @@ Ret<DmaMapping> System::DmaAllocCoherent(DeviceId id, uint64_t size, uint64_t ph
 // R-DMA-006.
 Errno System::DmaRelease(DeviceId id, uint64_t dma_addr, uint64_t size, bool coherent_alloc) {
   if (Errno e = Live(id); e != Errno::kOk) return e;
-  for (auto& [_, h] : dma_) {
-    if (!h.live || h.device != id || h.coherent_alloc != coherent_alloc || h.dma_addr != dma_addr) {
-      continue;
-    }
-    if (h.size != size) return Errno::kContractViolation;
-    Unmap(h.domain, h.base, h.alloc);
-    h.live = false;
-    return Errno::kOk;
-  }
-  return Errno::kContractViolation;
+  // R-DMA-006: the handle must be the device's, at exactly this address, of the same kind
+  // (streaming or coherent) and size.
+  auto& by_addr = devices_.at(id).dma_by_addr;
+  const auto it = by_addr.find(dma_addr);
+  if (it == by_addr.end()) return Errno::kContractViolation;
+  DmaHandle& h = dma_.at(it->second);
+  if (h.coherent_alloc != coherent_alloc || h.size != size) return Errno::kContractViolation;
+  Unmap(h.domain, h.base, h.alloc);
+  h.live = false;
+  by_addr.erase(it);
+  return Errno::kOk;
 }
 
 Errno System::DmaUnmap(DeviceId id, uint64_t dma_addr, uint64_t size) {
@@ -147,14 +150,16 @@ Errno System::DmaFreeCoherent(DeviceId id, uint64_t size, uint64_t dma_addr) {
 // R-DMA-011, R-DMA-012, R-DMA-010.
 Ret<CacheOp> System::DmaSync(DeviceId id, uint64_t addr, uint64_t size, DmaDir dir, SyncFor f) {
   if (Errno e = Live(id); e != Errno::kOk) return {e};
-  for (const auto& [_, h] : dma_) {
-    if (!h.live || h.device != id) continue;
-    if (addr < h.dma_addr || size > h.size || addr - h.dma_addr > h.size - size) continue;
-    if (devices_.at(id).desc.coherent) return {Errno::kOk, CacheOp::kNone};
-    if (f == SyncFor::kDevice) return {Errno::kOk, CacheOp::kClean};
-    return {Errno::kOk, dir == DmaDir::kToDevice ? CacheOp::kNone : CacheOp::kInvalidate};
-  }
-  return {Errno::kContractViolation};
+  // The range must lie inside one live mapping of the device: the last one starting at or
+  // below `addr` is the only candidate.
+  const Device& dev = devices_.at(id);
+  auto it = dev.dma_by_addr.upper_bound(addr);
+  if (it == dev.dma_by_addr.begin()) return {Errno::kContractViolation};
+  const DmaHandle& h = dma_.at(std::prev(it)->second);
+  if (size > h.size || addr - h.dma_addr > h.size - size) return {Errno::kContractViolation};
+  if (dev.desc.coherent) return {Errno::kOk, CacheOp::kNone};
+  if (f == SyncFor::kDevice) return {Errno::kOk, CacheOp::kClean};
+  return {Errno::kOk, dir == DmaDir::kToDevice ? CacheOp::kNone : CacheOp::kInvalidate};
 }
 
 }  // namespace smmuref::impl::api

@@ -120,9 +120,11 @@ Errno System::RemoveDevice(DeviceId id) {
     }
   }
   DropAux(dev, g);
-  for (auto& [_, h] : dma_) {
-    if (h.live && h.device == id) warn = true, h.live = false;
+  for (const auto& [_, hid] : dev.dma_by_addr) {
+    warn = true;
+    dma_.at(hid).live = false;
   }
+  dev.dma_by_addr.clear();
   g.devices.erase(std::find(g.devices.begin(), g.devices.end(), id));
   if (g.devices.empty()) {
     warn = warn || g.users != 0 || g.domain != g.default_domain;

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <unordered_map>
@@ -122,6 +123,9 @@ class System {
     bool sva_param = false;
     uint32_t sva_min = 0, sva_max = 0;
     std::vector<DomainId> aux;  // aux domains, in attach order
+    // Live DMA handles by DMA address: a device's mappings never overlap in its IOVA space, so
+    // the handle an address falls in is the last one starting at or below it.
+    std::map<uint64_t, DmaHandleId> dma_by_addr;
   };
   enum class SlotUse { kDomain, kSva, kAux };
   struct Slot {
