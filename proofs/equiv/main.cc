@@ -23,7 +23,7 @@ const char kHelp[] =
     "the model, one line each: id, verdict, seconds, and what is symbolic (full width or the\n"
     "stated bound). Wrong variants (ids ending in /wrong) must yield a counterexample, printed\n"
     "as decoded fields.\n"
-    "  --only PREFIX    only the proofs whose id starts with PREFIX (or equals it)\n"
+    "  --only PREFIX    only the proofs whose id is PREFIX or lies under it (PREFIX/...)\n"
     "  --list           list the ids and exit\n"
     "  --dump-smt2 DIR  write each query as DIR/ID.smt2 (z3 FILE answers unsat for proved)\n"
     "  --vectors DIR    write each counterexample that has one as DIR/ID.vec\n"

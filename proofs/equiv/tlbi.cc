@@ -4,7 +4,8 @@
 // doublewords free), every cached entry (regime, VMID, ASID, global, its page or table and
 // level in each granule) and every lookup that entry would serve, if the model's Covers says the
 // command covers that lookup's translation (proofs/encodings/tlbi.cc), the engine's scope
-// removes the entry, with the command consumed under either CR2.E2H. The engine may invalidate
+// removes the entry, with the command consumed under CR2.E2H=0 and (EL2 forms, ids ending in
+// /e2h) CR2.E2H=1. The engine may invalidate
 // more (allowed), so this is a refinement, not an equality. Nested (combined stage 1+2) entries
 // are not covered here. Wrong variants: mutant 1
 // (NH_VA/NH_ASID read the ASID a byte low), mutant 2 (range one page short) and mutant 12
@@ -40,8 +41,10 @@ struct Entry {
   Bv lookup_va = Bv::Var("lookup.va");
 };
 
+// `e2h`: CR2.E2H when the command is consumed (0 or 1). Only the EL2 forms depend on it; the
+// engine's scope never does, so each value is its own proof of the same engine code.
 ProofResult Invalidation(const std::string& id, uint8_t opcode, const std::string& profile,
-                         Variant v, const ProveOptions& o) {
+                         Variant v, int e2h, const ProveOptions& o) {
   const spec::Profile prof = *spec::LoadProfile(profile);
   const ProfileTerms p = ConstantProfile(prof);
   const std::vector<Bv> cmd = Words("cmd", 2);
@@ -88,15 +91,13 @@ ProofResult Invalidation(const std::string& id, uint8_t opcode, const std::strin
                              Bv(1), Bv(0));
   const EntryTerms m{Flag(el2), e.lookup_asid, e.lookup_vmid, e.lookup_va, e.level, e.g, e.leaf,
                      m_global};
-  // The engine's scope does not depend on CR2.E2H, so one query covers both values the command
-  // may be consumed with: whatever either requires gone (C-CACHE-016: EL2_VA/EL2_VAA the world
-  // CR2.E2H selects, EL2_ASID the NS-EL2-E2H world), the engine removes. (UNKNOWN requires
-  // less than either.)
+  // What the command requires gone when consumed with CR2.E2H = e2h (C-CACHE-016: EL2_VA and
+  // EL2_VAA the world E2H selects, EL2_ASID the NS-EL2-E2H world; UNKNOWN requires less than
+  // either value), NS-EL2-E2H entries included.
   const Bv e2h_world = Select(e.regime == Bv(ia::kRegimeS1El2E2h), Bv(1), Bv(0));
   const Bool covers =
       Select(e.regime == Bv(ia::kRegimeS2), TlbiCoversTerm(opcode, cmd.data(), p, true, m),
-             TlbiCoversTerm(opcode, cmd.data(), p, false, m, 0, e2h_world) ||
-                 TlbiCoversTerm(opcode, cmd.data(), p, false, m, 1, e2h_world));
+             TlbiCoversTerm(opcode, cmd.data(), p, false, m, e2h, e2h_world));
   std::vector<Assumption> a = {
       {"entry: a stage-1 (NS-EL1, NS-EL2, NS-EL2-E2H) or stage-2 regime (not nested)",
        e.regime == Bv(ia::kRegimeS1El1) || e.regime == Bv(ia::kRegimeS1El2) ||
@@ -179,9 +180,11 @@ std::string Mutant2Vector(const ProofResult& r) {
                      "cmd " + spec::Hex(dw0) + " " + spec::Hex(dw1) + "  # CMD_TLBI_NH_VA ASID 1 range", 1);
 }
 
-ProofCase Make(const std::string& id, uint8_t code, const std::string& profile, Variant v) {
-  ProofCase c{id, "full width: both command doublewords, entry VA and tags; profile " + profile,
-              [=](const ProveOptions& o) { return Invalidation(id, code, profile, v, o); }};
+ProofCase Make(const std::string& id, uint8_t code, const std::string& profile, Variant v,
+               int e2h = 0) {
+  ProofCase c{id, "full width: both command doublewords, entry VA and tags; profile " + profile +
+                      "; CR2.E2H=" + std::to_string(e2h),
+              [=](const ProveOptions& o) { return Invalidation(id, code, profile, v, e2h, o); }};
   c.wrong = v != Variant::kRight;
   if (c.wrong) c.describe = [](const ProofResult& r) { return DescribeInputs(r); };
   return c;
@@ -192,6 +195,12 @@ ProofCase Make(const std::string& id, uint8_t code, const std::string& profile, 
 void AddTlbiProofs(std::vector<ProofCase>* out) {
   for (const Op& o : kOps) {
     out->push_back(Make(std::string("tlbi/") + o.name, o.code, "full-v32", Variant::kRight));
+    const bool el2 = o.code == op::CMD_TLBI_EL2_ALL || o.code == op::CMD_TLBI_EL2_ASID ||
+                     o.code == op::CMD_TLBI_EL2_VA || o.code == op::CMD_TLBI_EL2_VAA;
+    if (el2) {
+      out->push_back(Make(std::string("tlbi/") + o.name + "/e2h", o.code, "full-v32",
+                          Variant::kRight, 1));
+    }
   }
   ProofCase m1 = Make("tlbi/nh-asid/wrong", op::CMD_TLBI_NH_ASID, "full-v32", Variant::kMutant1);
   m1.mutant = 1;
@@ -203,7 +212,8 @@ void AddTlbiProofs(std::vector<ProofCase>* out) {
   out->push_back(m12);
   out->push_back(Make("tlbi/el2-asid/wrong", op::CMD_TLBI_EL2_ASID, "full-v32",
                       Variant::kEl2OnlyNsEl2));
-  out->push_back(Make("tlbi/el2-va/wrong", op::CMD_TLBI_EL2_VA, "full-v32", Variant::kEl2OnlyNsEl2));
+  out->push_back(Make("tlbi/el2-va/e2h/wrong", op::CMD_TLBI_EL2_VA, "full-v32",
+                      Variant::kEl2OnlyNsEl2, 1));
   ProofCase m2 = Make("tlbi/nh-va/wrong", op::CMD_TLBI_NH_VA, "full-v32", Variant::kMutant2);
   m2.mutant = 2;
   m2.vector = Mutant2Vector;
