@@ -10,6 +10,9 @@
 // The model's allowed-set bound (R-CACHE-009) ends a program with a logged reason, never a
 // finding. A generated program the runner rejects as bad input is a generator bug: abort.
 // Without impl/ the program runs on the model alone (still: no crash, no rejected program).
+// With SMMUREF_FUZZ_PROGRAM_OUT=FILE each program is written to FILE before it runs, so that a
+// campaign's report (fuzz/campaign.py) has the vector of a finding even when the finding is a
+// sanitizer report or a crash.
 // Replayed over corpus/fuzz/fuzz_arch_diff/ by ctest (fuzz/replay/arch_diff); see fuzz/README.md.
 #include <cstdint>
 #include <cstdio>
@@ -46,6 +49,18 @@ constexpr const char* kDut = "impl";
 constexpr const char* kDut = "model";
 #endif
 
+void SaveProgram(const std::string& program) {
+  static const char* const path = std::getenv("SMMUREF_FUZZ_PROGRAM_OUT");
+  if (path == nullptr) return;
+  std::FILE* f = std::fopen(path, "w");
+  if (f == nullptr) {
+    std::fprintf(stderr, "fuzz_arch_diff: cannot write SMMUREF_FUZZ_PROGRAM_OUT=%s\n", path);
+    std::abort();
+  }
+  std::fwrite(program.data(), 1, program.size(), f);
+  std::fclose(f);
+}
+
 [[noreturn]] void Report(const char* what, const FileReport& rep, const std::string& program) {
   std::fprintf(stderr, "fuzz_arch_diff: %s (dut %s)\n", what, kDut);
   for (const auto& f : rep.failures) {
@@ -69,6 +84,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       fdp.ConsumeIntegralInRange<int>(0, smmuref::conform::kFocusCount - 1));
   BytesRandom rnd(fdp);
   const std::string program = smmuref::conform::GenerateProgram(rnd, opts);
+  SaveProgram(program);
 
   auto file = smmuref::conform::ParseVectorText(program, "fuzz_arch_diff.vec");
   if (!file) {
