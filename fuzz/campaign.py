@@ -48,7 +48,7 @@ TARGETS = ["fuzz_arch_diff", "fuzz_vectors_parser", "fuzz_query", "fuzz_dut_prot
 FINDING_PREFIXES = ("crash-", "timeout-", "oom-", "leak-")
 STATE_VERSION = 1
 STATUS_EVERY_S = 10     # a status line and a history row per target at most this often
-STOP_GRACE_S = 15       # SIGINT to a fuzzer, then SIGKILL after this long
+STOP_GRACE_S = 15       # SIGTERM to a fuzzer, then SIGKILL to its group after this long
 
 
 class UsageError(Exception):
@@ -222,9 +222,10 @@ class Fuzzer:
         self.logf.flush()
 
     def stop(self):
+        # libFuzzer's fork-mode parent ignores SIGINT but ends at SIGTERM ("run interrupted").
         if self.proc.poll() is None:
             try:
-                os.killpg(self.proc.pid, signal.SIGINT)
+                os.kill(self.proc.pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
             try:
@@ -756,7 +757,7 @@ def cmd_promote(args, root, build):
     dst = os.path.join(root, "corpus", "fuzz", fnd["target"], hashlib.sha1(data).hexdigest())
     with open(dst, "wb") as f:
         f.write(data)
-    log("wrote %s; ctest replays it in fuzz/replay/%s" % (dst, fnd["target"][len("fuzz_"):]))
+    log("wrote %s; ctest replays it in fuzz/replay/%s" % (dst, re.sub(r"^fuzz_", "", fnd["target"])))
     return 0
 
 
