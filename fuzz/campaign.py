@@ -553,18 +553,26 @@ def classify_program(smmuref_cli, vec, fdir):
 
 
 def process_findings(t, tdir, rdir, smmuref_cli, minimize_s):
+    # Each finding file is replayed once over the reports of a campaign: libFuzzer names files
+    # by their content's SHA-1, so a file's signature is kept in DIR/report/signatures.json.
+    cache_path = os.path.join(rdir, "signatures.json")
+    cache = {}
+    if os.path.exists(cache_path):
+        with open(cache_path) as f:
+            cache = json.load(f)
     groups = {}
     for f in findings_of(tdir):
         kind = f.split("-", 1)[0]
-        path = os.path.join(tdir, f)
-        rc, out = replay_input(t, path)
-        if rc == 0:
-            sig = "%s: does not reproduce" % kind
-        else:
-            sig = signature(t.name, kind, out)
-        g = groups.setdefault(sig, {"kind": kind, "files": [], "reproduces": rc != 0,
-                                    "output": out})
+        key = "%s/%s" % (t.name, f)
+        if key not in cache:
+            rc, out = replay_input(t, os.path.join(tdir, f))
+            cache[key] = (signature(t.name, kind, out) if rc != 0 else
+                          "%s: does not reproduce" % kind, rc != 0)
+        sig, reproduces = cache[key]
+        g = groups.setdefault(sig, {"kind": kind, "files": [], "reproduces": reproduces})
         g["files"].append(f)
+    with open(cache_path, "w") as f:
+        json.dump(cache, f, indent=0, sort_keys=True)
     results = []
     for sig, g in sorted(groups.items()):
         fid = "%s-%s" % (t.name, hashlib.sha1(sig.encode()).hexdigest()[:10])
@@ -763,7 +771,7 @@ def cmd_promote(args, root, build):
 
 # ---- command line ----------------------------------------------------------------------------
 
-def main(argv):
+def make_parser():
     ap = argparse.ArgumentParser(prog="smmuref campaign", description=__doc__.split("\n\n")[0])
     ap.add_argument("--root", required=True, help="the source tree")
     ap.add_argument("--build", required=True, help="the fuzz build tree (build/fuzz)")
@@ -775,10 +783,11 @@ def main(argv):
                         "(default ROOT/corpus/fuzz)")
     common.add_argument("--smmuref", help="the smmuref CLI that replays the vectors of "
                         "findings (default BUILD/conform/smmuref)")
-    common.add_argument("--minimize-seconds", type=int, default=60,
-                        help="time for -minimize_crash per distinct finding (default 60)")
+    reporting = argparse.ArgumentParser(add_help=False)
+    reporting.add_argument("--minimize-seconds", type=int, default=60,
+                           help="time for -minimize_crash per distinct finding (default 60)")
     sub = ap.add_subparsers(dest="cmd", required=True)
-    run = sub.add_parser("run", parents=[common], prog="smmuref campaign",
+    run = sub.add_parser("run", parents=[common, reporting], prog="smmuref campaign",
                          help="fuzz (or resume) a campaign in DIR, then write its report")
     t = run.add_mutually_exclusive_group()
     t.add_argument("--hours", type=float, help="time budget (wall time, default 1 hour)")
@@ -787,7 +796,7 @@ def main(argv):
     run.add_argument("--jobs", type=int, help="fuzzing processes at once (default 1)")
     run.add_argument("--targets", help="comma-separated (default: %s)" % ",".join(TARGETS))
     run.add_argument("dir")
-    rep = sub.add_parser("report", parents=[common], prog="smmuref campaign report",
+    rep = sub.add_parser("report", parents=[common, reporting], prog="smmuref campaign report",
                          help="merge corpora, dedup, minimize and classify findings, plot")
     rep.add_argument("dir")
     pro = sub.add_parser("promote", parents=[common], prog="smmuref campaign promote",
@@ -795,7 +804,11 @@ def main(argv):
     pro.add_argument("dir")
     pro.add_argument("finding", help="a finding id of DIR/report/summary.md")
     pro.add_argument("--name", help="the regression's file name (default from the id)")
-    args = ap.parse_args(argv)
+    return ap, {"run": run, "report": rep, "promote": pro}
+
+
+def main(argv):
+    args = make_parser()[0].parse_args(argv)
     root, build = os.path.abspath(args.root), os.path.abspath(args.build)
     try:
         if args.cmd == "run":

@@ -69,10 +69,10 @@ PY
 
 # 4. Promote: the finding's input joins the target's seed corpus under --root.
 id=$(python3 -c "import json,sys; print([f['id'] for f in json.load(open(sys.argv[1]))['findings'] if 'Abort' in f['signature']][0])" "$r/summary.json")
-camp promote $common "$d" "$id"
+camp promote "$d" "$id"
 n=$(ls "$work/root/corpus/fuzz/planted_fuzzer" | wc -l)
 [ "$n" -eq 1 ] || fail "promote wrote $n files"
 head -c 3 "$work/root/corpus/fuzz/planted_fuzzer"/* | grep -q BUG || fail "the promoted input is not the BUG input"
-status=0; camp promote $common "$d" no-such-finding 2> "$work/promote.err" || status=$?
+status=0; camp promote "$d" no-such-finding 2> "$work/promote.err" || status=$?
 [ $status -eq 2 ] && grep -q "no finding 'no-such-finding'" "$work/promote.err" || fail "bad finding id"
 echo "campaign_test: pass"

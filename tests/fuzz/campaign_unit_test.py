@@ -4,6 +4,7 @@ fuzz/campaign/unit, every preset): libFuzzer's status lines, the deduplication k
 the budget split, and that every fuzz target has an options file whose dictionary exists."""
 import glob
 import os
+import re
 import sys
 import unittest
 
@@ -112,6 +113,22 @@ class Targets(unittest.TestCase):
                     continue
                 self.assertRegex(line, r'^([A-Za-z0-9_]+=)?"(\\\\|\\"|\\x[0-9A-Fa-f]{2}|[^\\"])*"$',
                                  "%s:%d" % (d, i))
+
+
+class Documentation(unittest.TestCase):
+    def test_readme_synopses_name_the_options_of_the_parser(self):
+        with open(os.path.join(SRC, "README.md")) as f:
+            readme = f.read()
+        _, subs = campaign.make_parser()
+        for sub, prefix in (("run", "./smmuref campaign ["), ("report", "./smmuref campaign report"),
+                            ("promote", "./smmuref campaign promote")):
+            lines = [ln for ln in readme.splitlines() if ln.startswith(prefix)]
+            self.assertEqual(len(lines), 1, prefix)
+            documented = set(re.findall(r"--[a-z-]+", lines[0]))
+            hidden = {"--bin-dir", "--options-dir", "--seed-dir", "--smmuref", "--help"}
+            actual = {o for a in subs[sub]._actions for o in a.option_strings
+                      if o.startswith("--")} - hidden
+            self.assertEqual(documented, actual, sub)
 
 
 if __name__ == "__main__":
