@@ -70,6 +70,7 @@ class Target:
         self.options_file = os.path.join(opt_dir, name + ".options")
         self.seeds = os.path.join(seed_dir, name)
         self.flags = read_options(self.options_file, opt_dir)
+        self.env = {}
 
     def check(self):
         if not os.access(self.binary, os.X_OK):
@@ -200,7 +201,7 @@ class Fuzzer:
         cmd = [target.binary, "-fork=%d" % forks, "-ignore_crashes=1", "-ignore_timeouts=1",
                "-ignore_ooms=1", "-max_total_time=%d" % max(1, math.ceil(seconds)),
                "-artifact_prefix=%s/" % tdir] + target.flags + [self.corpus, target.seeds]
-        env = dict(os.environ, TMPDIR=self.tmp)
+        env = dict(os.environ, TMPDIR=self.tmp, **target.env)
         self.log_path = os.path.join(tdir, "fuzz-%s.log" % session)
         self.logf = open(self.log_path, "a")
         self.logf.write("$ %s\n" % " ".join(cmd))
@@ -278,16 +279,19 @@ def cmd_run(args, root, build):
     lock_fd = lock_dir(d)
     st = load_state(d)
     names = args.targets or (st["names"] if st else TARGETS)
-    targets = make_targets(args, root, build, names)
+    dut = args.dut or (st.get("dut") if st else None)
+    targets = make_targets(args, root, build, names, dut)
     if st is None:
         st = {"version": STATE_VERSION, "names": names, "sessions": 0,
               "budget_s": args.seconds if args.seconds is not None else 3600,
-              "jobs": args.jobs or 1, "spent_s": {n: 0.0 for n in names}}
+              "jobs": args.jobs or 1, "spent_s": {n: 0.0 for n in names}, "dut": dut}
     else:
         if args.seconds is not None:
             st["budget_s"] = args.seconds
         if args.jobs:
             st["jobs"] = args.jobs
+        if args.dut and args.dut != st.get("dut"):
+            raise UsageError("%s was fuzzed with --dut %s; a resume keeps it" % (d, st.get("dut")))
         st["names"] = names
         for n in names:
             st["spent_s"].setdefault(n, 0.0)
@@ -368,13 +372,15 @@ def report_status(d, name, spent, allotted, s):
     history_row(d, name, spent, s, findings)
 
 
-def make_targets(args, root, build, names):
+def make_targets(args, root, build, names, dut=None):
     bin_dir = args.bin_dir or os.path.join(build, "fuzz")
     opt_dir = args.options_dir or os.path.join(root, "fuzz")
     seed_dir = args.seed_dir or os.path.join(root, "corpus", "fuzz")
     targets = [Target(n, bin_dir, opt_dir, seed_dir) for n in names]
     for t in targets:
         t.check()
+        if dut and t.name == "fuzz_arch_diff":
+            t.env["SMMUREF_FUZZ_DUT"] = dut
     return targets
 
 
@@ -490,6 +496,7 @@ def replay_input(t, path, extra_env=None, timeout_s=None):
     """Runs one input outside the fuzzing loop; returns (exit status, output)."""
     limit = timeout_s or int(flag_value(t.flags, "timeout", "25")) + 30
     env = dict(os.environ, **SANITIZER_ENV)
+    env.update(t.env)
     env.update(extra_env or {})
     flags = [f for f in t.flags if not f.startswith("-dict=")]
     try:
@@ -509,7 +516,7 @@ def minimize(t, path, out_path, sig, kind, seconds):
     subprocess.run([t.binary, "-minimize_crash=1", "-max_total_time=%d" % seconds,
                     "-exact_artifact_path=" + tmp] + flags + [path],
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   env=dict(os.environ, **SANITIZER_ENV))
+                   env=dict(os.environ, **SANITIZER_ENV, **t.env))
     if os.path.exists(tmp) and os.path.getsize(tmp) < os.path.getsize(path):
         rc, out = replay_input(t, tmp)
         if rc != 0 and signature(t.name, kind, out) == sig:
@@ -528,17 +535,18 @@ def vectors_run(smmuref_cli, dut, vec):
     return r.returncode, r.stdout
 
 
-def classify_program(smmuref_cli, vec, fdir):
+def classify_program(smmuref_cli, vec, fdir, dut):
     """impl bug: the model runs the program by itself and impl, in lockstep, differs; model bug:
     the model alone errs or crashes; harness bug: the runner rejects the generated program, or
     the program passes outside the fuzz target although the target reported it."""
     rc_m, out_m = vectors_run(smmuref_cli, "model", vec)
-    rc_i, out_i = vectors_run(smmuref_cli, "impl", vec)
+    rc_i, out_i = vectors_run(smmuref_cli, dut, vec)
     with open(os.path.join(fdir, "replay-model.txt"), "w") as f:
         f.write("$ smmuref vectors run --dut model %s\nexit status %s\n%s" % (vec, rc_m, out_m))
     with open(os.path.join(fdir, "replay-impl.txt"), "w") as f:
-        f.write("$ smmuref vectors run --dut impl %s\nexit status %s\n%s" % (vec, rc_i, out_i))
-    replay = {"model": rc_m, "impl": rc_i}
+        f.write("$ smmuref vectors run --dut %s %s\nexit status %s\n%s" % (dut, vec, rc_i,
+                                                                        out_i))
+    replay = {"model": rc_m, "impl": rc_i, "dut": dut}
     if rc_m == 2:
         return "harness bug", "the runner rejects the generated program on the model", replay
     if rc_m != 0:
@@ -552,7 +560,7 @@ def classify_program(smmuref_cli, vec, fdir):
     return "harness bug", "the program passes on model and impl outside the fuzz target", replay
 
 
-def process_findings(t, tdir, rdir, smmuref_cli, minimize_s):
+def process_findings(t, tdir, rdir, smmuref_cli, minimize_s, dut):
     # Each finding file is replayed once over the reports of a campaign: libFuzzer names files
     # by their content's SHA-1, so a file's signature is kept in DIR/report/signatures.json.
     cache_path = os.path.join(rdir, "signatures.json")
@@ -599,7 +607,7 @@ def process_findings(t, tdir, rdir, smmuref_cli, minimize_s):
             replay_input(t, inp, {"SMMUREF_FUZZ_PROGRAM_OUT": vec})
             if os.path.exists(vec):
                 res["vector"] = vec
-                res["class"], res["why"], res["replay"] = classify_program(smmuref_cli, vec, fdir)
+                res["class"], res["why"], res["replay"] = classify_program(smmuref_cli, vec, fdir, dut)
             else:
                 res["class"], res["why"] = "harness bug", "the target wrote no program"
         else:
@@ -668,7 +676,7 @@ def write_report(args, root, build, d):
     if st is None:
         raise UsageError("%s: no campaign here (no campaign.json)" % d)
     names = st["names"]
-    targets = make_targets(args, root, build, names)
+    targets = make_targets(args, root, build, names, st.get("dut"))
     smmuref_cli = args.smmuref or os.path.join(build, "conform", "smmuref")
     rdir = os.path.join(d, "report")
     os.makedirs(rdir, exist_ok=True)
@@ -688,7 +696,8 @@ def write_report(args, root, build, d):
             "execs_per_s_median": sorted(rates)[len(rates) // 2] if rates else None,
             "finding_files": len(findings_of(tdir))}
         log("%s: %d finding files" % (t.name, len(findings_of(tdir))))
-        summary["findings"] += process_findings(t, tdir, rdir, smmuref_cli, args.minimize_seconds)
+        summary["findings"] += process_findings(t, tdir, rdir, smmuref_cli, args.minimize_seconds,
+                                                st.get("dut") or "impl")
     cov_png = os.path.join(rdir, "coverage.png")
     corp_png = os.path.join(rdir, "corpus.png")
     plot(rdir, rows, names, "cov", "coverage (libFuzzer cov: edges) over time", cov_png)
@@ -722,8 +731,8 @@ def summary_markdown(s):
                     f["input"], f["input_bytes"], "" if f["minimized"] else ", not smaller"),
                 ]
         if "vector" in f:
-            out.append("- vector: `%s` (replay: model exit %s, impl exit %s)" % (
-                f["vector"], f["replay"]["model"], f["replay"]["impl"]))
+            out.append("- vector: `%s` (vectors run: model exit %s, %s exit %s)" % (
+                f["vector"], f["replay"]["model"], f["replay"]["dut"], f["replay"]["impl"]))
         out += ["- keep it: `smmuref campaign promote %s %s`" % (s["dir"], f["id"]), ""]
     out += ["", "![coverage](coverage.png)", "", "![corpus](corpus.png)", ""]
     return "\n".join(out)
@@ -795,6 +804,8 @@ def make_parser():
     t.add_argument("--seconds", type=float)
     run.add_argument("--jobs", type=int, help="fuzzing processes at once (default 1)")
     run.add_argument("--targets", help="comma-separated (default: %s)" % ",".join(TARGETS))
+    run.add_argument("--dut", help="the device fuzz_arch_diff checks against the model "
+                     "(default impl; impl-mutant-K: a planted engine bug)")
     run.add_argument("dir")
     rep = sub.add_parser("report", parents=[common, reporting], prog="smmuref campaign report",
                          help="merge corpora, dedup, minimize and classify findings, plot")
