@@ -636,7 +636,7 @@ def read_history(d):
     return rows
 
 
-def plot(rdir, rows, names, column, title, png):
+def plot(rdir, rows, names, column, title, ylabel, png):
     """A PNG of `column` over each target's fuzzing time, with gnuplot (Debian gnuplot-nox)."""
     gp = shutil.which("gnuplot")
     if gp is None:
@@ -653,9 +653,9 @@ def plot(rdir, rows, names, column, title, png):
             f.write("\n\n")
     plots = ", ".join('"%s" index %d using 1:2 with linespoints title "%s"' % (data, i, n)
                       for i, n in enumerate(names))
-    script = ('set terminal pngcairo size 900,500\nset output "%s"\nset title "%s"\n'
+    script = ('set terminal pngcairo noenhanced size 900,500\nset output "%s"\nset title "%s"\n'
               'set xlabel "seconds fuzzed (per target)"\nset ylabel "%s"\nset key left top\n'
-              'set grid\nplot %s\n' % (png, title, column, plots))
+              'set grid\nplot %s\n' % (png, title, ylabel, plots))
     r = subprocess.run([gp], input=script, text=True, stderr=subprocess.PIPE)
     if r.returncode != 0 or not os.path.exists(png):
         raise UsageError("gnuplot failed: %s" % r.stderr)
@@ -700,8 +700,9 @@ def write_report(args, root, build, d):
                                                 st.get("dut") or "impl")
     cov_png = os.path.join(rdir, "coverage.png")
     corp_png = os.path.join(rdir, "corpus.png")
-    plot(rdir, rows, names, "cov", "coverage (libFuzzer cov: edges) over time", cov_png)
-    plot(rdir, rows, names, "corpus", "corpus size over time", corp_png)
+    plot(rdir, rows, names, "cov", "coverage over time", "libFuzzer cov: of the status lines",
+         cov_png)
+    plot(rdir, rows, names, "corpus", "corpus size over time", "inputs in the corpus", corp_png)
     summary["plots"] = [cov_png, corp_png]
     with open(os.path.join(rdir, "summary.json"), "w") as f:
         json.dump(summary, f, indent=1, sort_keys=True)
