@@ -347,9 +347,8 @@ def run_loop(d, st, queue, running, slots, allotted, forks, session, stop):
                 fz.stop()
                 if fz.status:
                     report_status(d, n, st["spent_s"][n], allotted[n], fz.status)
-                # libFuzzer exits 1 when it found something, even with -ignore_crashes.
-                if fz.proc.returncode not in (0, 1) or (fz.proc.returncode == 1 and
-                                                        not findings_of(fz.tdir)):
+                # libFuzzer exits non-zero when it found something, even with -ignore_crashes.
+                if fz.proc.returncode != 0 and not findings_of(fz.tdir):
                     log("%s: libFuzzer exited with status %s (log: %s)" %
                         (n, fz.proc.returncode, fz.log_path))
                     if fz.status is None:
