@@ -10,6 +10,11 @@
 // The model's allowed-set bound (R-CACHE-009) ends a program with a logged reason, never a
 // finding. A generated program the runner rejects as bad input is a generator bug: abort.
 // Without impl/ the program runs on the model alone (still: no crash, no rejected program).
+// SMMUREF_FUZZ_DUT=NAME fuzzes another built-in device (an impl-mutant-K: a planted engine bug,
+// impl/arch/mutant.cc), which the campaign's tests use to see a finding classified as an impl
+// bug. With SMMUREF_FUZZ_PROGRAM_OUT=FILE each program is written to FILE before it runs, so that a
+// campaign's report (fuzz/campaign.py) has the vector of a finding even when the finding is a
+// sanitizer report or a crash.
 // Replayed over corpus/fuzz/fuzz_arch_diff/ by ctest (fuzz/replay/arch_diff); see fuzz/README.md.
 #include <cstdint>
 #include <cstdio>
@@ -46,8 +51,25 @@ constexpr const char* kDut = "impl";
 constexpr const char* kDut = "model";
 #endif
 
+const char* Dut() {
+  static const char* const dut = std::getenv("SMMUREF_FUZZ_DUT");
+  return dut != nullptr && *dut != '\0' ? dut : kDut;
+}
+
+void SaveProgram(const std::string& program) {
+  static const char* const path = std::getenv("SMMUREF_FUZZ_PROGRAM_OUT");
+  if (path == nullptr) return;
+  std::FILE* f = std::fopen(path, "w");
+  if (f == nullptr) {
+    std::fprintf(stderr, "fuzz_arch_diff: cannot write SMMUREF_FUZZ_PROGRAM_OUT=%s\n", path);
+    std::abort();
+  }
+  std::fwrite(program.data(), 1, program.size(), f);
+  std::fclose(f);
+}
+
 [[noreturn]] void Report(const char* what, const FileReport& rep, const std::string& program) {
-  std::fprintf(stderr, "fuzz_arch_diff: %s (dut %s)\n", what, kDut);
+  std::fprintf(stderr, "fuzz_arch_diff: %s (dut %s)\n", what, Dut());
   for (const auto& f : rep.failures) {
     std::fprintf(stderr, "  %s: %s\n", f.where.c_str(), f.message.c_str());
   }
@@ -55,7 +77,7 @@ constexpr const char* kDut = "model";
   std::fprintf(stderr,
                "---- the program (a vector: save it under corpus/regressions/ and replay with "
                "'smmuref vectors run --dut %s FILE') ----\n%s---- end of program ----\n",
-               kDut, program.c_str());
+               Dut(), program.c_str());
   std::abort();
 }
 
@@ -69,6 +91,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       fdp.ConsumeIntegralInRange<int>(0, smmuref::conform::kFocusCount - 1));
   BytesRandom rnd(fdp);
   const std::string program = smmuref::conform::GenerateProgram(rnd, opts);
+  SaveProgram(program);
 
   auto file = smmuref::conform::ParseVectorText(program, "fuzz_arch_diff.vec");
   if (!file) {
@@ -78,7 +101,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Report("generator bug", rep, program);
   }
   smmuref::conform::RunOptions ro;
-  ro.dut = kDut;
+  ro.dut = Dut();
   const FileReport rep = smmuref::conform::RunVectorFile(*file, ro);
   if (rep.Failed()) Report("the device under test disagrees with the model", rep, program);
   if (rep.error && rep.bound) {
