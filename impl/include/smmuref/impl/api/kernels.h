@@ -63,16 +63,20 @@ constexpr U LowestBit(U x) {
   return x & (~x + U(1));
 }
 
+// Both arms of a Select are computed, so a shift amount that only the discarded arm uses may be
+// out of range (a wrapped 63 - 64): `& 63` keeps every shift defined for uint64_t without
+// changing the arm that is used.
+
 // The highest set bit of `x` as a value (0 for 0).
 template <typename U>
 constexpr U HighestBit(U x) {
-  return Select(x == U(0), U(0), U(1) << (U(63) - CountLeadingZeros<U>(x)));
+  return Select(x == U(0), U(0), U(1) << ((U(63) - CountLeadingZeros<U>(x)) & U(63)));
 }
 
 // The sizes of `bitmap` no larger than 2^k.
 template <typename U>
 constexpr U SizesAtMost(U bitmap, U k) {
-  return Select(k >= U(63), bitmap, bitmap & ((U(2) << k) - U(1)));
+  return Select(k >= U(63), bitmap, bitmap & ((U(2) << (k & U(63))) - U(1)));
 }
 
 template <typename U>
@@ -80,7 +84,7 @@ constexpr PageRunWords<U> PageRun(U bitmap, U iova, U pa, U size) {
   const U merged = iova | pa;
   U fit = SizesAtMost<U>(bitmap, U(63) - CountLeadingZeros<U>(size));
   fit = Select(merged != U(0), SizesAtMost<U>(fit, CountTrailingZeros<U>(merged)), fit);
-  const U log2 = U(63) - CountLeadingZeros<U>(fit);  // of the page size, when there is one
+  const U log2 = (U(63) - CountLeadingZeros<U>(fit)) & U(63);  // of the page size, if any
   const U pgsize = HighestBit<U>(fit);
   // The run ends where the next larger size could take over: at its next boundary, when iova
   // and pa agree modulo it and one whole page of it fits after the boundary.
