@@ -21,6 +21,11 @@ Ret<uint32_t> System::AllocGlobalPasid(DeviceId id, std::optional<uint32_t> prop
   if (Errno e = Live(id); e != Errno::kOk) return {e};
   uint32_t lo = 0, hi = 0;
   if (!DeviceRange(id, &lo, &hi)) return {Errno::kEOPNOTSUPP};
+  return TakePasid(lo, hi, proposed, /*driver=*/true);
+}
+
+Ret<uint32_t> System::TakePasid(uint32_t lo, uint32_t hi, std::optional<uint32_t> proposed,
+                                bool driver) {
   uint32_t pasid = 0;
   if (proposed) {
     if (*proposed < lo || *proposed > hi || pasids_.Test(*proposed)) return {Errno::kBadChoice};
@@ -30,7 +35,7 @@ Ret<uint32_t> System::AllocGlobalPasid(DeviceId id, std::optional<uint32_t> prop
     if (!free) return {Errno::kENOSPC};
     pasid = *free;
   }
-  pasids_.Set(pasid, /*driver=*/true);
+  pasids_.Set(pasid, driver);
   return {Errno::kOk, pasid};
 }
 

@@ -107,18 +107,9 @@ Ret<uint32_t> System::MmPasidFor(DeviceId id, Mm& mm, std::optional<uint32_t> pr
     return {Errno::kOk, mm.pasid};
   }
   if (count == 0) return {Errno::kENOSPC};
-  uint32_t pasid = 0;
-  if (proposed) {
-    if (*proposed < lo || *proposed > hi || pasids_.Test(*proposed)) return {Errno::kBadChoice};
-    pasid = *proposed;
-  } else {
-    const std::optional<uint32_t> free = pasids_.FindFirstZero(lo, hi);
-    if (!free) return {Errno::kENOSPC};
-    pasid = *free;
-  }
-  pasids_.Set(pasid, /*driver=*/false);
-  mm.pasid = pasid;
-  return {Errno::kOk, pasid};
+  const Ret<uint32_t> taken = TakePasid(lo, hi, proposed, /*driver=*/false);
+  if (taken.ok()) mm.pasid = taken.value;
+  return taken;
 }
 
 // R-SVA-001, R-SVA-006, R-SVA-007, R-SVA-013, R-SVA-016.

@@ -193,6 +193,9 @@ class System {
   bool InUse(DomainId id) const;
   // pasid.cc
   bool DeviceRange(DeviceId id, uint32_t* lo, uint32_t* hi) const;
+  // Takes the proposed PASID (BADCHOICE unless free and in [lo, hi]) or the lowest free one
+  // (ENOSPC when none), marking it allocated; `driver` marks a driver-owned PASID.
+  Ret<uint32_t> TakePasid(uint32_t lo, uint32_t hi, std::optional<uint32_t> proposed, bool driver);
   Errno PasidFitsGroup(const Group& g, uint32_t pasid) const;
   Errno PasidDomainFits(const Domain& d, const Group& g) const;
   void PutSlot(DomainId id, Group& g, uint32_t pasid);
