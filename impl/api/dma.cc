@@ -89,16 +89,25 @@ Ret<DmaMapping> System::DmaPlace(DeviceId dev, DomainId domain, uint64_t phys, u
   return {Errno::kOk, DmaMapping{hid, base + offset}};
 }
 
+// The checks a streaming map and a coherent allocation share: a live device behind a DMA domain
+// (dma-direct is not modelled), a non-zero size; the domain and its smallest page size.
+Errno System::DmaTarget(DeviceId id, uint64_t size, DomainId* domain, uint64_t* granule) const {
+  if (Errno e = Live(id); e != Errno::kOk) return e;
+  *domain = DmaDomainOf(id);
+  if (*domain == 0) return Errno::kNotModelled;
+  if (size == 0) return Errno::kEINVAL;
+  const uint64_t bitmap = Dom(*domain)->pgsize_bitmap;
+  *granule = bitmap & (~bitmap + 1);
+  return Errno::kOk;
+}
+
 // R-DMA-001: zero size is -EINVAL; the default alignment is the allocation's power of two.
 Ret<DmaMapping> System::DmaMap(DeviceId id, uint64_t phys, uint64_t size, DmaDir dir,
                                std::optional<uint64_t> proposed) {
-  if (Errno e = Live(id); e != Errno::kOk) return {e};
-  const DomainId dd = DmaDomainOf(id);
-  if (dd == 0) return {Errno::kNotModelled};
-  const Domain* d = Dom(dd);
-  if (size == 0) return {Errno::kEINVAL};
+  DomainId dd = 0;
+  uint64_t granule = 0;
+  if (Errno e = DmaTarget(id, size, &dd, &granule); e != Errno::kOk) return {e};
   const Device& dev = devices_.at(id);
-  const uint64_t granule = d->pgsize_bitmap & (~d->pgsize_bitmap + 1);
   const uint64_t offset = phys & (granule - 1);
   uint64_t align = 0;
   if (size <= (uint64_t{1} << 62) - offset - granule) align = Pow2Above(Up(size + offset, granule));
@@ -109,12 +118,9 @@ Ret<DmaMapping> System::DmaMap(DeviceId id, uint64_t phys, uint64_t size, DmaDir
 // R-DMA-007.
 Ret<DmaMapping> System::DmaAllocCoherent(DeviceId id, uint64_t size, uint64_t phys,
                                          std::optional<uint64_t> proposed) {
-  if (Errno e = Live(id); e != Errno::kOk) return {e};
-  const DomainId dd = DmaDomainOf(id);
-  if (dd == 0) return {Errno::kNotModelled};
-  const Domain* d = Dom(dd);
-  if (size == 0) return {Errno::kEINVAL};
-  const uint64_t granule = d->pgsize_bitmap & (~d->pgsize_bitmap + 1);
+  DomainId dd = 0;
+  uint64_t granule = 0;
+  if (Errno e = DmaTarget(id, size, &dd, &granule); e != Errno::kOk) return {e};
   if ((phys & (granule - 1)) != 0) return {Errno::kEINVAL};
   if (size > (uint64_t{1} << 62)) return {Errno::kENOMEM};
   const Device& dev = devices_.at(id);

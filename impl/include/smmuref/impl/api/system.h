@@ -207,6 +207,7 @@ class System {
   void DropAux(Device& dev, Group& g);
   // dma.cc
   DomainId DmaDomainOf(DeviceId id) const;
+  Errno DmaTarget(DeviceId id, uint64_t size, DomainId* domain, uint64_t* granule) const;
   Ret<DmaMapping> DmaPlace(DeviceId dev, DomainId domain, uint64_t phys, uint64_t size,
                            uint64_t mask, uint64_t align, uint64_t proposal_align, uint32_t prot,
                            bool coherent_alloc, std::optional<uint64_t> proposed);
