@@ -43,10 +43,10 @@ conform::FileReport RunText(const std::string& dut, const char* text) {
 }
 
 std::string Broken(const std::string& mode) {
-  return "exec:python3 " + kRoot + "/tests/conformance/duts/broken_dut.py " + mode;
+  return "exec:" SMMUREF_PYTHON3 " " + kRoot + "/tests/conformance/duts/broken_dut.py " + mode;
 }
 
-const std::string kPython = "exec:python3 " + kRoot + "/conform/examples/dut-python/bypass_smmu.py";
+const std::string kPython = "exec:" SMMUREF_PYTHON3 " " + kRoot + "/conform/examples/dut-python/bypass_smmu.py";
 
 TEST(DutProcess, APythonDutPassesWhatItImplements) {
   const conform::FileReport r = RunText(kPython, kDisabled);

@@ -1,0 +1,34 @@
+# Included by tests/CMakeLists.txt in every build, test suites or not (SMMUREF_TESTS).
+# The campaign driver (fuzz/campaign.py, fuzz/README.md "Campaigns"): its parsing and planning in
+# every build; with the fuzz preset, a whole campaign (kill, resume, report, promote) on a target
+# with planted bugs (tests/fuzz/planted_fuzzer.cc).
+if(Python3_Interpreter_FOUND)
+  add_test(NAME fuzz/campaign/unit
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/campaign_unit_test.py
+                   ${PROJECT_SOURCE_DIR})
+  if(SMMUREF_FUZZ)
+    add_executable(planted_fuzzer ${PROJECT_SOURCE_DIR}/tests/fuzz/planted_fuzzer.cc)
+    target_link_options(planted_fuzzer PRIVATE -fsanitize=fuzzer)
+    add_test(NAME fuzz/campaign/planted
+             COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/campaign_test.sh ${PROJECT_SOURCE_DIR}
+                     ${CMAKE_CURRENT_BINARY_DIR} ${CMAKE_CURRENT_BINARY_DIR}/campaign-test)
+    set_tests_properties(fuzz/campaign/planted PROPERTIES TIMEOUT 180)
+    if(TARGET smmuref_impl_arch)
+      add_test(NAME fuzz/campaign/arch-diff-mutant
+               COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/campaign_arch_test.sh ${PROJECT_SOURCE_DIR}
+                       ${CMAKE_BINARY_DIR}/fuzz $<TARGET_FILE:smmuref>
+                       ${CMAKE_CURRENT_BINARY_DIR}/campaign-arch-test)
+      # About 200 s on a loaded 2-core machine (each finding file replayed under ASan, each
+      # group minimized): labelled, and left out of .ci/run's fuzz step.
+      set_tests_properties(fuzz/campaign/arch-diff-mutant PROPERTIES TIMEOUT 600
+                           LABELS campaign-slow)
+    endif()
+    # .clusterfuzzlite/build.sh with the engine's variables, no Docker: a whole second build of
+    # the fuzz targets, so it is labelled and left out of .ci/run (run it with
+    # `./smmuref --preset fuzz test -L clusterfuzzlite`).
+    add_test(NAME fuzz/clusterfuzzlite/build
+             COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/clusterfuzzlite_test.sh ${PROJECT_SOURCE_DIR}
+                     ${CMAKE_CURRENT_BINARY_DIR}/clusterfuzzlite-test)
+    set_tests_properties(fuzz/clusterfuzzlite/build PROPERTIES TIMEOUT 3600 LABELS clusterfuzzlite)
+  endif()
+endif()
