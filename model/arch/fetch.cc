@@ -95,9 +95,9 @@ class LazyBounds {
 };
 
 // The first time `h` (a word's stores, oldest first) held `value`.
-uint64_t FirstHeld(const std::vector<WordWrite>* h, uint64_t value) {
-  if (value == 0 && (h == nullptr || h->front().seq > 0)) return 0;
-  for (const WordWrite& w : *h) {
+uint64_t FirstHeld(std::span<const WordWrite> h, uint64_t value) {
+  if (value == 0 && (h.empty() || h.front().seq > 0)) return 0;
+  for (const WordWrite& w : h) {
     if (w.value == value) return w.seq;
   }
   return 0;
@@ -131,11 +131,11 @@ void Candidates(const Memory& mem, const CacheState& cache, const spec::Profile&
   const uint64_t enabled_from = cache.FirstEnabledIn(0, ~uint64_t{0});
   // The word's values over time, newest first: store i holds from its time until the next
   // store; before the first store the word holds zero (R-MEM-001).
-  const std::vector<WordWrite>* h = mem.History(pa);
-  const size_t n = h ? h->size() : 0;
+  const std::span<const WordWrite> h = mem.History(pa);
+  const size_t n = h.size();
   for (size_t i = n + 1; i-- > 0;) {
-    const WordWrite w = i == 0 ? WordWrite{} : (*h)[i - 1];
-    const uint64_t until = i == n ? now + 1 : (*h)[i].seq;
+    const WordWrite w = i == 0 ? WordWrite{} : h[i - 1];
+    const uint64_t until = i == n ? now + 1 : h[i].seq;
     if (until <= fresh_lower) {  // ended before anything here may have been fetched
       if (until <= enabled_from) {
         SMMUREF_RULE("R-CACHE-004");  // held only while SMMUEN was 0: never cached

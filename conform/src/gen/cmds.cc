@@ -14,8 +14,7 @@ namespace smmuref::conform::gen {
 void Generator::Cmd(const gen::Cmd& c) {
   const uint32_t cap = 1u << std::min(cmdq_log2_, p_.cmdqs);
   if (cmdq_pending_ + 1 >= cap) Process();
-  Linef("cmd 0x%llx 0x%llx", static_cast<unsigned long long>(c.dw[0]),
-        static_cast<unsigned long long>(c.dw[1]));
+  Tokens("cmd", Hex{c.dw[0]}, Hex{c.dw[1]});
   ++cmdq_pending_;
   cmdq_prod_ = (cmdq_prod_ + 1) & ((2u << std::min(cmdq_log2_, p_.cmdqs)) - 1);
 }
@@ -308,7 +307,12 @@ void Generator::SpuriousInvalidation() {
     switch (k) {
       case 0: Cmd(CmdCfgiSte(sid, Chance(50))); break;
       case 1: Cmd(CmdCfgiSteRange(sid, static_cast<unsigned>(Below(32)))); break;
-      case 2: if (p_.s1p) Cmd(CmdCfgiCd(sid, static_cast<uint32_t>(Below(4)), Chance(50))); break;
+      case 2:
+        if (p_.s1p) {  // one draw per statement: the same program with every compiler
+          const bool leaf = Chance(50);
+          Cmd(CmdCfgiCd(sid, static_cast<uint32_t>(Below(4)), leaf));
+        }
+        break;
       case 3: if (p_.s1p) Cmd(CmdCfgiCdAll(sid)); break;
       case 4: if (p_.s1p) Cmd(CmdTlbiNhAsid(Vmid(p_, vmid), asid)); break;
       case 5: if (p_.s1p) Cmd(CmdTlbiNhVa(Vmid(p_, vmid), asid, a)); break;

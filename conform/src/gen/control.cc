@@ -61,7 +61,8 @@ void Generator::LifecycleOp() {
 // writes to read-only registers (R-REG-001, R-REG-003), to bases while enabled (R-REG-005..007),
 // GBPA without UPDATE (R-REG-004), IRQ_CTRL and its ACK.
 void Generator::RegisterPoke() {
-  const uint64_t v = Below(1u << 31) | (Below(2) << 31);
+  const uint64_t low = Below(1u << 31);  // one draw per statement: the same with every compiler
+  const uint64_t v = low | (Below(2) << 31);
   // In v3.1 a write to a base while its enable is set, or to GBPA without UPDATE, is CONSTRAINED
   // UNPREDICTABLE (spec/choices.md C-REG-003, C-REG-005..007): only v3.2 ignores them.
   const bool v32 = p_.arch_minor >= 2;

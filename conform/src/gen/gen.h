@@ -6,11 +6,13 @@
 // Tests: tests/conform/gen_test.cc, tests/conform/campaign_test.cc
 #pragma once
 
+#include <charconv>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "build.h"
@@ -121,6 +123,27 @@ class Generator {
   // ---- program.cc: emitting, choices, profile, the operation loop, transactions
   void Line(const std::string& s) { out_ += s; out_ += '\n'; }
   void Linef(const char* fmt, ...) __attribute__((format(printf, 2, 3)));
+  // The same as Linef for the lines every program has many of (stores, commands,
+  // transactions), without a format string to interpret: space-separated tokens, numbers as
+  // 0x-prefixed lowercase hex (Hex) or decimal (Dec), as Linef's %llx and %lld print them.
+  struct Hex { uint64_t v; };
+  struct Dec { int64_t v; };
+  template <typename... T>
+  void Tokens(const T&... t) {
+    (Put(t), ...);
+    out_.back() = '\n';  // the separator after the last token
+  }
+  void Put(std::string_view s) { out_ += s; out_ += ' '; }
+  void Put(const char* s) { Put(std::string_view(s)); }
+  void Put(Hex h) { out_ += "0x"; PutNumber(h.v, 16); }
+  void Put(Dec d) { PutNumber(d.v, 10); }
+  template <typename N>
+  void PutNumber(N v, int base) {
+    char buf[24];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v, base);
+    out_.append(buf, r.ptr);
+    out_ += ' ';
+  }
   void W(uint64_t pa, uint64_t v);
   void WriteStruct(uint64_t pa, const uint64_t* dw, int n);  // V word (DW0) last
   uint64_t Rd(uint64_t pa) const;

@@ -44,20 +44,16 @@ void Generator::Linef(const char* fmt, ...) {
 
 void Generator::W(uint64_t pa, uint64_t v) {
   mem_[pa] = v;
-  Linef("mem.write64 0x%llx 0x%llx", static_cast<unsigned long long>(pa),
-        static_cast<unsigned long long>(v));
+  Tokens("mem.write64", Hex{pa}, Hex{v});
   // A non-coherent walker needs the line cleaned; software sometimes forgets.
-  if (!p_.coherent_walk && Chance(80)) {
-    Linef("mem.clean 0x%llx 8", static_cast<unsigned long long>(pa));
-  }
+  if (!p_.coherent_walk && Chance(80)) Tokens("mem.clean", Hex{pa}, "8");
 }
 
 void Generator::WriteStruct(uint64_t pa, const uint64_t* dw, int n) {
   for (int i = n - 1; i >= 0; --i) {
     if (Rd(pa + 8 * i) != dw[i] || i == 0) {
       mem_[pa + 8 * i] = dw[i];
-      Linef("mem.write64 0x%llx 0x%llx", static_cast<unsigned long long>(pa + 8 * i),
-            static_cast<unsigned long long>(dw[i]));
+      Tokens("mem.write64", Hex{pa + 8 * i}, Hex{dw[i]});
     }
   }
   if (!p_.coherent_walk && Chance(80)) {
@@ -194,10 +190,9 @@ void Generator::Txn(uint32_t sid, int64_t ssid, uint64_t addr, const char* acces
   touched_.insert(sid);
   if (two_level_) touched_l1_.insert(sid >> split_);
   if (ssid < 0) {
-    Linef("txn 0x%x - 0x%llx %s", sid, static_cast<unsigned long long>(addr), access);
+    Tokens("txn", Hex{sid}, "-", Hex{addr}, access);
   } else {
-    Linef("txn 0x%x %lld 0x%llx %s", sid, static_cast<long long>(ssid),
-          static_cast<unsigned long long>(addr), access);
+    Tokens("txn", Hex{sid}, Dec{static_cast<int64_t>(ssid)}, Hex{addr}, access);
   }
 }
 
@@ -217,20 +212,26 @@ void Generator::TxnStream(const Stream& s, bool leaf_address) {
         return;
       }
     }
-    Txn(s.sid, ssid, Below(uint64_t{1} << 40) << 3, RandomAccess());
+    // Each draw its own statement: the order of evaluation of a call's arguments is
+    // unspecified, and the same seed must give the same program with every compiler.
+    const char* access = RandomAccess();
+    const uint64_t addr = Below(uint64_t{1} << 40) << 3;
+    Txn(s.sid, ssid, addr, access);
     return;
   }
   if (translate && (f.config & 2) && s.s2ctx >= 0 && leaf_address) {
     const int root = s2_[s.s2ctx].root;
     if (!roots_[root].leaves.empty()) {
-      TxnLeaf(s, Chance(5) ? 0 : -1, root, Pick(roots_[root].leaves));
+      const Leaf& leaf = Pick(roots_[root].leaves);
+      TxnLeaf(s, Chance(5) ? 0 : -1, root, leaf);
       return;
     }
   }
   // Bypass (the OAS range check, R-TXN-007), abort, or an invalid STE.
   const uint64_t addr = Chance(80) ? out_base_ + (Below(out_size_) & ~uint64_t{7})
                                    : Below(uint64_t{1} << (p_.oas - 3)) << 4;
-  Txn(s.sid, Chance(5) ? 1 : -1, addr, RandomAccess());
+  const char* access = RandomAccess();
+  Txn(s.sid, Chance(5) ? 1 : -1, addr, access);
 }
 
 void Generator::TxnLeaf(const Stream& s, int64_t ssid, int root, const Leaf& l) {
@@ -302,7 +303,10 @@ void Generator::RandomTxn() {
   uint64_t addr = Below(uint64_t{1} << 45) << 3;
   if (!roots_.empty() && Chance(50)) {
     const Root& rt = Pick(roots_);
-    if (!rt.leaves.empty()) addr = Pick(rt.leaves).va + (Below(4096) & ~uint64_t{7});
+    if (!rt.leaves.empty()) {
+      const uint64_t va = Pick(rt.leaves).va;
+      addr = va + (Below(4096) & ~uint64_t{7});
+    }
   }
   Txn(sid, ssid, addr, RandomAccess());
 }
@@ -311,7 +315,10 @@ void Generator::TxnAny() {
   std::vector<const Stream*> live;
   for (const Stream& s : streams_) if (s.live) live.push_back(&s);
   if (live.empty() || Chance(12)) RandomTxn();
-  else TxnStream(*live[Below(live.size())], !Chance(10));
+  else {
+    const bool leaf_address = !Chance(10);
+    TxnStream(*live[Below(live.size())], leaf_address);
+  }
 }
 
 void Generator::MapMore() {

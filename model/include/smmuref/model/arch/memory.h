@@ -6,9 +6,10 @@
 // Tests: tests/model/arch/memory_test.cc
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
-#include <unordered_map>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -52,8 +53,8 @@ class Memory {
 
   // The store current at time `seq` (seq 0, value 0 and line 0 when never written by then).
   WordWrite At(uint64_t pa, uint64_t seq) const;
-  // Every store to the word at `pa`, oldest first; null if it was never written.
-  const std::vector<WordWrite>* History(uint64_t pa) const;
+  // Every store to the word at `pa`, oldest first; empty if it was never written.
+  std::span<const WordWrite> History(uint64_t pa) const;
   // Times of the stores to `pa` after `seq`, ascending, appended to `out`.
   void StoresAfter(uint64_t pa, uint64_t seq, std::vector<uint64_t>* out) const;
   // Non-coherent walker: CPU stores become certain to be visible only once cleaned.
@@ -62,8 +63,28 @@ class Memory {
   uint64_t CleanedAt(uint64_t pa) const;
 
  private:
-  std::unordered_map<uint64_t, std::vector<WordWrite>> words_;
-  std::unordered_map<uint64_t, uint64_t> cleaned_;
+  // A written word: its stores, oldest first (the first two inline: most words are written once
+  // or twice, and the allowed-set reads look histories up on every fetch), and the time of the
+  // newest store certainly visible to a non-coherent walker.
+  struct StoredWord {
+    uint64_t pa = 0;
+    uint64_t cleaned = 0;
+    uint32_t stores = 0;
+    std::array<WordWrite, 2> first{};
+    std::vector<WordWrite> all;  // every store, once there are more than two
+    std::span<const WordWrite> History() const {
+      return stores <= first.size() ? std::span<const WordWrite>(first.data(), stores)
+                                    : std::span<const WordWrite>(all);
+    }
+    const WordWrite& Newest() const { return History().back(); }
+  };
+  // Written words by address: open addressing with linear probing over a power-of-two table of
+  // indices into words_ (kFree when empty), kept at most half full.
+  static constexpr uint32_t kFree = ~uint32_t{0};
+  const StoredWord* Find(uint64_t word) const;
+  StoredWord& FindOrAdd(uint64_t word);
+  std::vector<StoredWord> words_;
+  std::vector<uint32_t> index_;
   std::map<uint64_t, uint64_t> aborts_;  // start -> end (exclusive), non-overlapping after merge
   uint64_t seq_ = 0;
   int line_ = 0;
