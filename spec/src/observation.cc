@@ -151,8 +151,8 @@ namespace {
 struct FieldIndex {
   static constexpr int kAbsent = -1;
   bool modelled[256] = {};
-  int8_t when[256][static_cast<size_t>(EventField::kCount)];
-  FieldIndex() {
+  int8_t when[256][static_cast<size_t>(EventField::kCount)] = {};
+  constexpr FieldIndex() {
     for (auto& row : when) {
       for (auto& w : row) w = kAbsent;
     }
@@ -165,10 +165,9 @@ struct FieldIndex {
   }
 };
 
-const FieldIndex& Fields() {
-  static const FieldIndex index;
-  return index;
-}
+// Built at compile time: no initialisation guard on the per-field path.
+constexpr FieldIndex kFieldIndex;
+const FieldIndex& Fields() { return kFieldIndex; }
 
 }  // namespace
 
