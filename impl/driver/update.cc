@@ -99,11 +99,23 @@ UpdatePlan PlanUpdate(EntryKind kind, const Entry& from, const Entry& to) {
     }
   }
   if (count <= 1) {
-    Step(plan.steps, cur, unused_update);
-    // Step 2: the critical doubleword whole. Step 3: the rest (bits the target ignores).
-    Entry next = cur;
+    // Steps 1 and 2 are one write when every other doubleword step 1 changes already agrees
+    // with the target on the bits the target reads: a torn read then shows the old entry on
+    // the bits it reads (critical word old) or the target on the bits it reads (critical word
+    // new). Likewise steps 2 and 3 when step 3 changes no bit the old entry reads.
+    bool merge12 = true, merge23 = true;
+    for (unsigned i = 0; i < 8; ++i) {
+      if (i == critical) continue;
+      if (unused_update[i] != from[i] && ((from[i] ^ to[i]) & to_used[i])) merge12 = false;
+      if ((unused_update[i] ^ to[i]) & cur_used[i]) merge23 = false;
+    }
+    // Step 1: the bits the current entry ignores.
+    if (!merge12) Step(plan.steps, cur, unused_update);
+    // Step 2: the critical doubleword whole (with step 1's other words when merged).
+    Entry next = merge12 ? unused_update : cur;
     next[critical] = to[critical];
-    Step(plan.steps, cur, next);
+    if (!merge23) Step(plan.steps, cur, next);
+    // Step 3: the rest, bits the target ignores.
     Step(plan.steps, cur, to);
     return plan;
   }
