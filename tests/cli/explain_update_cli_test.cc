@@ -83,6 +83,8 @@ TEST(ExplainUpdate, BadInputIsAUsageError) {
       {"explain-update", "cd", "1", "--", "12345678123456789"},
       {"explain-update", "cd", "1", "2", "3", "4", "5", "6", "7", "8", "9", "--", "1"},
       {"explain-update", "ste", "1", "--", "1", "2", "3", "4", "5", "6", "7", "8", "9"},
+      {"explain-update", "ste", "--help", "--", "1"},
+      {"explain-update", "cd", "1", "--", "-1"},
   };
   for (const auto& args : bad) {
     const CliRun r = RunCli(args);

@@ -60,6 +60,9 @@ int RunExplainUpdate(const std::vector<std::string>& args) {
   const auto kind = args[0] == "ste" ? driver::EntryKind::kSte : driver::EntryKind::kCd;
   size_t sep = 0;
   for (size_t i = 1; i < args.size(); ++i) {
+    if (args[i].size() > 1 && args[i][0] == '-' && args[i] != "--") {
+      return Usage("unknown option '" + args[i] + "' (the only option, --help, goes before KIND)");
+    }
     if (args[i] == "--") {
       if (sep != 0) return Usage("'--' given twice");
       sep = i;

@@ -171,23 +171,56 @@ TEST(UpdatePlan, EveryCdTransitionShowsOnlyTheOldOrTheNewConfiguration) {
   EXPECT_GT(broken, 0);
 }
 
+// Beyond the builders' entries: random pairs of them with sparse random bit flips (reserved
+// Config values, ILLEGAL fields, stray bits anywhere), judged under every built-in profile (the
+// used bits do not depend on the profile, the model's decoding does).
+TEST(UpdatePlan, PerturbedEntriesUnderEveryProfileShowOnlyTheOldOrTheNewConfiguration) {
+  std::mt19937_64 rng(31);
+  const auto perturb = [&rng](Entry e) {
+    for (uint64_t& w : e) w ^= rng() & rng() & rng() & rng();  // about 4 bits per word
+    return e;
+  };
+  for (const std::string& name : spec::BuiltinProfileNames()) {
+    const spec::Profile p = *spec::LoadProfile(name);
+    for (EntryKind kind : {EntryKind::kSte, EntryKind::kCd}) {
+      const std::vector<Named> entries = kind == EntryKind::kSte ? Stes() : Cds();
+      for (int i = 0; i < 400; ++i) {
+        const Entry a = perturb(entries[rng() % entries.size()].words);
+        const Entry b = rng() & 1 ? perturb(a) : perturb(entries[rng() % entries.size()].words);
+        const UpdatePlan plan = PlanUpdate(kind, a, b);
+        EXPECT_EQ(JudgeSteps(kind, a, b, plan.steps, !plan.hitless, p), "") << name;
+      }
+    }
+  }
+}
+
 // The used bits are a superset of what the model reads: flipping any bit outside them never
-// changes what the model decodes (one bit at a time, and random sets of them).
+// changes what the model decodes (one bit at a time, and random sets of them), under every
+// built-in profile, for the builders' entries and for perturbed copies of them.
 void CheckUnusedBitsAreIgnored(EntryKind kind, const std::vector<Named>& entries) {
   std::mt19937_64 rng(13);
-  for (const Named& n : entries) {
-    const Entry used = UsedBits(kind, n.words);
-    for (unsigned bit = 0; bit < 512; ++bit) {
-      if (used[bit / 64] >> (bit % 64) & 1) continue;
-      Entry e = n.words;
-      e[bit / 64] ^= uint64_t{1} << (bit % 64);
-      EXPECT_TRUE(SameConfiguration(kind, n.words, e, Full())) << n.name << " bit " << bit;
-      EXPECT_EQ(UsedBits(kind, e), used) << n.name << " bit " << bit;
-    }
-    for (int trial = 0; trial < 200; ++trial) {
-      Entry e = n.words;
-      for (unsigned i = 0; i < 8; ++i) e[i] ^= rng() & ~used[i];
-      EXPECT_TRUE(SameConfiguration(kind, n.words, e, Full())) << n.name << Words(e);
+  for (const std::string& name : spec::BuiltinProfileNames()) {
+    const spec::Profile p = *spec::LoadProfile(name);
+    for (const Named& n : entries) {
+      Entry base = n.words;
+      for (int variant = 0; variant < 4; ++variant) {
+        const Entry used = UsedBits(kind, base);
+        for (unsigned bit = 0; bit < 512; ++bit) {
+          if (used[bit / 64] >> (bit % 64) & 1) continue;
+          Entry e = base;
+          e[bit / 64] ^= uint64_t{1} << (bit % 64);
+          EXPECT_TRUE(SameConfiguration(kind, base, e, p)) << name << " " << n.name << " bit " << bit;
+          EXPECT_EQ(UsedBits(kind, e), used) << n.name << " bit " << bit;
+        }
+        for (int trial = 0; trial < 50; ++trial) {
+          Entry e = base;
+          for (unsigned i = 0; i < 8; ++i) e[i] ^= rng() & ~used[i];
+          EXPECT_TRUE(SameConfiguration(kind, base, e, p)) << name << " " << n.name << Words(e);
+        }
+        // The next variant: the entry with a few random bits flipped anywhere.
+        base = n.words;
+        for (uint64_t& w : base) w ^= rng() & rng() & rng() & rng();
+      }
     }
   }
 }
