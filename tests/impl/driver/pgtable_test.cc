@@ -62,29 +62,42 @@ arch::CdConfig S1Context(unsigned g) {
 
 const unsigned kGranules[3] = {12, 14, 16};
 
+// For every level from `start` that can hold a leaf (a page at level 3, a block where
+// BlockAllowed says so), random walks: `leaf(oa, level)` written at the end of the tables
+// BuildWalk writes for a random input, then `translate(fetch, input)` must give oa with the
+// input's low bits.
+template <typename MakeLeaf, typename Translate>
+void CheckLeafWalks(unsigned g, unsigned ia_bits, int start, std::mt19937_64& rng,
+                    MakeLeaf leaf, Translate translate) {
+  for (int level = std::max(start, 1); level <= 3; ++level) {
+    if (level < 3 && !BlockAllowed(g, level)) continue;
+    const unsigned shift = LevelShift(g, level);
+    for (int i = 0; i < 20; ++i) {
+      arch::Memory mem;
+      arch::CurrentMemoryFetcher fetch(mem);
+      const uint64_t ia = rng() & Mask(ia_bits);
+      const uint64_t oa = rng() & layout::Bits(47, shift);
+      BuildWalk(mem, g, ia_bits, start, level, ia, leaf(oa, level));
+      const arch::Step<uint64_t> out = translate(fetch, ia);
+      ASSERT_TRUE(std::holds_alternative<uint64_t>(out)) << "g=" << g << " level=" << level;
+      EXPECT_EQ(std::get<uint64_t>(out), oa | (ia & Mask(shift)));
+    }
+  }
+}
+
 TEST(Pgtable, Stage1PagesAndBlocksTranslateThroughTheModelWalk) {
   std::mt19937_64 rng(4);
   for (unsigned g : kGranules) {
     const arch::CdConfig cd = S1Context(g);
-    const int start = arch::S1StartLevel(48, g);
-    for (int level = std::max(start, 1); level <= 3; ++level) {
-      if (level < 3 && !BlockAllowed(g, level)) continue;
-      const unsigned shift = LevelShift(g, level);
-      for (int i = 0; i < 20; ++i) {
-        arch::Memory mem;
-        arch::CurrentMemoryFetcher fetch(mem);
-        const uint64_t va = rng() & Mask(48);
-        S1Leaf leaf;
-        leaf.oa = rng() & layout::Bits(47, shift);
-        const uint64_t d = level == 3 ? S1PageDesc(leaf, g) : S1BlockDesc(leaf, g, level);
-        BuildWalk(mem, g, 48, start, level, va, d);
-        const auto out = arch::S1Translate(cd, arch::StreamWorld::kNsEl1, va,
-                                           arch::Access{.priv = true}, nullptr, Full(), fetch,
-                                           arch::FetchTag{});
-        ASSERT_TRUE(std::holds_alternative<uint64_t>(out)) << "g=" << g << " level=" << level;
-        EXPECT_EQ(std::get<uint64_t>(out), leaf.oa | (va & Mask(shift)));
-      }
-    }
+    const auto leaf = [g](uint64_t oa, int level) {
+      const S1Leaf l{.oa = oa};
+      return level == 3 ? S1PageDesc(l, g) : S1BlockDesc(l, g, level);
+    };
+    const auto translate = [&cd](arch::Fetcher& fetch, uint64_t va) {
+      return arch::S1Translate(cd, arch::StreamWorld::kNsEl1, va, arch::Access{.priv = true},
+                               nullptr, Full(), fetch, arch::FetchTag{});
+    };
+    CheckLeafWalks(g, 48, arch::S1StartLevel(48, g), rng, leaf, translate);
   }
 }
 
@@ -168,23 +181,15 @@ TEST(Pgtable, Stage2PagesAndBlocksTranslateThroughTheModelWalk) {
     const Entry ste = Ste::Stage2(s2).Words();
     ASSERT_TRUE(arch::SteIllegalReasons(ste.data(), Full()).empty()) << g;
     const arch::SteConfig c = arch::DecodeSte(ste.data(), Full(), false);
-    for (int level = c.s2cfg.start_level; level <= 3; ++level) {
-      if (level < 3 && !BlockAllowed(g, level)) continue;
-      const unsigned shift = LevelShift(g, level);
-      for (int i = 0; i < 20; ++i) {
-        arch::Memory mem;
-        arch::CurrentMemoryFetcher fetch(mem);
-        const uint64_t ipa = rng() & Mask(40);
-        S2Leaf leaf;
-        leaf.oa = rng() & layout::Bits(47, shift);
-        const uint64_t d = level == 3 ? S2PageDesc(leaf, g) : S2BlockDesc(leaf, g, level);
-        BuildWalk(mem, g, 40, c.s2cfg.start_level, level, ipa, d);
-        const auto out = arch::S2Translate(c.s2cfg, ipa, arch::Access{.write = true},
-                                           spec::FaultClass::IN, Full(), fetch, arch::FetchTag{});
-        ASSERT_TRUE(std::holds_alternative<uint64_t>(out)) << "g=" << g << " level=" << level;
-        EXPECT_EQ(std::get<uint64_t>(out), leaf.oa | (ipa & Mask(shift)));
-      }
-    }
+    const auto leaf = [g](uint64_t oa, int level) {
+      const S2Leaf l{.oa = oa};
+      return level == 3 ? S2PageDesc(l, g) : S2BlockDesc(l, g, level);
+    };
+    const auto translate = [&c](arch::Fetcher& fetch, uint64_t ipa) {
+      return arch::S2Translate(c.s2cfg, ipa, arch::Access{.write = true}, spec::FaultClass::IN,
+                               Full(), fetch, arch::FetchTag{});
+    };
+    CheckLeafWalks(g, 40, c.s2cfg.start_level, rng, leaf, translate);
   }
 }
 
