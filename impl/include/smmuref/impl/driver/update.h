@@ -13,8 +13,10 @@
 //   3. the remaining bits (used by the current entry, unused by the target) are written.
 // When two or more doublewords are critical no hitless order exists for this algorithm: the
 // entry goes through V=0 (DW0 with V cleared; every other doubleword; DW0), and the SMMU may see
-// an invalid entry (C_BAD_STE or C_BAD_CD) in between, never a mix. Steps that write nothing are
-// left out, so the number of steps is the number of syncs.
+// an invalid entry (C_BAD_STE or C_BAD_CD) in between, never a mix. Step 1 is merged into step
+// 2, or step 2 into step 3, when no torn read can tell the difference (so a change within one
+// doubleword is one sync); steps that write nothing are left out, so the number of steps is the
+// number of syncs.
 // The same fact underlies Linux's arm_smmu_write_entry; this is the driver's own derivation.
 // Tests: tests/impl/driver/update_test.cc (every torn read judged by the model),
 //        tests/cli/explain_update_cli_test.cc (against `smmuref query --ask hitless`)
