@@ -63,6 +63,9 @@ int main(int argc, char** argv) {
   cli::AddNotModelledCommand(app, &status);
   cli::AddConformCommand(app, &status);
   cli::AddShrinkCommand(app, &status);
+#if SMMUREF_HAVE_DRIVER
+  cli::AddExplainUpdateCommand(app, &status);
+#endif
 #if SMMUREF_HAVE_PROOFS
   smmuref::proofs::AddQueryCommand(app, &status);
 #endif

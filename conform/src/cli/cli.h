@@ -27,6 +27,8 @@ void AddProfilesCommand(CLI::App& app, int* status);
 void AddNotModelledCommand(CLI::App& app, int* status);
 void AddConformCommand(CLI::App& app, int* status);
 void AddShrinkCommand(CLI::App& app, int* status);
+// `explain-update` (cli/explain_update.cc), when the driver (impl/driver) is built.
+void AddExplainUpdateCommand(CLI::App& app, int* status);
 
 // `--shrink` and `--shrink-dir DIR` of `vectors run` and `conform` (cli/shrink.cc): each failing
 // file is shrunk (conform/shrink.h) to DIR/NAME.min.vec, recorded in its FileReport (`shrunk`,

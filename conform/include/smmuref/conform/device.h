@@ -1,5 +1,6 @@
 // A device under test as the harness drives it: memory, registers, command processing and
-// transactions. `model` is the reference; `impl`, the mutants and plug-in DUTs (dut.h, the
+// transactions. The first three are spec::Bus (spec/bus.h), the interface a driver programs, so
+// every device is also a bus a driver can run over. `model` is the reference; `impl`, the mutants and plug-in DUTs (dut.h, the
 // JSON-lines protocol) implement the same interface.
 //
 // The contract is one a real device can meet. A concrete device completes each step when it is
@@ -19,31 +20,31 @@
 #include <string>
 #include <vector>
 
+#include "smmuref/spec/bus.h"
 #include "smmuref/spec/error.h"
 #include "smmuref/spec/observation.h"
 #include "smmuref/spec/profile.h"
 
 namespace smmuref::conform {
 
-class Device {
+class Device : public spec::Bus {
  public:
-  virtual ~Device() = default;
   virtual std::string Name() const = 0;
-  // CPU view of memory.
-  virtual void MemWrite64(uint64_t pa, uint64_t value) = 0;
-  virtual uint64_t MemRead64(uint64_t pa) = 0;
-  virtual void MemClean(uint64_t pa, uint64_t len) = 0;
+  // CPU view of memory (spec::Bus).
+  void MemWrite64(uint64_t pa, uint64_t value) override = 0;
+  uint64_t MemRead64(uint64_t pa) override = 0;
+  void MemClean(uint64_t pa, uint64_t len) override = 0;
   // Makes SMMU accesses to [pa, pa+len) fail with an external abort.
   virtual void MemAbort(uint64_t pa, uint64_t len) = 0;
-  virtual uint64_t RegRead(spec::Reg r) = 0;
+  uint64_t RegRead(spec::Reg r) override = 0;
   // The bits of RegRead(r) that carry no defined value now and are not compared: RES0 and
   // IMPLEMENTATION DEFINED bits, and bits the architecture leaves UNKNOWN in the current state
   // (reset values, CMDQ_CONS.ERR while CMDQ_ERR is inactive, ...). The model knows them; a
   // concrete device reports 0 (it has a value for every bit) and is compared under the model's.
   virtual uint64_t RegUnknownMask(spec::Reg r) { return 0; }
-  virtual void RegWrite(spec::Reg r, uint64_t value) = 0;
-  virtual void RegWrite32(spec::Reg r, bool high, uint32_t value) = 0;
-  virtual void ProcessCommands() = 0;
+  void RegWrite(spec::Reg r, uint64_t value) override = 0;
+  void RegWrite32(spec::Reg r, bool high, uint32_t value) override = 0;
+  void ProcessCommands() override = 0;
   // Presents one transaction. A concrete device completes it (writing any event record to its
   // event queue) and returns the one outcome the client saw; its `event` is the record it
   // attempted, when it can say (a device that cannot leaves it empty: the record in memory is
