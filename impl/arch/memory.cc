@@ -6,29 +6,64 @@
 
 namespace smmuref::impl::arch {
 
+namespace {
+// Home slot of a page number in an index of mask + 1 slots (multiplicative hashing).
+size_t HomeSlot(uint64_t number, size_t mask) {
+  return static_cast<size_t>((number * 0x9e3779b97f4a7c15ull) >> 29) & mask;
+}
+}  // namespace
+
 void PhysMemory::Write64(uint64_t pa, uint64_t value) {
   if (ext_.write64) {
     ext_.write64(ext_.ctx, pa & ~uint64_t{7}, value);
     return;
   }
   const uint64_t number = pa >> 12;
-  auto& slot = pages_[number];
-  if (!slot) {
-    slot = std::make_unique<Page>();
-    slot->fill(0);
-  }
-  (*slot)[(pa >> 3) & 511] = value;
+  const Page* found = FindPage(number);
+  Page* page = found ? const_cast<Page*>(found) : AddPage(number);
+  (*page)[(pa >> 3) & 511] = value;
   last_number_ = number;
-  last_page_ = slot.get();
+  last_page_ = page;
+}
+
+PhysMemory::Page* PhysMemory::AddPage(uint64_t number) {
+  if (2 * (pages_.size() + 1) > numbers_.size()) {  // grow, then re-place every page
+    const size_t size = numbers_.empty() ? 64 : 2 * numbers_.size();
+    std::vector<uint64_t> numbers(size, kNoPage);
+    std::vector<Page*> slots(size, nullptr);
+    for (size_t i = 0; i < numbers_.size(); ++i) {
+      if (numbers_[i] == kNoPage) continue;
+      size_t s = HomeSlot(numbers_[i], size - 1);
+      while (numbers[s] != kNoPage) s = (s + 1) & (size - 1);
+      numbers[s] = numbers_[i];
+      slots[s] = slots_[i];
+    }
+    numbers_.swap(numbers);
+    slots_.swap(slots);
+  }
+  pages_.push_back(std::make_unique<Page>());
+  Page* page = pages_.back().get();
+  page->fill(0);
+  const size_t mask = numbers_.size() - 1;
+  size_t s = HomeSlot(number, mask);
+  while (numbers_[s] != kNoPage) s = (s + 1) & mask;
+  numbers_[s] = number;
+  slots_[s] = page;
+  return page;
 }
 
 const PhysMemory::Page* PhysMemory::FindPage(uint64_t number) const {
   if (number == last_number_) return last_page_;
-  auto it = pages_.find(number);
-  if (it == pages_.end()) return nullptr;  // not cached: a later write may create the page
-  last_number_ = number;
-  last_page_ = it->second.get();
-  return last_page_;
+  if (numbers_.empty()) return nullptr;
+  const size_t mask = numbers_.size() - 1;
+  for (size_t s = HomeSlot(number, mask);; s = (s + 1) & mask) {
+    if (numbers_[s] == number) {
+      last_number_ = number;
+      last_page_ = slots_[s];
+      return last_page_;
+    }
+    if (numbers_[s] == kNoPage) return nullptr;  // not cached: a later write may create it
+  }
 }
 
 uint64_t PhysMemory::Peek64(uint64_t pa) const {

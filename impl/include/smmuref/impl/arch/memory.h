@@ -10,7 +10,6 @@
 #include <array>
 #include <cstdint>
 #include <memory>
-#include <unordered_map>
 #include <vector>
 
 #include "smmuref/impl/arch/mutant.h"
@@ -42,7 +41,15 @@ class PhysMemory {
   const Page* FindPage(uint64_t page_number) const;
   bool Aborts(uint64_t pa, unsigned dwords) const;
 
-  std::unordered_map<uint64_t, std::unique_ptr<Page>> pages_;
+  Page* AddPage(uint64_t page_number);
+  // Written pages: the pages themselves, and an index by page number (open addressing with
+  // linear probing, power-of-two size, at most half full; `numbers_[i]` is kNoPage when slot i
+  // is free). A walk reads descriptors on many pages, so the lookup is one probe of a flat array
+  // rather than a walk of hash-node chains.
+  static constexpr uint64_t kNoPage = ~uint64_t{0};
+  std::vector<std::unique_ptr<Page>> pages_;
+  std::vector<uint64_t> numbers_;
+  std::vector<Page*> slots_;
   mutable uint64_t last_number_ = ~uint64_t{0};
   mutable const Page* last_page_ = nullptr;
   struct Range {
