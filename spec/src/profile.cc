@@ -147,6 +147,18 @@ std::map<std::string, uint64_t> ProfileValues(const Profile& p) {
   return m;
 }
 
+std::string PrintProfile(const Profile& p) {
+  std::string text;
+  for (const auto& [key, value] : ProfileValues(p)) {
+    text += key + " = " + std::to_string(value) + "\n";
+  }
+  const auto choices = ProfileChoiceValues(p);
+  for (const auto& c : ChoiceKeys()) {
+    text += std::string(c.key) + " = " + choices.at(c.key) + "\n";
+  }
+  return text;
+}
+
 std::vector<std::string> BuiltinProfileNames() {
   std::vector<std::string> names;
   for (const auto& [name, text] : BuiltinProfileTexts()) names.push_back(name);
