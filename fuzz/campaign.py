@@ -44,7 +44,8 @@ import sys
 import threading
 import time
 
-TARGETS = ["fuzz_arch_diff", "fuzz_vectors_parser", "fuzz_query", "fuzz_dut_protocol"]
+TARGETS = ["fuzz_arch_diff", "fuzz_api_diff", "fuzz_vectors_parser", "fuzz_profile_parser",
+           "fuzz_query", "fuzz_dut_protocol"]
 FINDING_PREFIXES = ("crash-", "timeout-", "oom-", "leak-")
 STATE_VERSION = 1
 STATUS_EVERY_S = 10     # a status line and a history row per target at most this often
@@ -469,18 +470,19 @@ def normalize(text):
 
 
 def signature(target, kind, output):
-    """The key that groups findings: fuzz_arch_diff's oracle verdict (its message and the first
-    failure, numbers removed), else the sanitizer's dedup token, else the top frames."""
-    if target == "fuzz_arch_diff":
+    """The key that groups findings: a differential target's oracle verdict (fuzz_arch_diff,
+    fuzz_api_diff: its message and the first failure, numbers removed), else the sanitizer's
+    dedup token, else the top frames."""
+    if target in ("fuzz_arch_diff", "fuzz_api_diff"):
         lines = output.splitlines()
+        prefix = target + ": "
         for i, line in enumerate(lines):
-            if line.startswith("fuzz_arch_diff: ") and "logged once" not in line:
+            if line.startswith(prefix) and "logged once" not in line:
                 detail = ""
                 if i + 1 < len(lines) and lines[i + 1].startswith("  "):
                     detail = lines[i + 1].strip()
                     detail = detail.split(": ", 1)[1] if ": " in detail else detail
-                return "verdict: " + normalize(line[len("fuzz_arch_diff: "):] + " | " +
-                                               detail)[:200]
+                return "verdict: " + normalize(line[len(prefix):] + " | " + detail)[:200]
     frames = top_frames(output)
     if frames:
         return "%s: %s" % (kind, " | ".join(frames))

@@ -26,24 +26,11 @@
 #include "smmuref/conform/progen.h"
 #include "smmuref/conform/runner.h"
 #include "smmuref/conform/vector.h"
+#include "bytes_random.h"
 
 namespace {
 
 using smmuref::conform::FileReport;
-
-// The generator's choices, read from the fuzzer's bytes. Once the bytes run out every choice
-// is 0 (the first option), so any input, however short, still yields a complete program.
-class BytesRandom final : public smmuref::conform::Random {
- public:
-  explicit BytesRandom(FuzzedDataProvider& fdp) : fdp_(fdp) {}
-  uint64_t Below(uint64_t n) override {
-    if (n <= 1 || fdp_.remaining_bytes() == 0) return 0;
-    return fdp_.ConsumeIntegralInRange<uint64_t>(0, n - 1);
-  }
-
- private:
-  FuzzedDataProvider& fdp_;
-};
 
 #ifdef SMMUREF_HAVE_IMPL
 constexpr const char* kDut = "impl";
@@ -89,7 +76,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   opts.ops = fdp.ConsumeIntegralInRange<int>(1, 60);
   opts.focus = static_cast<smmuref::conform::Focus>(
       fdp.ConsumeIntegralInRange<int>(0, smmuref::conform::kFocusCount - 1));
-  BytesRandom rnd(fdp);
+  smmuref::fuzz::BytesRandom rnd(fdp);
   const std::string program = smmuref::conform::GenerateProgram(rnd, opts);
   SaveProgram(program);
 

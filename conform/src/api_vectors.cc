@@ -429,8 +429,12 @@ std::unique_ptr<LineExecutor> MakeModelApiExecutor() {
 std::unique_ptr<LineExecutor> MakeApiExecutor(const std::string& dut) {
   std::unique_ptr<ApiDevice> device = MakeApiDut(dut);
   if (!device) return MakeModelApiExecutor();
+  return MakeApiExecutorOn(std::move(device));
+}
+
+std::unique_ptr<LineExecutor> MakeApiExecutorOn(std::unique_ptr<ApiDevice> dut) {
   return std::make_unique<apivec::ApiExecutor>(
-      MakeApiLockstep(MakeModelApiDevice(), std::move(device)));
+      MakeApiLockstep(MakeModelApiDevice(), std::move(dut)));
 }
 
 }  // namespace smmuref::conform

@@ -5,8 +5,7 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
-#include <sstream>
+#include <string_view>
 
 #include "smmuref/spec/input.h"
 
@@ -65,24 +64,42 @@ constexpr Key kKeys[] = {
     {"coherent_walk", &Profile::coherent_walk, nullptr, 1, nullptr},
 };
 
-const Key* FindKey(const std::string& name) {
-  for (const auto& k : kKeys) {
-    if (name == k.name) return &k;
-  }
-  return nullptr;
+// kKeys by name, built once: ProfileValues and PrintProfile list the keys in this order, and a
+// lookup is a binary search (profile parsing runs per input in fuzz/fuzz_profile_parser.cc).
+const std::vector<const Key*>& KeysByName() {
+  static const std::vector<const Key*> sorted = [] {
+    std::vector<const Key*> v;
+    for (const auto& k : kKeys) v.push_back(&k);
+    std::sort(v.begin(), v.end(), [](const Key* a, const Key* b) {
+      return std::string_view(a->name) < std::string_view(b->name);
+    });
+    return v;
+  }();
+  return sorted;
+}
+
+const Key* FindKey(std::string_view name) {
+  const auto& keys = KeysByName();
+  auto it = std::lower_bound(keys.begin(), keys.end(), name,
+                             [](const Key* k, std::string_view n) { return k->name < n; });
+  return it != keys.end() && (*it)->name == name ? *it : nullptr;
+}
+
+uint64_t ValueOf(const Profile& p, const Key& k) {
+  return k.flag ? (p.*(k.flag) ? 1 : 0) : p.*(k.number);
 }
 
 
-std::string Trim(const std::string& s) {
+std::string_view Trim(std::string_view s) {
   size_t b = s.find_first_not_of(" \t\r");
-  if (b == std::string::npos) return "";
+  if (b == std::string_view::npos) return {};
   size_t e = s.find_last_not_of(" \t\r");
   return s.substr(b, e - b + 1);
 }
 
 // Values the model implements; anything else is refused by name rather than half-modelled.
 Result<bool> CheckModelled(const Key& k, uint64_t v) {
-  const std::string name = k.name;
+  const std::string_view name = k.name;
   bool ok = true;
   if (name == "ttf") ok = v == 2;
   if (name == "httu" || name == "ats" || name == "pri" || name == "ds" || name == "vax") ok = v == 0;
@@ -94,7 +111,9 @@ Result<bool> CheckModelled(const Key& k, uint64_t v) {
     std::string what = k.modelled ? k.modelled : "one of the modelled values";
     if (name == "oas") what = "oas in bits: 32, 36, 40, 42, 44 or 48 (52 is not modelled)";
     if (name == "arch_minor") what = "arch_minor=1 or 2 (SMMUv3.1 or v3.2)";
-    return Error{"", "not modelled: " + name + "=" + std::to_string(v) + "; expected " + what,
+    return Error{"",
+                 "not modelled: " + std::string(name) + "=" + std::to_string(v) + "; expected " +
+                     what,
                  ErrorKind::kNotModelled};
   }
   return true;
@@ -143,8 +162,22 @@ Result<bool> SetProfileKey(Profile& p, const std::string& key, const std::string
 
 std::map<std::string, uint64_t> ProfileValues(const Profile& p) {
   std::map<std::string, uint64_t> m;
-  for (const auto& k : kKeys) m[k.name] = k.flag ? (p.*(k.flag) ? 1 : 0) : p.*(k.number);
+  for (const auto& k : kKeys) m[k.name] = ValueOf(p, k);
   return m;
+}
+
+std::string PrintProfile(const Profile& p) {
+  std::string text;
+  text.reserve(1024);
+  for (const Key* k : KeysByName()) {
+    text.append(k->name).append(" = ").append(std::to_string(ValueOf(p, *k))).append("\n");
+  }
+  for (const auto& c : ChoiceKeys()) {
+    const int v = p.choice(c.choice);
+    text.append(c.key).append(" = ");
+    text.append(v == kAny ? "any" : c.values[static_cast<size_t>(v)]).append("\n");
+  }
+  return text;
 }
 
 std::vector<std::string> BuiltinProfileNames() {
@@ -156,7 +189,13 @@ std::vector<std::string> BuiltinProfileNames() {
 namespace {
 Result<Profile> ParseProfileDepth(const std::string& text, const std::string& where, int depth);
 
+// The built-in texts never change: each thread parses each once, for LoadProfile and for every
+// `inherit` (the campaign loads one profile per program; fuzz/fuzz_profile_parser.cc one
+// `inherit` per input). A built-in's parse does not depend on `depth`: the built-ins nest at
+// most two deep.
 Result<Profile> LoadBuiltin(const std::string& name, int depth) {
+  thread_local std::map<std::string, Result<Profile>, std::less<>> parsed;
+  if (auto it = parsed.find(name); it != parsed.end()) return it->second;
   const auto& texts = BuiltinProfileTexts();
   auto it = texts.find(name);
   if (it == texts.end()) {
@@ -166,7 +205,7 @@ Result<Profile> LoadBuiltin(const std::string& name, int depth) {
   }
   auto p = ParseProfileDepth(it->second, "spec/profiles/" + name + ".profile", depth + 1);
   if (p) p->name = name;
-  return p;
+  return parsed.emplace(name, std::move(p)).first->second;
 }
 
 Result<Profile> ParseProfileDepth(const std::string& text, const std::string& where, int depth) {
@@ -178,30 +217,38 @@ Result<Profile> ParseProfileDepth(const std::string& text, const std::string& wh
                  why + "; expected UTF-8 text without control characters other than tab"};
   }
   Profile p;
-  std::istringstream in(text);
-  std::string line;
   int n = 0;
   bool seen_setting = false;
-  std::set<std::string> keys_set;
-  while (std::getline(in, line)) {
+  std::vector<std::string_view> keys_set;  // at most one entry per key: a repeat is an error
+  const std::string_view all(text);
+  for (size_t pos = 0; pos < all.size();) {
+    size_t eol = all.find('\n', pos);
+    if (eol == std::string_view::npos) eol = all.size();
+    const std::string_view raw = all.substr(pos, eol - pos);
+    const std::string_view line = Trim(raw.substr(0, raw.find('#')));
+    pos = eol + 1;
     ++n;
-    const std::string at = where + ":" + std::to_string(n);
-    line = Trim(line.substr(0, line.find('#')));
+    auto at = [&] { return where + ":" + std::to_string(n); };
     if (line.empty()) continue;
     if (line.rfind("inherit", 0) == 0 && (line.size() == 7 || line[7] == ' ' || line[7] == '\t')) {
-      if (seen_setting) return Error{at, "'inherit' must come before any setting"};
-      auto base = LoadBuiltin(Trim(line.substr(7)), depth);
-      if (!base) return Error{at, base.error().message};
+      if (seen_setting) return Error{at(), "'inherit' must come before any setting"};
+      auto base = LoadBuiltin(std::string(Trim(line.substr(7))), depth);
+      if (!base) return Error{at(), base.error().message};
       p = *base;
       seen_setting = true;
       continue;
     }
     size_t eq = line.find('=');
-    if (eq == std::string::npos) return Error{at, "expected 'key = value' or 'inherit NAME'"};
-    const std::string key = Trim(line.substr(0, eq));
-    if (!keys_set.insert(key).second) return Error{at, "profile key '" + key + "' is set twice"};
-    auto set = SetProfileKey(p, key, Trim(line.substr(eq + 1)));
-    if (!set) return Error{at, set.error().message, set.error().kind};
+    if (eq == std::string_view::npos) {
+      return Error{at(), "expected 'key = value' or 'inherit NAME'"};
+    }
+    const std::string_view key = Trim(line.substr(0, eq));
+    if (std::find(keys_set.begin(), keys_set.end(), key) != keys_set.end()) {
+      return Error{at(), "profile key '" + std::string(key) + "' is set twice"};
+    }
+    keys_set.push_back(key);
+    auto set = SetProfileKey(p, std::string(key), std::string(Trim(line.substr(eq + 1))));
+    if (!set) return Error{at(), set.error().message, set.error().kind};
     seen_setting = true;
   }
   return p;
@@ -224,12 +271,7 @@ Result<Profile> LoadProfile(const std::string& name_or_path,
     p = ParseProfile(*text, name_or_path);
     if (p) p->name = name_or_path;
   } else {
-    // The built-in texts never change: each thread parses each once (the campaign loads one
-    // per program).
-    thread_local std::map<std::string, Result<Profile>> parsed;
-    auto it = parsed.find(name_or_path);
-    if (it == parsed.end()) it = parsed.emplace(name_or_path, LoadBuiltin(name_or_path, 0)).first;
-    p = it->second;
+    p = LoadBuiltin(name_or_path, 0);  // parsed once per thread
   }
   if (!p) return p;
   for (const auto& o : overrides) {

@@ -4,6 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <sstream>
+#include <string>
+#include <vector>
+
 using smmuref::spec::ErrorKind;
 using smmuref::spec::LoadProfile;
 using smmuref::spec::ParseProfile;
@@ -85,4 +90,39 @@ TEST(Profile, ParseErrorsNameTheLine) {
   auto late = ParseProfile("s1p = 1\ninherit full\n", "y.profile");
   ASSERT_FALSE(late.ok());
   EXPECT_EQ(late.error().where, "y.profile:2");
+}
+
+// fuzz/fuzz_profile_parser.cc compares profiles by their printed text: that holds only if the
+// printer writes every field, one `key = value` line per key of ProfileKeys().
+TEST(Profile, PrintWritesEveryKeyOnceAndReadsBackToTheSameFields) {
+  for (const auto& name : smmuref::spec::BuiltinProfileNames()) {
+    auto p = LoadProfile(name, {"struct_res0=invalid", "gbpa_abort_reset=1"});
+    ASSERT_TRUE(p.ok()) << p.error().ToString();
+    const std::string text = smmuref::spec::PrintProfile(*p);
+    std::vector<std::string> keys;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+      keys.push_back(line.substr(0, line.find(" = ")));
+    }
+    std::vector<std::string> want = smmuref::spec::ProfileKeys();
+    std::sort(keys.begin(), keys.end());
+    std::sort(want.begin(), want.end());
+    EXPECT_EQ(keys, want) << name << ":\n" << text;
+    auto again = ParseProfile(text, "printed.profile");
+    ASSERT_TRUE(again.ok()) << again.error().ToString();
+    EXPECT_EQ(smmuref::spec::ProfileValues(*again), smmuref::spec::ProfileValues(*p)) << name;
+    EXPECT_EQ(smmuref::spec::ProfileChoiceValues(*again), smmuref::spec::ProfileChoiceValues(*p))
+        << name;
+  }
+}
+
+TEST(Profile, AnInheritedProfileIsParsedOnceAndStaysTheSame) {
+  auto a = ParseProfile("inherit qemu-7-2\ns2p = 0\n", "a.profile");
+  auto b = ParseProfile("inherit qemu-7-2\n", "b.profile");
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(smmuref::spec::PrintProfile(*a), smmuref::spec::PrintProfile(*b));
+  auto bad = ParseProfile("inherit nosuch\n", "c.profile");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().where, "c.profile:1");
+  EXPECT_NE(bad.error().message.find("unknown profile 'nosuch'"), std::string::npos);
 }

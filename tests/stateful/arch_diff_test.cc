@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "arch_state.h"
+#include "rc_random.h"
 #include "smmuref/conform/runner.h"
 #include "smmuref/conform/vector.h"
 
@@ -23,12 +24,6 @@ namespace {
 namespace fs = spec::ste;
 namespace fc = spec::cd;
 namespace op = spec::cmd::op;
-
-// RapidCheck's choices behind progen's Random interface (shrinkable).
-class RcRandom final : public conform::Random {
- public:
-  uint64_t Below(uint64_t n) override { return *rc::gen::inRange<uint64_t>(0, n); }
-};
 
 using ArchCommand = rc::state::Command<ArchModel, ArchSut>;
 

@@ -78,12 +78,9 @@ DutProfile DescribeProfile(const spec::Profile& p) {
   d.name = p.name;
   for (const auto& [key, value] : spec::ProfileValues(p)) {
     d.values[key] = static_cast<int64_t>(value);
-    d.text += key + " = " + std::to_string(value) + "\n";
   }
-  for (const auto& c : spec::ChoiceKeys()) {
-    d.values[c.key] = p.choice(c.choice);
-    d.text += std::string(c.key) + " = " + spec::ProfileChoiceValues(p)[c.key] + "\n";
-  }
+  for (const auto& c : spec::ChoiceKeys()) d.values[c.key] = p.choice(c.choice);
+  d.text = spec::PrintProfile(p);
   return d;
 }
 

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "smmuref/conform/api_device.h"
 #include "smmuref/conform/vector.h"
 
 namespace smmuref::conform {
@@ -16,5 +17,8 @@ std::unique_ptr<LineExecutor> MakeModelApiExecutor();
 // one (MakeApiDut, api_device.h; disagreements come back in LineResult::mismatches), else the
 // model alone.
 std::unique_ptr<LineExecutor> MakeApiExecutor(const std::string& dut);
+// The executor for an API device that no `--dut` name stands for (a test's planted bug), in
+// lockstep with the model as above.
+std::unique_ptr<LineExecutor> MakeApiExecutorOn(std::unique_ptr<ApiDevice> dut);
 
 }  // namespace smmuref::conform

@@ -91,6 +91,11 @@ std::map<std::string, std::string> ProfileChoiceValues(const Profile& p);
 Result<bool> SetChoiceKey(Profile& p, const std::string& key, const std::string& value,
                           bool* handled);
 
+// The profile as profile-file text: `key = value` lines for the keys of ProfileValues (in its
+// order), then the choice fields (in ChoiceKeys order). ParseProfile reads it back to the same
+// fields (checked by fuzz/fuzz_profile_parser.cc); the name is not part of it.
+std::string PrintProfile(const Profile& p);
+
 // The names of the profiles compiled in from spec/profiles/.
 std::vector<std::string> BuiltinProfileNames();
 

@@ -1,0 +1,2 @@
+inherit full
+struct_res0 = sometimes

@@ -1,0 +1,2 @@
+inherit full
+s1p = 1

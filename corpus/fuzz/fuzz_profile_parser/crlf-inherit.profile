@@ -1,0 +1,3 @@
+inherit full
+ssidsize = 0x14
+s2p = 0 # trailing comment

@@ -1,0 +1,2 @@
+inherit full
+httu = 1

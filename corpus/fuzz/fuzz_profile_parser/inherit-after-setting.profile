@@ -1,0 +1,2 @@
+s1p = 1
+inherit full

@@ -1,0 +1,2 @@
+inherit full
+inherit s2only

@@ -1,0 +1,1 @@
+ssidsize = 017

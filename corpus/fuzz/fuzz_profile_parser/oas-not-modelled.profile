@@ -1,0 +1,2 @@
+inherit full
+oas = 52

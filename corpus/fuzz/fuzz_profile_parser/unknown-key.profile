@@ -1,0 +1,1 @@
+nosuchkey = 1

@@ -1,0 +1,3 @@
+inherit full
+# été
+s2p = 0
