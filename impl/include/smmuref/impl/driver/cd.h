@@ -38,9 +38,6 @@ struct Cd {
 // An L1 CD descriptor pointing at a leaf table of CDs (4KB or 64KB aligned).
 uint64_t L1Cd(uint64_t leaf_table);
 
-// An L1 CD descriptor pointing at a leaf table of CDs (4KB or 64KB aligned).
-uint64_t L1Cd(uint64_t leaf_table);
-
 // The TG0 and TG1 encodings of a granule (12, 14, 16; the two differ); another shift is a
 // programming error.
 uint64_t Tg0For(unsigned granule_shift);
