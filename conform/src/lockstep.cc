@@ -4,6 +4,7 @@
 #include "smmuref/spec/format.h"
 
 #include <cstdio>
+#include <cstring>
 
 #include "smmuref/conform/evtq_reader.h"
 #include "smmuref/spec/coverage.h"
@@ -65,17 +66,25 @@ void LockstepDevice::CompareRegister(Reg r, const char* after) {
   // bits are not: C-REG-001, C-REG-009, C-REG-010, C-REG-011).
   const uint64_t open = oracle_->RegUnknownMask(r);
   const uint64_t d = dut_->RegRead(r), m = oracle_->RegRead(r);
-  const std::string id = std::string("reg:") + spec::RegName(r);
-  if (std::string(after) != "the transaction") ++rule_checks_[id];
+  // After a transaction the rule is the adopted outcome's, filled in by Translate.
+  const bool txn = std::strcmp(after, "the transaction") == 0;
+  if (!txn) ++reg_checks_[static_cast<size_t>(r)];
   if (((d ^ m) & ~open) != 0) {
-    if (std::string(after) != "the transaction") ++rule_failures_[id];
-    // After a transaction the rule is the adopted outcome's, filled in by Translate.
-    const bool txn = std::string(after) == "the transaction";
-    AddMismatch(std::string("register ") + spec::RegName(r), txn ? "" : id,
+    if (!txn) ++reg_failures_[static_cast<size_t>(r)];
+    AddMismatch(std::string("register ") + spec::RegName(r),
+                txn ? "" : std::string("reg:") + spec::RegName(r),
                 std::string(spec::RegName(r)) + " after " + after + ": " + Name() + " has " +
                     Hex(d) + ", the model " + Hex(m) + " (bits " + Hex((d ^ m) & ~open) +
                     " differ)");
   }
+}
+
+std::map<std::string, int> LockstepDevice::WithRegisters(std::map<std::string, int> counts,
+                                                         const RegCounts& regs) {
+  for (size_t i = 0; i < regs.size(); ++i) {
+    if (regs[i] != 0) counts[std::string("reg:") + spec::RegName(static_cast<Reg>(i))] += regs[i];
+  }
+  return counts;
 }
 
 // What a write may change besides the register written: acknowledgements, errors, queue state.

@@ -528,7 +528,7 @@ class Session {
     if (!r) return r.error();
     for (const std::string& m : r->mismatches) {
       ++report_->mismatches;
-      report_->failures.push_back({l.Where(), "MISMATCH: " + m, true});
+      report_->failures.push_back({l.Where(), "MISMATCH: " + m, true, "", ""});
     }
     if (r->kind == LineResult::Kind::kPass) Pass();
     if (r->kind == LineResult::Kind::kFail) Fail(l, r->message, "api", "");

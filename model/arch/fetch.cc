@@ -6,7 +6,7 @@
 // Tests: tests/model/arch/fetch_test.cc, tests/model/arch/cache_test.cc, corpus/vectors/cache/*.vec
 #include <algorithm>
 #include <cstdio>
-#include <map>
+#include <string>
 
 #include "smmuref/model/arch/cache.h"
 #include "smmuref/model/arch/walk.h"
@@ -249,23 +249,31 @@ bool AllowedSetFetcher::Read(FetchKind kind, const FetchTag& tag, uint64_t pa, u
     const WordCandidate& c = cands.size() == 1 ? cands[0] : cands[Point(cands.size())];
     out[i] = c.value;
     last_from_ = std::max(last_from_, c.first);
-    if (!c.current) {
-      char buf[112];
-      std::snprintf(buf, sizeof buf, "%s%s@0x%llx from line %d", provenance_.empty() ? "" : ", ",
-                    KindName(kind), static_cast<unsigned long long>(pa + 8 * i), c.line);
-      provenance_ += buf;
-    }
+    if (!c.current) provenance_.push_back({nullptr, 0, kind, pa + 8 * i, c.line});
   }
   return true;
 }
 
 unsigned AllowedSetFetcher::Choose(const char* id, unsigned n) {
   const unsigned pick = static_cast<unsigned>(Point(n));
-  if (pick != 0) {
-    provenance_ += std::string(provenance_.empty() ? "" : ", ") + id + " alternative " +
-                   std::to_string(pick + 1);
-  }
+  if (pick != 0) provenance_.push_back({id, pick + 1});
   return pick;
+}
+
+std::string AllowedSetFetcher::Provenance() const {
+  std::string out;
+  for (const ProvenanceItem& item : provenance_) {
+    char buf[112];
+    if (item.choice != nullptr) {
+      std::snprintf(buf, sizeof buf, "%s%s alternative %u", out.empty() ? "" : ", ", item.choice,
+                    item.alternative);
+    } else {
+      std::snprintf(buf, sizeof buf, "%s%s@0x%llx from line %d", out.empty() ? "" : ", ",
+                    KindName(item.kind), static_cast<unsigned long long>(item.pa), item.line);
+    }
+    out += buf;
+  }
+  return out;
 }
 
 const std::vector<HeldValue>& AllowedSetFetcher::EarlierCds(unsigned world, uint16_t vmid) {
@@ -287,11 +295,14 @@ std::vector<HeldValue> AllowedSetFetcher::FindEarlierCds(unsigned world, uint16_
   // R-CACHE-012: the CDs at every location a translation of a stream with these tags has read,
   // over their whole history: each value may have been in use (and have formed TLB entries)
   // from its store until the invalidation covering it took effect after it was replaced.
-  std::map<std::vector<uint64_t>, HeldValue> seen;
+  // Distinct CD values, each with the union of its periods of use (a handful per location: a
+  // linear search beats a map keyed by the words).
+  std::vector<HeldValue> out;
   const uint64_t now = mem_.Now();
+  std::vector<uint64_t> times;
   for (const CacheState::CdSource& src : cache_.cd_sources()) {
     if (src.world != world || src.vmid != vmid) continue;
-    std::vector<uint64_t> times{0};
+    times.assign(1, 0);
     for (unsigned i = 0; i < 8; ++i) mem_.StoresAfter(src.pa + 8 * i, 0, &times);
     std::sort(times.begin(), times.end());
     times.erase(std::unique(times.begin(), times.end()), times.end());
@@ -299,25 +310,35 @@ std::vector<HeldValue> AllowedSetFetcher::FindEarlierCds(unsigned world, uint16_
     tag.sid = src.sid;
     tag.cd_index = src.cd_index;
     for (size_t k = 0; k < times.size(); ++k) {
-      HeldValue v;
-      for (unsigned i = 0; i < 8; ++i) v.dwords.push_back(mem_.At(src.pa + 8 * i, times[k]).value);
       const uint64_t until = k + 1 < times.size() ? times[k + 1] : now + 1;
       // It is fetched while held and SMMUEN=1, then used until the CFGI that covers it takes
       // effect after it was replaced.
-      v.from = cache_.FirstEnabledIn(times[k], until);
-      if (v.from == ~uint64_t{0}) continue;
-      v.to = k + 1 < times.size()
-                 ? std::min(cache_.FirstCoverAfter(FetchKind::kCd, tag, until, p_), now + 1)
-                 : now + 1;
-      auto [it, fresh] = seen.emplace(v.dwords, v);
-      if (!fresh) {
-        it->second.from = std::min(it->second.from, v.from);
-        it->second.to = std::max(it->second.to, v.to);
+      const uint64_t from = cache_.FirstEnabledIn(times[k], until);
+      if (from == ~uint64_t{0}) continue;
+      const uint64_t to =
+          k + 1 < times.size()
+              ? std::min(cache_.FirstCoverAfter(FetchKind::kCd, tag, until, p_), now + 1)
+              : now + 1;
+      uint64_t dwords[8];
+      for (unsigned i = 0; i < 8; ++i) dwords[i] = mem_.At(src.pa + 8 * i, times[k]).value;
+      auto same = std::find_if(out.begin(), out.end(), [&dwords](const HeldValue& v) {
+        return std::equal(v.dwords.begin(), v.dwords.end(), dwords);
+      });
+      if (same != out.end()) {
+        same->from = std::min(same->from, from);
+        same->to = std::max(same->to, to);
+        continue;
       }
+      HeldValue v;
+      v.dwords.assign(dwords, dwords + 8);
+      v.from = from;
+      v.to = to;
+      out.push_back(std::move(v));
     }
   }
-  std::vector<HeldValue> out;
-  for (auto& [dw, v] : seen) out.push_back(std::move(v));
+  // In the order of the words, as a map keyed by them gave (the order of the choices).
+  std::sort(out.begin(), out.end(),
+            [](const HeldValue& a, const HeldValue& b) { return a.dwords < b.dwords; });
   return out;
 }
 

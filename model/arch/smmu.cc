@@ -71,10 +71,11 @@ spec::Result<std::vector<spec::TxnOutcome>> Smmu::Translate(const spec::Txn& txn
     }
     spec::TxnOutcome o = TranslateTxn(ctx, txn, fetch);
     if (fetch.dead()) continue;  // a combination that describes no possible walk
-    o.provenance = fetch.provenance();
     bool seen = false;
     for (const auto& e : out) seen = seen || e.SameObservation(o);
-    if (!seen) out.push_back(std::move(o));
+    if (seen) continue;
+    o.provenance = fetch.Provenance();
+    out.push_back(std::move(o));
   } while (fetch.Next());
   return out;
 }

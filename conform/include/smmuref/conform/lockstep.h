@@ -10,6 +10,7 @@
 // Tests: tests/conformance/seam_test.cc, tests/stateful/arch_diff_test.cc
 #pragma once
 
+#include <array>
 #include <map>
 #include <memory>
 #include <set>
@@ -56,8 +57,10 @@ class LockstepDevice final : public Device {
   const std::set<std::string>& observations() const { return observations_; }
   // Per rule id of an adopted outcome (or "reg:NAME" for a register compared after a write or
   // `process`): how many times it was checked and how many of those disagreed.
-  const std::map<std::string, int>& rule_checks() const { return rule_checks_; }
-  const std::map<std::string, int>& rule_failures() const { return rule_failures_; }
+  std::map<std::string, int> rule_checks() const { return WithRegisters(rule_checks_, reg_checks_); }
+  std::map<std::string, int> rule_failures() const {
+    return WithRegisters(rule_failures_, reg_failures_);
+  }
   // The model's allowed set for the last transaction.
   const std::vector<spec::TxnOutcome>& allowed() const { return allowed_; }
 
@@ -78,6 +81,12 @@ class LockstepDevice final : public Device {
   std::set<std::string> rules_;
   std::set<std::string> observations_;
   std::map<std::string, int> rule_checks_, rule_failures_;
+  // The register comparisons after writes and `process`, counted per register on the hot path
+  // and named "reg:NAME" only when asked.
+  using RegCounts = std::array<int, static_cast<size_t>(spec::Reg::kCount)>;
+  static std::map<std::string, int> WithRegisters(std::map<std::string, int> counts,
+                                                  const RegCounts& regs);
+  RegCounts reg_checks_{}, reg_failures_{};
 };
 
 // Adds an adopted outcome to the coverage of a run: its rule id ("ok" for a completion) and its

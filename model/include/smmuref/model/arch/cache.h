@@ -197,8 +197,10 @@ class AllowedSetFetcher final : public Fetcher {
   // that could not have formed the entry): its outcome describes nothing and is dropped.
   bool dead() const { return dead_; }
   size_t runs() const { return runs_; }
-  // Which remembered (non-current) values this run used, e.g. "STE@0x100040 from line 12".
-  const std::string& provenance() const { return provenance_; }
+  // Which remembered (non-current) values and alternatives this run used, e.g.
+  // "STE@0x100040 from line 12, C-EVT-006 alternative 2". Formatted on demand: most runs'
+  // outcomes repeat an earlier one and are never reported.
+  std::string Provenance() const;
 
  private:
   size_t Point(size_t arity);  // the next choice point of this run, with its arity
@@ -210,7 +212,14 @@ class AllowedSetFetcher final : public Fetcher {
   std::vector<size_t> arity_;
   size_t pos_ = 0;
   size_t runs_ = 1;
-  std::string provenance_;
+  struct ProvenanceItem {
+    const char* choice = nullptr;  // a Choose() alternative, or else a remembered word:
+    unsigned alternative = 0;
+    FetchKind kind = FetchKind::kSte;
+    uint64_t pa = 0;
+    int line = 0;
+  };
+  std::vector<ProvenanceItem> provenance_;
   uint64_t last_from_ = 0;
   bool dead_ = false;
   std::map<uint64_t, const std::vector<HeldValue>*> earlier_;  // EarlierCds by tags, per transaction
