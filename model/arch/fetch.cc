@@ -220,16 +220,32 @@ size_t AllowedSetFetcher::Point(size_t arity) {
   return std::min(choice_[pos_++], arity - 1);
 }
 
+const AllowedSetFetcher::MemoRead& AllowedSetFetcher::ReadCandidates(FetchKind kind,
+                                                                      const FetchTag& tag,
+                                                                      uint64_t pa,
+                                                                      unsigned dwords) {
+  for (const MemoRead& r : reads_) {
+    if (r.pa == pa && r.kind == kind && r.dwords == dwords && r.tag == tag) return r;
+  }
+  MemoRead r{kind, dwords, pa, tag, false, static_cast<uint32_t>(spans_.size())};
+  LazyBounds bounds(cache_, p_, kind, tag);
+  for (unsigned i = 0; i < dwords && !r.aborts; ++i) {
+    Candidates(mem_, cache_, p_, kind, tag, pa + 8 * i, bounds, &scratch_);
+    spans_.emplace_back(static_cast<uint32_t>(pool_.size()), static_cast<uint32_t>(scratch_.size()));
+    pool_.insert(pool_.end(), scratch_.begin(), scratch_.end());
+    // R-CACHE-008: a structure with an aborting word is not fetched at all.
+    r.aborts = !scratch_.empty() && scratch_.front().abort;
+  }
+  reads_.push_back(r);
+  return reads_.back();
+}
+
 bool AllowedSetFetcher::Read(FetchKind kind, const FetchTag& tag, uint64_t pa, unsigned dwords,
                              uint64_t* out) {
   last_from_ = 0;
-  if (words_.size() < dwords) words_.resize(dwords);
-  LazyBounds bounds(cache_, p_, kind, tag);
-  for (unsigned i = 0; i < dwords; ++i) {
-    Candidates(mem_, cache_, p_, kind, tag, pa + 8 * i, bounds, &words_[i]);
-    // R-CACHE-008: a structure with an aborting word is not fetched at all.
-    if (!words_[i].empty() && words_[i].front().abort) return false;
-  }
+  const MemoRead& read = ReadCandidates(kind, tag, pa, dwords);
+  if (read.aborts) return false;
+  const uint32_t first_word = read.first_word;
   if (kind == FetchKind::kCd) {
     cache_.NoteCdSource({tag.sid, tag.cd_index, pa, tag.world, tag.vmid});
   }
@@ -237,7 +253,8 @@ bool AllowedSetFetcher::Read(FetchKind kind, const FetchTag& tag, uint64_t pa, u
     cache_.NoteStructureSource({kind, tag.sid, tag.cd_index, pa, mem_.Now()});
   }
   for (unsigned i = 0; i < dwords; ++i) {
-    const std::vector<WordCandidate>& cands = words_[i];
+    const auto [offset, count] = spans_[first_word + i];
+    const std::span<const WordCandidate> cands(pool_.data() + offset, count);
     if (cands.empty()) {
       // No value is possible here (a walk through an earlier context that never formed this
       // entry): the run describes nothing and is dropped.

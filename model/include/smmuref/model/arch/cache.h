@@ -223,7 +223,23 @@ class AllowedSetFetcher final : public Fetcher {
   uint64_t last_from_ = 0;
   bool dead_ = false;
   std::map<uint64_t, const std::vector<HeldValue>*> earlier_;  // EarlierCds by tags, per transaction
-  std::vector<std::vector<WordCandidate>> words_;       // per word of the current read
+  // The candidates of every read this transaction made: memory and the invalidation history do
+  // not change while its runs are enumerated, so a read point met again in a later run (the
+  // same kind, tag and address) has the same candidates. Word w of read r is
+  // pool_[spans_[reads_[r].first_word + w]].
+  struct MemoRead {
+    FetchKind kind;
+    unsigned dwords;
+    uint64_t pa;
+    FetchTag tag;
+    bool aborts;          // a word aborts: the structure is not fetched (R-CACHE-008)
+    uint32_t first_word;  // index into spans_
+  };
+  const MemoRead& ReadCandidates(FetchKind kind, const FetchTag& tag, uint64_t pa, unsigned dwords);
+  std::vector<MemoRead> reads_;
+  std::vector<std::pair<uint32_t, uint32_t>> spans_;  // (offset into pool_, count) per word
+  std::vector<WordCandidate> pool_;
+  std::vector<WordCandidate> scratch_;
 };
 
 }  // namespace smmuref::model::arch

@@ -126,6 +126,7 @@ struct FetchTag {
   unsigned world = 0;
   // kL1Cd/kCd: read at an address stage 2 translated (the structure's address is an IPA).
   bool via_s2 = false;
+  bool operator==(const FetchTag&) const = default;
 };
 
 // A copy of a configuration structure a configuration cache may hold under its key (StreamID,
