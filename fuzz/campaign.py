@@ -2,7 +2,7 @@
 """Nightly fuzzing campaigns over the libFuzzer targets of fuzz/ (fuzz/README.md, "Campaigns").
 
   campaign.py --root SRC --build BUILD run [--seconds S] [--jobs N] [--targets a,b] DIR
-  campaign.py --root SRC --build BUILD report DIR
+  campaign.py --root SRC --build BUILD report [--coverage] DIR
   campaign.py --root SRC --build BUILD promote DIR FINDING [--name NAME]
 
 `run` fuzzes every target in libFuzzer's fork mode with its options file (fuzz/fuzz_X.options:
@@ -19,7 +19,18 @@ stopped, state saved) or even SIGKILL loses no finding (libFuzzer writes those a
 by the oracle's verdict; the others: by libFuzzer's dedup token, the top frames of the stack),
 minimizes one input per group (-minimize_crash=1), and for fuzz_arch_diff turns it into the
 generator's program (a vector file) and replays that with `smmuref vectors run` on the model and
-on impl to classify it. It writes DIR/report/summary.md, summary.json, coverage.png, corpus.png.
+on impl to classify it. Rule ids: the merged corpora of fuzz_arch_diff and fuzz_vectors_parser
+(the targets that run vector files on the model) are replayed with their replay binaries
+(BUILD/fuzz/fuzz_X_replay, fuzz/replay_main.cc) and SMMUREF_RULE_COVERAGE (fuzz/rule_coverage.h);
+the union of the ids against `smmuref rules` gives "rule ids exercised N of M" and the ids never
+exercised, with the reasons of `smmuref rules --unreachable`. With --coverage, every merged
+corpus is replayed by the coverage preset's fuzz_X_replay (--coverage-build, default
+SRC/build/coverage; clang source-based coverage) with LLVM_PROFILE_FILE, the profiles merged by
+llvm-profdata-14 and `llvm-cov-14 export -summary-only` tabulated: lines and regions covered per
+source file of model/ and impl/ and per area (model/arch, model/api, impl/arch, impl/api,
+impl/driver). A replay goes on after an input that kills it and names that input. It writes
+DIR/report/summary.md, summary.json, coverage.png, corpus.png (and rules/, coverage/ with the id
+files, the profile and llvm-cov's JSON).
 
 `promote` turns a finding of the report into a regression that ctest replays: a fuzz_arch_diff
 program becomes corpus/regressions/NAME.vec (tests/CMakeLists.txt, "regressions/"); an input of
@@ -621,8 +632,8 @@ def process_findings(t, tdir, rdir, smmuref_cli, minimize_s, dut):
 
 # ---- report: rule ids ------------------------------------------------------------------------
 
-# The targets whose source hands each run's rule ids to NoteRules (fuzz/rule_coverage.h): they
-# run vector files on the reference model, whose probes record the rule ids of spec/rules.md.
+# The targets whose source declares a RuleCoverageScope (fuzz/rule_coverage.h) around its run of
+# vector files on the reference model, whose probes record the rule ids of spec/rules.md.
 RULE_TARGETS = ("fuzz_arch_diff", "fuzz_vectors_parser")
 REPLAY_INPUT_RE = re.compile(r"^replay: (.*) \(\d+ bytes\)$")
 

@@ -90,8 +90,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   smmuref::conform::RunOptions ro;
   ro.dut = Dut();
+  const smmuref::fuzz::RuleCoverageScope rule_coverage;  // SMMUREF_RULE_COVERAGE (rule_coverage.h)
   const FileReport rep = smmuref::conform::RunVectorFile(*file, ro);
-  smmuref::fuzz::NoteRules(rep.rules);  // SMMUREF_RULE_COVERAGE=FILE (rule_coverage.h)
   if (rep.Failed()) Report("the device under test disagrees with the model", rep, program);
   if (rep.error && rep.bound) {
     static bool logged = false;  // once per process: bounded programs are expected, not findings

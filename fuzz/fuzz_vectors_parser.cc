@@ -83,8 +83,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   smmuref::conform::RunOptions ro;
   ro.dut = "model";
+  const smmuref::fuzz::RuleCoverageScope rule_coverage;  // SMMUREF_RULE_COVERAGE (rule_coverage.h)
   const auto rep = smmuref::conform::RunVectorFile(file, ro);
-  smmuref::fuzz::NoteRules(rep.rules);  // SMMUREF_RULE_COVERAGE=FILE (rule_coverage.h)
   if (rep.error && rep.error_message.empty()) Die("runner error without a message", text, printed);
   return 0;
 }

@@ -197,7 +197,7 @@ class RuleIds(unittest.TestCase):
         exporting = []
         for p in sorted(glob.glob(os.path.join(SRC, "fuzz", "fuzz_*.cc"))):
             with open(p) as f:
-                if "NoteRules(" in f.read():
+                if "RuleCoverageScope " in f.read():
                     exporting.append(os.path.basename(p)[:-3])
         self.assertEqual(sorted(campaign.RULE_TARGETS), exporting)
 
