@@ -650,6 +650,8 @@ def replay_corpus(binary, inputs, env_of_run, log_path):
     number of processes and the inputs that failed."""
     failed = []
     runs = 0
+    if not inputs:
+        return runs, failed
     with open(log_path, "w") as logf:
         while inputs:
             env = dict(os.environ, **SANITIZER_ENV, **env_of_run(runs))
