@@ -771,15 +771,18 @@ def source_area(rel):
     return "%s/%s" % (parts[0], comp) if comp in ("arch", "api", "driver") else parts[0]
 
 
-def coverage_table(export, root):
+def coverage_table(export, root, build="."):
     """Per source file of model/ and impl/ of an `llvm-cov export -summary-only` JSON document:
-    lines and regions covered, and the totals per area and over all of them."""
+    lines and regions covered, and the totals per area and over all of them. llvm-cov names a
+    file by its compilation directory and the compiler's path (build/coverage/../../model/...);
+    a relative name is taken relative to the build tree."""
     files = []
     areas = {}
     total = {"lines": [0, 0], "regions": [0, 0]}
     for data in export.get("data", []):
         for f in data.get("files", []):
-            rel = os.path.relpath(os.path.realpath(f["filename"]), os.path.realpath(root))
+            rel = os.path.relpath(os.path.realpath(os.path.join(build, f["filename"])),
+                                  os.path.realpath(root))
             area = source_area(rel)
             if area is None or rel.startswith(".."):
                 continue
@@ -856,7 +859,7 @@ def campaign_coverage(targets, d, rdir, root, cov_build):
         raise UsageError("%s export failed: %s" % (LLVM_COV, r.stderr))
     with open(os.path.join(out, "export-summary.json"), "w") as f:
         f.write(r.stdout)
-    table = coverage_table(json.loads(r.stdout), root)
+    table = coverage_table(json.loads(r.stdout), root, cov_build)
     if not table["files"]:
         raise UsageError("no source file of %s/model or impl in the coverage of %s" %
                          (root, cov_build))
@@ -1028,9 +1031,12 @@ def coverage_markdown(c):
             "merged with %s, `%s export -summary-only`." % (c["build"], LLVM_PROFDATA, LLVM_COV),
             "", "| area | lines covered | lines % | regions covered | regions % |",
             "|---|---|---|---|---|"]
-    rows = [(a, c["areas"][a]) for a in COVERAGE_AREAS if a in c["areas"]]
+    rows = [(a, c["areas"].get(a)) for a in COVERAGE_AREAS]
     rows += [(a, v) for a, v in c["areas"].items() if a not in COVERAGE_AREAS]
     for a, v in rows + [("all of model/ and impl/", c["total"])]:
+        if v is None:
+            out.append("| %s | no file in the replay binaries | - | - | - |" % a)
+            continue
         out.append("| %s | %d/%d | %s | %d/%d | %s |" % (
             a, v["lines"][0], v["lines"][1], percent(v["lines"]), v["regions"][0],
             v["regions"][1], percent(v["regions"])))
@@ -1041,7 +1047,7 @@ def coverage_markdown(c):
             f["file"], f["lines"][0], f["lines"][1], percent(f["lines"]), f["regions"][0],
             f["regions"][1], percent(f["regions"])))
     if c["unlinked"]:
-        out += ["", "In no replay binary (not reachable from any target): %s" %
+        out += ["", "In no replay binary (no fuzz target links them): %s" %
                 ", ".join(c["unlinked"])]
     for n, bad in c["replay_failed_inputs"].items():
         out += ["", "%s: %d corpus inputs stopped the coverage replay (their counts are lost): %s"
