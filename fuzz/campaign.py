@@ -2,7 +2,7 @@
 """Nightly fuzzing campaigns over the libFuzzer targets of fuzz/ (fuzz/README.md, "Campaigns").
 
   campaign.py --root SRC --build BUILD run [--seconds S] [--jobs N] [--targets a,b] DIR
-  campaign.py --root SRC --build BUILD report DIR
+  campaign.py --root SRC --build BUILD report [--coverage] DIR
   campaign.py --root SRC --build BUILD promote DIR FINDING [--name NAME]
 
 `run` fuzzes every target in libFuzzer's fork mode with its options file (fuzz/fuzz_X.options:
@@ -19,7 +19,18 @@ stopped, state saved) or even SIGKILL loses no finding (libFuzzer writes those a
 by the oracle's verdict; the others: by libFuzzer's dedup token, the top frames of the stack),
 minimizes one input per group (-minimize_crash=1), and for fuzz_arch_diff turns it into the
 generator's program (a vector file) and replays that with `smmuref vectors run` on the model and
-on impl to classify it. It writes DIR/report/summary.md, summary.json, coverage.png, corpus.png.
+on impl to classify it. Rule ids: the merged corpora of fuzz_arch_diff and fuzz_vectors_parser
+(the targets that run vector files on the model) are replayed with their replay binaries
+(BUILD/fuzz/fuzz_X_replay, fuzz/replay_main.cc) and SMMUREF_RULE_COVERAGE (fuzz/rule_coverage.h);
+the union of the ids against `smmuref rules` gives "rule ids exercised N of M" and the ids never
+exercised, with the reasons of `smmuref rules --unreachable`. With --coverage, every merged
+corpus is replayed by the coverage preset's fuzz_X_replay (--coverage-build, default
+SRC/build/coverage; clang source-based coverage) with LLVM_PROFILE_FILE, the profiles merged by
+llvm-profdata-14 and `llvm-cov-14 export -summary-only` tabulated: lines and regions covered per
+source file of model/ and impl/ and per area (model/arch, model/api, impl/arch, impl/api,
+impl/driver). A replay goes on after an input that kills it and names that input. It writes
+DIR/report/summary.md, summary.json, coverage.png, corpus.png (and rules/, coverage/ with the id
+files, the profile and llvm-cov's JSON).
 
 `promote` turns a finding of the report into a regression that ctest replays: a fuzz_arch_diff
 program becomes corpus/regressions/NAME.vec (tests/CMakeLists.txt, "regressions/"); an input of
@@ -68,6 +79,7 @@ class Target:
     def __init__(self, name, bin_dir, opt_dir, seed_dir):
         self.name = name
         self.binary = os.path.join(bin_dir, name)
+        self.replay = os.path.join(bin_dir, name + "_replay")  # fuzz/replay_main.cc, no libFuzzer
         self.options_file = os.path.join(opt_dir, name + ".options")
         self.seeds = os.path.join(seed_dir, name)
         self.flags = read_options(self.options_file, opt_dir)
@@ -618,6 +630,246 @@ def process_findings(t, tdir, rdir, smmuref_cli, minimize_s, dut):
     return results
 
 
+# ---- report: rule ids ------------------------------------------------------------------------
+
+# The targets whose source declares a RuleCoverageScope (fuzz/rule_coverage.h) around its run of
+# vector files on the reference model, whose probes record the rule ids of spec/rules.md.
+RULE_TARGETS = ("fuzz_arch_diff", "fuzz_vectors_parser")
+REPLAY_INPUT_RE = re.compile(r"^replay: (.*) \(\d+ bytes\)$")
+
+
+def corpus_files(corpus):
+    return sorted(os.path.join(corpus, f) for f in os.listdir(corpus)
+                  if os.path.isfile(os.path.join(corpus, f)))
+
+
+def replay_corpus(binary, inputs, env_of_run, log_path):
+    """Runs a replay binary (fuzz/replay_main.cc) over `inputs` in as few processes as it can: an
+    input that kills the process is noted and the next process starts after it. `env_of_run(i)`
+    gives the environment additions of the i-th process (its own output files). Returns the
+    number of processes and the inputs that failed."""
+    failed = []
+    runs = 0
+    if not inputs:
+        return runs, failed
+    with open(log_path, "w") as logf:
+        while inputs:
+            env = dict(os.environ, **SANITIZER_ENV, **env_of_run(runs))
+            runs += 1
+            logf.write("$ %s (%d inputs)\n" % (binary, len(inputs)))
+            logf.flush()
+            r = subprocess.run([binary] + inputs, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, errors="replace", env=env)
+            logf.write(r.stdout)
+            if r.returncode == 0:
+                break
+            started = [m.group(1) for m in map(REPLAY_INPUT_RE.match, r.stdout.splitlines()) if m]
+            if not started or started[-1] not in inputs:
+                raise UsageError("%s failed (exit status %s) before its first input (log: %s)" %
+                                 (binary, r.returncode, log_path))
+            failed.append(started[-1])
+            logf.write("(exit status %s at %s; going on after it)\n" % (r.returncode, started[-1]))
+            inputs = inputs[inputs.index(started[-1]) + 1:]
+    return runs, failed
+
+
+def read_rule_ids(path):
+    """The ids of a SMMUREF_RULE_COVERAGE file (fuzz/rule_coverage.h): one a line."""
+    with open(path) as f:
+        return {line.strip() for line in f if line.strip()}
+
+
+def rule_table(smmuref_cli):
+    """Every rule id (`smmuref rules`, in spec/rules.md's order) and the reasons of those no
+    generated program can reach (`smmuref rules --unreachable`: "ID: why" lines)."""
+    out = []
+    for extra in ([], ["--unreachable"]):
+        try:
+            r = subprocess.run([smmuref_cli, "rules"] + extra, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, errors="replace")
+        except OSError as e:
+            raise UsageError("cannot run %s rules: %s" % (smmuref_cli, e))
+        if r.returncode != 0:
+            raise UsageError("%s rules %s failed (exit status %s): %s" % (
+                smmuref_cli, " ".join(extra), r.returncode, r.stdout.strip()))
+        out.append(r.stdout)
+    ids = [line.strip() for line in out[0].splitlines() if line.strip()]
+    unreachable = {}
+    for line in out[1].splitlines():
+        if ": " in line:
+            rid, why = line.split(": ", 1)
+            unreachable[rid.strip()] = why.strip()
+    if not ids:
+        raise UsageError("%s rules listed no rule ids" % smmuref_cli)
+    return ids, unreachable
+
+
+def rules_summary(by_target, all_ids, unreachable, failed_inputs):
+    """The campaign's rule coverage: the union over the targets' id sets, the ids never
+    exercised in spec/rules.md's order, and the reasons known for those."""
+    union = set()
+    for ids in by_target.values():
+        union |= ids
+    unknown = sorted(union - set(all_ids))
+    never = [i for i in all_ids if i not in union]
+    return {"total": len(all_ids), "exercised": len(union) - len(unknown),
+            "by_target": {n: len(ids) for n, ids in sorted(by_target.items())},
+            "never": never, "unreachable": {i: unreachable[i] for i in never if i in unreachable},
+            "unknown_ids": unknown, "replay_failed_inputs": failed_inputs}
+
+
+def campaign_rules(targets, d, rdir, smmuref_cli):
+    """Replays each merged corpus of a RULE_TARGETS target with its replay binary and
+    SMMUREF_RULE_COVERAGE; None when the campaign has no such target."""
+    mine = [t for t in targets if t.name in RULE_TARGETS]
+    if not mine:
+        return None
+    all_ids, unreachable = rule_table(smmuref_cli)
+    out = os.path.join(rdir, "rules")
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    by_target, failed = {}, {}
+    for t in mine:
+        if not os.access(t.replay, os.X_OK):
+            raise UsageError("no replay binary %s (build the fuzz preset's %s_replay)" %
+                             (t.replay, t.name))
+        log("%s: replaying the merged corpus for its rule ids" % t.name)
+        files = corpus_files(os.path.join(d, t.name, "corpus"))
+
+        def env_of_run(i, name=t.name):
+            return dict(t.env, SMMUREF_RULE_COVERAGE=os.path.join(out, "%s.%d.ids" % (name, i)))
+        runs, bad = replay_corpus(t.replay, files, env_of_run,
+                                  os.path.join(out, "%s.log" % t.name))
+        ids = set()
+        for i in range(runs):
+            p = os.path.join(out, "%s.%d.ids" % (t.name, i))
+            if os.path.exists(p):  # absent: no input of that process reached the runner
+                ids |= read_rule_ids(p)
+                os.remove(p)
+        with open(os.path.join(out, "%s.ids" % t.name), "w") as f:
+            f.write("".join(i + "\n" for i in sorted(ids)))
+        by_target[t.name] = ids
+        if bad:
+            failed[t.name] = bad
+    return rules_summary(by_target, all_ids, unreachable, failed)
+
+
+# ---- report: source coverage (llvm-cov) ------------------------------------------------------
+
+COVERAGE_AREAS = ("model/arch", "model/api", "impl/arch", "impl/api", "impl/driver")
+LLVM_PROFDATA = "llvm-profdata-14"
+LLVM_COV = "llvm-cov-14"
+
+
+def source_area(rel):
+    """The area of a source path relative to the tree: model/arch/walk.cc and
+    model/include/smmuref/model/arch/walk.h are model/arch; None outside model/ and impl/."""
+    parts = rel.split("/")
+    if len(parts) < 2 or parts[0] not in ("model", "impl"):
+        return None
+    comp = parts[4] if parts[1] == "include" and len(parts) > 5 else parts[1]
+    return "%s/%s" % (parts[0], comp) if comp in ("arch", "api", "driver") else parts[0]
+
+
+def coverage_table(export, root, build="."):
+    """Per source file of model/ and impl/ of an `llvm-cov export -summary-only` JSON document:
+    lines and regions covered, and the totals per area and over all of them. llvm-cov names a
+    file by its compilation directory and the compiler's path (build/coverage/../../model/...);
+    a relative name is taken relative to the build tree."""
+    files = []
+    areas = {}
+    total = {"lines": [0, 0], "regions": [0, 0]}
+    for data in export.get("data", []):
+        for f in data.get("files", []):
+            rel = os.path.relpath(os.path.realpath(os.path.join(build, f["filename"])),
+                                  os.path.realpath(root))
+            area = source_area(rel)
+            if area is None or rel.startswith(".."):
+                continue
+            row = {"file": rel, "area": area}
+            for k in ("lines", "regions"):
+                s = f["summary"][k]
+                row[k] = [s["covered"], s["count"]]
+                a = areas.setdefault(area, {"lines": [0, 0], "regions": [0, 0]})
+                for acc in (a[k], total[k]):
+                    acc[0] += s["covered"]
+                    acc[1] += s["count"]
+            files.append(row)
+    files.sort(key=lambda r: r["file"])
+    return {"files": files, "areas": dict(sorted(areas.items())), "total": total}
+
+
+def unlinked_sources(root, table):
+    """The .cc files of model/ and impl/ that no replay binary contains (no row in the table)."""
+    have = {r["file"] for r in table["files"]}
+    out = []
+    for top in ("model", "impl"):
+        for base, _, names in os.walk(os.path.join(root, top)):
+            for n in names:
+                rel = os.path.relpath(os.path.join(base, n), root)
+                if n.endswith(".cc") and rel not in have:
+                    out.append(rel)
+    return sorted(out)
+
+
+def llvm_tool(name):
+    p = shutil.which(name)
+    if p is None:
+        raise UsageError("%s is not installed (Debian package llvm-14)" % name)
+    return p
+
+
+def campaign_coverage(targets, d, rdir, root, cov_build):
+    """Replays every merged corpus with the coverage build's fuzz_X_replay (LLVM_PROFILE_FILE),
+    merges the profiles and tabulates `llvm-cov export -summary-only` for model/ and impl/."""
+    profdata_tool, cov_tool = llvm_tool(LLVM_PROFDATA), llvm_tool(LLVM_COV)
+    out = os.path.join(rdir, "coverage")
+    shutil.rmtree(out, ignore_errors=True)
+    raw = os.path.join(out, "profraw")
+    os.makedirs(raw)
+    binaries, failed = [], {}
+    for t in targets:
+        b = os.path.join(cov_build, "fuzz", t.name + "_replay")
+        if not os.access(b, os.X_OK):
+            raise UsageError("no coverage replay binary %s (build the coverage preset: "
+                             "./smmuref campaign report --coverage DIR)" % b)
+        binaries.append(b)
+        log("%s: replaying the merged corpus with the coverage build" % t.name)
+        files = corpus_files(os.path.join(d, t.name, "corpus"))
+        prof = os.path.join(raw, t.name + "-%p.profraw")
+        _, bad = replay_corpus(b, files, lambda i, e=t.env: dict(e, LLVM_PROFILE_FILE=prof),
+                               os.path.join(out, "%s.log" % t.name))
+        if bad:
+            failed[t.name] = bad
+    profiles = sorted(os.path.join(raw, f) for f in os.listdir(raw))
+    if not profiles:
+        raise UsageError("the coverage replays wrote no profile in %s (is %s a build with "
+                         "SMMUREF_COVERAGE?)" % (raw, cov_build))
+    profdata = os.path.join(out, "campaign.profdata")
+    r = subprocess.run([profdata_tool, "merge", "-sparse", "-o", profdata] + profiles,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if r.returncode != 0:
+        raise UsageError("%s merge failed: %s" % (LLVM_PROFDATA, r.stdout))
+    shutil.rmtree(raw)
+    cmd = [cov_tool, "export", "-summary-only", "-instr-profile=" + profdata, binaries[0]]
+    for b in binaries[1:]:
+        cmd += ["-object", b]
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if r.returncode != 0:
+        raise UsageError("%s export failed: %s" % (LLVM_COV, r.stderr))
+    with open(os.path.join(out, "export-summary.json"), "w") as f:
+        f.write(r.stdout)
+    table = coverage_table(json.loads(r.stdout), root, cov_build)
+    if not table["files"]:
+        raise UsageError("no source file of %s/model or impl in the coverage of %s" %
+                         (root, cov_build))
+    table["unlinked"] = unlinked_sources(root, table)
+    table["build"] = os.path.abspath(cov_build)
+    table["profdata"] = profdata
+    table["replay_failed_inputs"] = failed
+    return table
+
+
 # ---- report: plots and summary ---------------------------------------------------------------
 
 def read_history(d):
@@ -699,6 +951,10 @@ def write_report(args, root, build, d):
         log("%s: %d finding files" % (t.name, len(findings_of(tdir))))
         summary["findings"] += process_findings(t, tdir, rdir, smmuref_cli, args.minimize_seconds,
                                                 st.get("dut") or "impl")
+    summary["rules"] = campaign_rules(targets, d, rdir, smmuref_cli)
+    if args.coverage:
+        summary["source_coverage"] = campaign_coverage(
+            targets, d, rdir, root, args.coverage_build or os.path.join(root, "build", "coverage"))
     cov_png = os.path.join(rdir, "coverage.png")
     corp_png = os.path.join(rdir, "corpus.png")
     plot(rdir, rows, names, "cov", "coverage over time", "libFuzzer cov: of the status lines",
@@ -722,6 +978,8 @@ def summary_markdown(s):
         out.append("| %s | %d | %s, %s | %d | %d | %d | %d |" % (
             n, t["fuzzed_s"], t["execs_per_s_median"], t["execs_per_s_last"], t["corpus_files"],
             t["cov_edges"], t["features"], t["finding_files"]))
+    out += rules_markdown(s.get("rules"))
+    out += coverage_markdown(s.get("source_coverage"))
     out += ["", "## Findings (deduplicated)", ""]
     if not s["findings"]:
         out.append("None.")
@@ -738,6 +996,63 @@ def summary_markdown(s):
         out += ["- keep it: `smmuref campaign promote %s %s`" % (s["dir"], f["id"]), ""]
     out += ["", "![coverage](coverage.png)", "", "![corpus](corpus.png)", ""]
     return "\n".join(out)
+
+
+def rules_markdown(r):
+    out = ["", "## Rule ids", ""]
+    if r is None:
+        return out + ["Not measured: no target of this campaign exports rule ids (%s do)." %
+                      ", ".join(RULE_TARGETS)]
+    out.append("rule ids exercised %d of %d (the merged corpora replayed with "
+               "SMMUREF_RULE_COVERAGE: %s)." % (r["exercised"], r["total"], ", ".join(
+                   "%s %d" % (n, k) for n, k in r["by_target"].items())))
+    out += ["", "Never exercised (%d): %s" % (len(r["never"]), " ".join(r["never"]) or "none")]
+    if r["unreachable"]:
+        out += ["", "Of those, no generated program can reach (`smmuref rules --unreachable`):", ""]
+        out += ["- %s: %s" % (i, why) for i, why in r["unreachable"].items()]
+    if r["unknown_ids"]:
+        out += ["", "Ids in the exports that `smmuref rules` does not list (a stale build?): %s" %
+                " ".join(r["unknown_ids"])]
+    for n, bad in r["replay_failed_inputs"].items():
+        out += ["", "%s: %d corpus inputs stopped the replay (left out): %s" % (
+            n, len(bad), ", ".join(os.path.basename(b) for b in bad[:5]))]
+    return out
+
+
+def percent(pair):
+    return "%.1f" % (100.0 * pair[0] / pair[1]) if pair[1] else "-"
+
+
+def coverage_markdown(c):
+    out = ["", "## Source coverage (llvm-cov)", ""]
+    if c is None:
+        return out + ["Not measured (`campaign report --coverage`: the coverage preset's replays)."]
+    out += ["The merged corpora replayed by the coverage build's fuzz_X_replay (`%s`), profiles "
+            "merged with %s, `%s export -summary-only`." % (c["build"], LLVM_PROFDATA, LLVM_COV),
+            "", "| area | lines covered | lines % | regions covered | regions % |",
+            "|---|---|---|---|---|"]
+    rows = [(a, c["areas"].get(a)) for a in COVERAGE_AREAS]
+    rows += [(a, v) for a, v in c["areas"].items() if a not in COVERAGE_AREAS]
+    for a, v in rows + [("all of model/ and impl/", c["total"])]:
+        if v is None:
+            out.append("| %s | no file in the replay binaries | - | - | - |" % a)
+            continue
+        out.append("| %s | %d/%d | %s | %d/%d | %s |" % (
+            a, v["lines"][0], v["lines"][1], percent(v["lines"]), v["regions"][0],
+            v["regions"][1], percent(v["regions"])))
+    out += ["", "| source file | lines covered | lines % | regions covered | regions % |",
+            "|---|---|---|---|---|"]
+    for f in c["files"]:
+        out.append("| %s | %d/%d | %s | %d/%d | %s |" % (
+            f["file"], f["lines"][0], f["lines"][1], percent(f["lines"]), f["regions"][0],
+            f["regions"][1], percent(f["regions"])))
+    if c["unlinked"]:
+        out += ["", "In no replay binary (no fuzz target links them): %s" %
+                ", ".join(c["unlinked"])]
+    for n, bad in c["replay_failed_inputs"].items():
+        out += ["", "%s: %d corpus inputs stopped the coverage replay (their counts are lost): %s"
+                % (n, len(bad), ", ".join(os.path.basename(b) for b in bad[:5]))]
+    return out
 
 
 # ---- promote ---------------------------------------------------------------------------------
@@ -797,6 +1112,11 @@ def make_parser():
     reporting = argparse.ArgumentParser(add_help=False)
     reporting.add_argument("--minimize-seconds", type=int, default=60,
                            help="time for -minimize_crash per distinct finding (default 60)")
+    reporting.add_argument("--coverage", action="store_true",
+                           help="also the llvm-cov table per source file of model/ and impl/ "
+                           "(replays with the coverage preset's build)")
+    reporting.add_argument("--coverage-build", help="the coverage build tree "
+                           "(default ROOT/build/coverage)")
     sub = ap.add_subparsers(dest="cmd", required=True)
     run = sub.add_parser("run", parents=[common, reporting], prog="smmuref campaign",
                          help="fuzz (or resume) a campaign in DIR, then write its report")

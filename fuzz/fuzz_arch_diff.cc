@@ -27,6 +27,7 @@
 #include "smmuref/conform/runner.h"
 #include "smmuref/conform/vector.h"
 #include "bytes_random.h"
+#include "rule_coverage.h"
 
 namespace {
 
@@ -89,6 +90,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   smmuref::conform::RunOptions ro;
   ro.dut = Dut();
+  const smmuref::fuzz::RuleCoverageScope rule_coverage;  // SMMUREF_RULE_COVERAGE (rule_coverage.h)
   const FileReport rep = smmuref::conform::RunVectorFile(*file, ro);
   if (rep.Failed()) Report("the device under test disagrees with the model", rep, program);
   if (rep.error && rep.bound) {

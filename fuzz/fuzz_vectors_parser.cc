@@ -21,6 +21,7 @@
 
 #include "smmuref/conform/runner.h"
 #include "smmuref/conform/vector.h"
+#include "rule_coverage.h"
 #include "vector_mutator.h"
 
 namespace {
@@ -82,6 +83,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   smmuref::conform::RunOptions ro;
   ro.dut = "model";
+  const smmuref::fuzz::RuleCoverageScope rule_coverage;  // SMMUREF_RULE_COVERAGE (rule_coverage.h)
   const auto rep = smmuref::conform::RunVectorFile(file, ro);
   if (rep.error && rep.error_message.empty()) Die("runner error without a message", text, printed);
   return 0;

@@ -63,6 +63,7 @@ int main(int argc, char** argv) {
   cli::AddNotModelledCommand(app, &status);
   cli::AddConformCommand(app, &status);
   cli::AddShrinkCommand(app, &status);
+  cli::AddRulesCommand(app, &status);
 #if SMMUREF_HAVE_DRIVER
   cli::AddExplainUpdateCommand(app, &status);
 #endif

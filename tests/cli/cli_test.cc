@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <sstream>
 
 #include "run_cli.h"
 
@@ -205,4 +206,30 @@ TEST(Cli, CheckTableNamesTheDeviceThatRanTheApiVectors) {
                                 "--dut", "impl-mutant-1"}, "", 60);
   EXPECT_NE(mutant.out.find("model only (impl-mutant-1 has no IOMMU API)"), std::string::npos)
       << mutant.out;
+}
+
+// `rules` lists the rule ids of spec/rules.md, in its order; `--unreachable` gives some of them
+// with a reason each (fuzz/campaign.py's report reads both).
+TEST(Cli, RulesListsTheRuleIdsOfTheSpecAndTheUnreachableOnesWithReasons) {
+  std::ifstream in(std::string(SMMUREF_SOURCE_DIR) + "/spec/rules.md");
+  std::string want;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("- **R-", 0) != 0) continue;
+    want += line.substr(4, line.find("**", 4) - 4) + "\n";
+  }
+  ASSERT_FALSE(want.empty());
+  const CliRun all = RunCli({"rules"});
+  EXPECT_EQ(all.status, 0) << all.All();
+  EXPECT_EQ(all.out, want);
+  const CliRun un = RunCli({"rules", "--unreachable"});
+  EXPECT_EQ(un.status, 0) << un.All();
+  std::istringstream lines(un.out);
+  int n = 0;
+  for (std::string line; std::getline(lines, line); ++n) {
+    const size_t colon = line.find(": ");
+    ASSERT_NE(colon, std::string::npos) << line;
+    EXPECT_NE(want.find(line.substr(0, colon) + "\n"), std::string::npos) << line;
+    EXPECT_GT(line.size(), colon + 10) << "no reason: " << line;
+  }
+  EXPECT_GE(n, 1) << un.out;
 }

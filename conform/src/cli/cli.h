@@ -27,6 +27,7 @@ void AddProfilesCommand(CLI::App& app, int* status);
 void AddNotModelledCommand(CLI::App& app, int* status);
 void AddConformCommand(CLI::App& app, int* status);
 void AddShrinkCommand(CLI::App& app, int* status);
+void AddRulesCommand(CLI::App& app, int* status);
 // `explain-update` (cli/explain_update.cc), when the driver (impl/driver) is built.
 void AddExplainUpdateCommand(CLI::App& app, int* status);
 
