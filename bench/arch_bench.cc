@@ -9,7 +9,8 @@
 // translation, so Time is ns/translation. After the run a table gives impl ns, model ns and
 // model/impl from this run (STYLE.md: speed is a ratio against a baseline of the same run).
 //   allowed/N: the model alone on one translation with N allowed walk combinations (N = 1, 4,
-//         ..., 4096, BuildStaleScene), with a table of its cost against one walk.
+//         ..., 4096, BuildStaleScene), with a table of its cost against one walk;
+//   engine/construct: an Engine constructed and destroyed (default Options).
 // Usage: ./smmuref bench [--benchmark_filter=REGEX] [other Google Benchmark flags]
 #include <benchmark/benchmark.h>
 
@@ -217,6 +218,16 @@ void BM_Allowed(benchmark::State& state, const AllowedWorkload& w) {
   state.counters["dead"] = static_cast<double>(runs.dead);
 }
 
+// An engine constructed and destroyed with the default cache geometry: what every program of
+// an in-process campaign (`smmuref check`) pays before its first store.
+void BM_EngineConstruct(benchmark::State& state) {
+  for (auto _ : state) {
+    impl::arch::Engine e(FullProfile());
+    benchmark::DoNotOptimize(&e);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
 // The console output plus, at the end, impl and model side by side.
 class RatioReporter : public benchmark::ConsoleReporter {
  public:
@@ -231,6 +242,7 @@ class RatioReporter : public benchmark::ConsoleReporter {
       // With --benchmark_repetitions keep the median; otherwise the single run.
       if (r.run_type == Run::RT_Aggregate && r.aggregate_name != "median") continue;
       const std::string& full = r.run_name.function_name;
+      if (full.rfind("engine/", 0) == 0) continue;  // not a translation workload
       if (full.rfind("allowed/", 0) == 0) {
         allowed_[std::stoul(full.substr(8))] =
             r.GetAdjustedCPUTime() * 1e9 / benchmark::GetTimeUnitMultiplier(r.time_unit);
@@ -306,6 +318,8 @@ void RegisterAll() {
     benchmark::RegisterBenchmark((w.name + "/model").c_str(), BM_Translate<ModelTarget>, w)
         ->Unit(benchmark::kNanosecond);
   }
+  benchmark::RegisterBenchmark("engine/construct", BM_EngineConstruct)
+      ->Unit(benchmark::kMicrosecond);
   static const std::vector<AllowedWorkload> allowed = AllowedWorkloads();
   for (const AllowedWorkload& w : allowed) {
     benchmark::RegisterBenchmark((w.name + "/model").c_str(), BM_Allowed, w)
