@@ -145,7 +145,7 @@ bool PhysMemory::Aborts(uint64_t pa, unsigned dwords) const {
   return false;
 }
 
-bool PhysMemory::Read(uint64_t pa, unsigned dwords, uint64_t* out) const {
+bool PhysMemory::ReadWords(uint64_t pa, unsigned dwords, uint64_t* out) const {
   // R-MEM-002: an SMMU read inside an abort range is an external abort.
   if (ext_.read64) {
     for (unsigned i = 0; i < dwords; ++i) {

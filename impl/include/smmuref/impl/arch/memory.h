@@ -24,7 +24,16 @@ class PhysMemory {
   void Write64(uint64_t pa, uint64_t value);
   uint64_t Peek64(uint64_t pa) const;
   // SMMU accesses: false when any word in [pa, pa + 8*dwords) lies in an abort range.
-  bool Read(uint64_t pa, unsigned dwords, uint64_t* out) const;
+  bool Read(uint64_t pa, unsigned dwords, uint64_t* out) const {
+    // A descriptor fetch from the engine's own memory without abort ranges: one word, inline.
+    if (dwords == 1 && ext_.read64 == nullptr && aborts_.empty()) {
+      const uint64_t number = pa >> 12;
+      const Page* page = number == last_number_ ? last_page_ : FindPage(number);
+      *out = page ? (*page)[(pa >> 3) & 511] : 0;  // R-MEM-001
+      return true;
+    }
+    return ReadWords(pa, dwords, out);
+  }
   // SMMU stores: false when the store takes an external abort (then, with the engine's own
   // memory, nothing is written).
   bool Store(uint64_t pa, unsigned dwords, const uint64_t* words);
@@ -54,6 +63,7 @@ class PhysMemory {
   };
 
   const Page* FindPage(uint64_t page_number) const;
+  bool ReadWords(uint64_t pa, unsigned dwords, uint64_t* out) const;
   bool Aborts(uint64_t pa, unsigned dwords) const;
   Page* AddPage(uint64_t page_number);
   Region* AddRegion(uint64_t region_number);

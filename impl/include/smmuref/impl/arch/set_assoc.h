@@ -51,7 +51,7 @@ class SetAssoc {
       if (!ways[w].valid) return Track(set * ways_ + w);
     }
     const size_t w = next_[set];
-    next_[set] = static_cast<uint32_t>((w + 1) % ways_);
+    next_[set] = static_cast<uint32_t>(w + 1 == ways_ ? 0 : w + 1);  // no division
     ++evictions_;
     return ways[w];
   }
