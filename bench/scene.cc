@@ -6,6 +6,7 @@
 #include "scene.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace smmuref::bench {
 
@@ -122,7 +123,31 @@ Scene BuildScene(const SceneSpec& spec, Sink& sink) {
                       spec::Reg::EVENTQ_CONS}) {
     sink.write_reg(r, 0);  // UNKNOWN after reset
   }
+  // CR2 is UNKNOWN after reset (C-REG-001): unwritten, the model would also enumerate both
+  // StreamWorlds of CR2.E2H for every translation. E2H=0, RECINVSID=1, PTM=0.
+  sink.write_reg(spec::Reg::CR2, 0x2);
   sink.write_reg(spec::Reg::CR0, 0xd);  // SMMUEN, EVENTQEN, CMDQEN
+  return scene;
+}
+
+Scene BuildStaleScene(const unsigned candidates[4], Sink& sink) {
+  // The stage-1 table stores of a one-page scene are the walk's four descriptors, level 0 first
+  // (TableBuilder::MapPage); nothing else is stored in the stage-1 table pool.
+  std::vector<std::pair<uint64_t, uint64_t>> path;
+  Sink recording{[&](uint64_t pa, uint64_t v) {
+                   sink.write64(pa, v);
+                   if (pa >= kS1Pool && pa < kS2Pool) path.emplace_back(pa, v);
+                 },
+                 sink.write_reg};
+  SceneSpec spec;
+  spec.pages = 1;
+  Scene scene = BuildScene(spec, recording);
+  for (size_t level = 0; level < path.size() && level < 4; ++level) {
+    const auto [pa, value] = path[level];
+    for (uint64_t i = 1; i < std::min(candidates[level], 16u); ++i) {
+      sink.write64(pa, value | i << 55);  // IGNORED bits [DDI0487 D8.3]
+    }
+  }
   return scene;
 }
 

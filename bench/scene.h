@@ -2,8 +2,10 @@
 // StreamID translates N pages, stage 1 only (STE.Config=0b101) or nested (0b111), with the 4KB
 // or 64KB granule [IHI0070 §5.2 (STE), §5.4 (CD); DDI0487 D8 (VMSAv8-64 descriptors)]. The same
 // store sequence drives the model and the engine, and every structure is written before
-// CR0.SMMUEN=1 so nothing was cached earlier and each translation has one allowed outcome
-// (R-CACHE-001). Encodings follow tests/model/arch/smmu_test.cc and corpus/vectors/{walk,nested}.
+// CR0.SMMUEN=1 (CR2 included, whose reset value is UNKNOWN) so nothing was cached earlier and
+// each translation has one walk and one allowed outcome (R-CACHE-001); BuildStaleScene then
+// adds stale values on purpose. Encodings follow tests/model/arch/smmu_test.cc and
+// corpus/vectors/{walk,nested}.
 // Used by bench/arch_bench.cc; the outcome of a sample of pages is checked before timing.
 #pragma once
 
@@ -62,5 +64,12 @@ struct Scene {
 
 // Stores the scene through `sink` (structures first, then the registers, SMMUEN last).
 Scene BuildScene(const SceneSpec& spec, Sink& sink);
+
+// A scene of one page, 4KB stage 1 from level 0, whose translation has many allowed walks: after
+// SMMUEN=1 the descriptor read at level l (0..3) is rewritten without a TLBI, candidates[l] - 1
+// times, each time a valid descriptor differing only in bits the walk ignores (bits 58:55), so
+// that read may return any of candidates[l] values (R-CACHE-001) and the model walks every
+// combination, the product of the four counts (each at most 16), all reaching the same PA.
+Scene BuildStaleScene(const unsigned candidates[4], Sink& sink);
 
 }  // namespace smmuref::bench

@@ -1,17 +1,28 @@
 // A set-associative array of cache entries with round-robin replacement inside each set, the
 // storage behind every cache of the engine. Entries carry their own `valid` flag and tag; the
-// caches decide the set index and the tag compare.
+// caches decide the set index and the tag compare. The slots are allocated zeroed (calloc), and
+// an all-zero entry is an invalid one: no field of an invalid entry is ever read, so an engine
+// is constructed without writing every slot of its caches, and the pages of a large cache cost
+// only when a set on them is first filled.
 // Tests: tests/impl/arch/cache_test.cc
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <new>
+#include <type_traits>
 #include <vector>
 
 namespace smmuref::impl::arch {
 
 template <typename Entry>
 class SetAssoc {
+  // Entries come to life in calloc'd storage (implicit-lifetime aggregates), `valid` first.
+  static_assert(std::is_trivially_copyable_v<Entry> && std::is_aggregate_v<Entry>);
+  static_assert(std::is_same_v<decltype(Entry::valid), bool>);
+
  public:
   // `entries` is rounded up to a power-of-two number of sets of `ways` entries (at least one).
   void Configure(size_t entries, size_t ways) {
@@ -19,7 +30,9 @@ class SetAssoc {
     size_t sets = 1;
     while (sets * ways_ < entries) sets <<= 1;
     set_mask_ = sets - 1;
-    slots_.assign(sets * ways_, Entry{});
+    size_ = sets * ways_;
+    slots_.reset(static_cast<Entry*>(std::calloc(size_, sizeof(Entry))));
+    if (slots_ == nullptr) throw std::bad_alloc();
     next_.assign(sets, 0);
     filled_.clear();
     tracking_ = true;
@@ -38,7 +51,7 @@ class SetAssoc {
       if (!ways[w].valid) return Track(set * ways_ + w);
     }
     const size_t w = next_[set];
-    next_[set] = static_cast<uint32_t>((w + 1) % ways_);
+    next_[set] = static_cast<uint32_t>(w + 1 == ways_ ? 0 : w + 1);  // no division
     ++evictions_;
     return ways[w];
   }
@@ -53,7 +66,7 @@ class SetAssoc {
       }
     };
     if (!tracking_) {
-      for (Entry& e : slots_) erase(e);
+      for (size_t i = 0; i < size_; ++i) erase(slots_[i]);
       return n;
     }
     // Only the slots ever filled can be valid; keep those that still are.
@@ -66,13 +79,13 @@ class SetAssoc {
     return n;
   }
   void Clear() {
-    for (Entry& e : slots_) e.valid = false;
+    for (size_t i = 0; i < size_; ++i) slots_[i].valid = false;
     filled_.clear();
     tracking_ = true;
   }
   size_t Occupancy() const {
     size_t n = 0;
-    for (const Entry& e : slots_) n += e.valid ? 1 : 0;
+    for (size_t i = 0; i < size_; ++i) n += slots_[i].valid ? 1 : 0;
     return n;
   }
   uint64_t evictions() const { return evictions_; }
@@ -84,12 +97,16 @@ class SetAssoc {
   Entry& Track(size_t i) {
     if (tracking_) {
       filled_.push_back(i);
-      if (filled_.size() > slots_.size() / 4) tracking_ = false;
+      if (filled_.size() > size_ / 4) tracking_ = false;
     }
     return slots_[i];
   }
 
-  std::vector<Entry> slots_;
+  struct Free {
+    void operator()(Entry* p) const { std::free(p); }
+  };
+  std::unique_ptr<Entry[], Free> slots_;
+  size_t size_ = 0;
   std::vector<uint32_t> next_;
   std::vector<size_t> filled_;
   bool tracking_ = true;
