@@ -38,6 +38,63 @@ std::string ParseError(const std::string& message, const std::string& path) {
   return path + ": " + (what.empty() ? std::string("Z3 rejected the file") : what);
 }
 
+// The widest bit-vector a query may name: the encodings use 64-bit words, so 4096 bits is
+// ample, and a larger index (`(_ BitVec 440090002)`, `(_ bv0 N)`, `(_ zero_extend N)`,
+// `(_ repeat N)`) would make Z3 allocate the whole vector while it parses, which is an
+// out-of-memory, not an answer. Indices are checked before Z3 sees the text.
+constexpr uint64_t kMaxIndex = 4096;
+
+// The first indexed identifier `(_ NAME N...)` with an index above kMaxIndex, as a bad-input
+// message "PATH:LINE: ...", or "" if there is none. Comments, string literals and |quoted|
+// symbols are skipped; the value part of a literal `(_ bvV W)` is a value, not an index.
+std::string OversizedIndex(const std::string& text, const std::string& path) {
+  const size_t n = text.size();
+  unsigned line = 1;
+  auto space = [](char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; };
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  for (size_t i = 0; i < n; ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+    } else if (c == ';') {
+      while (i + 1 < n && text[i + 1] != '\n') ++i;
+    } else if (c == '"' || c == '|') {
+      for (++i; i < n && text[i] != c; ++i) line += text[i] == '\n';
+    } else if (c == '(') {
+      size_t j = i + 1;
+      while (j < n && space(text[j])) line += text[j++] == '\n';
+      if (j >= n || text[j] != '_' || (j + 1 < n && !space(text[j + 1]) && text[j + 1] != '(')) {
+        i = j - 1;  // the white space skipped is counted; go on from what follows it
+        continue;
+      }
+      ++j;
+      const unsigned at = line;
+      while (j < n && space(text[j])) line += text[j++] == '\n';
+      const size_t name_start = j;
+      while (j < n && !space(text[j]) && text[j] != '(' && text[j] != ')') ++j;
+      const std::string name = text.substr(name_start, j - name_start);
+      for (;;) {
+        while (j < n && space(text[j])) line += text[j++] == '\n';
+        if (j >= n || !digit(text[j])) break;
+        size_t k = j;
+        while (k < n && digit(text[k])) ++k;
+        const std::string num = text.substr(j, k - j);
+        // More than 4 significant digits is above kMaxIndex without converting.
+        const size_t first = num.find_first_not_of('0');
+        const std::string sig = first == std::string::npos ? "0" : num.substr(first);
+        if (sig.size() > 4 || std::stoull(sig) > kMaxIndex) {
+          return path + ":" + std::to_string(at) + ": index " + num + " of (_ " + name +
+                 " ...) is above " + std::to_string(kMaxIndex) +
+                 " (smmuref query refuses bit-vector widths and indices above that)";
+        }
+        j = k;
+      }
+      i = j - 1;
+    }
+  }
+  return "";
+}
+
 // The structure a witness group decodes as, from its name.
 std::string KindOf(const std::string& name) {
   for (const char* k : {"l1std", "l1cd", "ste", "cd", "desc2", "desc", "event"}) {
@@ -76,6 +133,10 @@ QueryAnswer RunQuery(const std::string& text, const std::string& path, const spe
                      const ProveOptions& options) {
   QueryAnswer a;
   z3::expr_vector asserted(Z3());
+  if (std::string big = OversizedIndex(text, path); !big.empty()) {
+    a.text = big;
+    return a;
+  }
   try {
     asserted = Z3().parse_string(text.c_str(), z3::sort_vector(Z3()), QueryDecls());
   } catch (const z3::exception& e) {

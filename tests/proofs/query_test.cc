@@ -99,6 +99,32 @@ TEST(Query, BadInputNamesTheFileAndLine) {
   }
 }
 
+// A bit-vector width or index above the limit is refused before Z3 parses the text: Z3 would
+// allocate the whole vector (a fuzz_query out-of-memory, corpus/fuzz/fuzz_query/oom_bitvec_width).
+TEST(Query, OversizedBitVectorIndicesAreBadInputBeforeZ3Parses) {
+  struct Case {
+    std::string text, where;
+  } cases[] = {
+      {"(declare-const s.dw0 (_ BitVec 0440090002))\n", "t.smt2:1: index 0440090002 of (_ BitVec"},
+      {"; a comment\n(declare-const x (_ BitVec 4097))\n", "t.smt2:2: index 4097 of (_ BitVec"},
+      {"(declare-const x (_ BitVec 8))\n(assert (= ((_\n zero_extend 99999999999999999999999) x) x))\n",
+       "t.smt2:2: index 99999999999999999999999 of (_ zero_extend"},
+      {"(assert (= (_ bv0 100000) (_ bv0 100000)))\n", "t.smt2:1: index 100000 of (_ bv0"},
+      {"(declare-const x (_ BitVec 8))\n(assert (= ((_ repeat 70000) x) ((_ repeat 70000) x)))\n",
+       "t.smt2:2: index 70000 of (_ repeat"},
+  };
+  for (const Case& c : cases) {
+    const QueryAnswer a = RunText(c.text);
+    EXPECT_EQ(a.kind, QueryAnswer::Kind::kBadInput) << c.text << "\n" << a.text;
+    EXPECT_EQ(a.text.rfind(c.where, 0), 0u) << c.text << "\n" << a.text;
+  }
+  // At the limit, in a comment, in a string or |symbol|, and a literal's value: not indices.
+  const QueryAnswer ok = RunText(
+      "; (_ BitVec 99999999)\n(declare-const |(_ BitVec 99999999)| (_ BitVec 4096))\n"
+      "(declare-const y (_ BitVec 64))\n(assert (= y (_ bv18446744073709551615 64)))\n");
+  EXPECT_EQ(ok.kind, QueryAnswer::Kind::kSat) << ok.text;
+}
+
 TEST(Query, DeepNestingNeitherCrashesNorRecursesPerLevel) {
   std::string text = "(declare-const x (_ BitVec 64))\n(assert (= (queue-index ";
   const int depth = 20000;
