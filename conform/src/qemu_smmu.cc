@@ -13,10 +13,10 @@
 
 #include <chrono>
 #include <cstdio>
-#include <regex>
 #include <thread>
 
 #include "smmuref/spec/format.h"
+#include "smmuref/spec/regex.h"
 
 namespace smmuref::conform {
 
@@ -54,21 +54,20 @@ std::string QemuVersion(const std::string& binary) {
 
 std::optional<QemuDmaOutcome> ParseTranslateTrace(const std::string& line, uint32_t sid,
                                                   uint64_t iova) {
-  static const std::regex kSuccess(
+  static const spec::Regex kSuccess(
       "smmuv3_translate_success .*sid=0x([0-9a-f]+) iova=0x([0-9a-f]+) translated=0x([0-9a-f]+)");
-  static const std::regex kOther(
+  static const spec::Regex kOther(
       "smmuv3_translate_(bypass|disable|abort) .*sid=0x([0-9a-f]+) .*iova:0x([0-9a-f]+)");
-  std::smatch m;
   auto same = [&](const std::string& s, const std::string& a) {
     return std::stoull(s, nullptr, 16) == sid && std::stoull(a, nullptr, 16) == iova;
   };
-  if (std::regex_search(line, m, kSuccess)) {
-    if (!same(m[1], m[2])) return std::nullopt;
-    return QemuDmaOutcome{true, std::stoull(m[3], nullptr, 16)};
+  if (const auto m = kSuccess.Search(line)) {
+    if (!same((*m)[1], (*m)[2])) return std::nullopt;
+    return QemuDmaOutcome{true, std::stoull((*m)[3], nullptr, 16)};
   }
-  if (std::regex_search(line, m, kOther)) {
-    if (!same(m[2], m[3])) return std::nullopt;
-    if (m[1] == "abort") return QemuDmaOutcome{false, 0};
+  if (const auto m = kOther.Search(line)) {
+    if (!same((*m)[2], (*m)[3])) return std::nullopt;
+    if ((*m)[1] == "abort") return QemuDmaOutcome{false, 0};
     return QemuDmaOutcome{true, iova};
   }
   return std::nullopt;

@@ -4,12 +4,12 @@
 
 #include <algorithm>
 #include <map>
-#include <regex>
 #include <set>
 
 #include "proofs/query/prelude.h"
 #include "smmuref/conform/explain.h"
 #include "smmuref/spec/format.h"
+#include "smmuref/spec/regex.h"
 
 namespace smmuref::proofs {
 
@@ -29,10 +29,9 @@ std::string OneLine(const std::string& s) {
 
 // Z3's parse errors read `(error "line L column C: what")`, one per failing command.
 std::string ParseError(const std::string& message, const std::string& path) {
-  static const std::regex kWhere(R"(line ([0-9]+) column ([0-9]+): ([^"]*))");
-  std::smatch m;
-  if (std::regex_search(message, m, kWhere)) {
-    return path + ":" + m[1].str() + ": " + OneLine(m[3].str()) + " (column " + m[2].str() + ")";
+  static const spec::Regex kWhere(R"(line ([0-9]+) column ([0-9]+): ([^"]*))");
+  if (const auto m = kWhere.Search(message)) {
+    return path + ":" + (*m)[1] + ": " + OneLine((*m)[3]) + " (column " + (*m)[2] + ")";
   }
   const std::string what = OneLine(message);
   return path + ": " + (what.empty() ? std::string("Z3 rejected the file") : what);
@@ -108,11 +107,10 @@ std::string KindOf(const std::string& name) {
 std::string FormatWitness(const ProofResult& r, const spec::Profile& p) {
   std::string out = "witness:\n";
   std::map<std::string, std::map<unsigned, uint64_t>> groups;
-  static const std::regex kGroup(R"((.+)\.dw([0-9]))");
+  static const spec::Regex kGroup(R"((.+)\.dw([0-9]))");
   for (const auto& [name, v] : r.inputs) {
     out += "  " + name + " = " + spec::Hex(v) + "\n";
-    std::smatch m;
-    if (std::regex_match(name, m, kGroup)) groups[m[1]][std::stoul(m[2])] = v;
+    if (const auto m = kGroup.Match(name)) groups[(*m)[1]][std::stoul((*m)[2])] = v;
   }
   for (const auto& [name, v] : r.flags) {
     if (name.rfind("R-", 0) == 0) continue;  // rule constants, assumed true

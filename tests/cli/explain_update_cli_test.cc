@@ -6,10 +6,10 @@
 // impl/driver/README.md ("The planner and the exact query").
 #include <gtest/gtest.h>
 
-#include <regex>
 #include <sstream>
 
 #include "run_cli.h"
+#include "smmuref/spec/regex.h"
 
 using smmuref::testing::CliRun;
 using smmuref::testing::RunCli;
@@ -135,16 +135,16 @@ const Transition kTransitions[] = {
 };
 
 void CheckTransitions(const std::string& kind) {
-  const std::regex plan_re("syncs=(\\d+) hitless=(yes|no)\n$");
-  const std::regex min_re("minimum (\\d) syncs");
+  const smmuref::spec::Regex plan_re("syncs=(\\d+) hitless=(yes|no)\n$");
+  const smmuref::spec::Regex min_re("minimum (\\d) syncs");
   for (const Transition& t : kTransitions) {
     if (t.kind != kind) continue;
     const CliRun p = RunCli(Args(t.kind, t.from, t.to, false));
     ASSERT_EQ(p.status, 0) << t.name << ": " << p.All();
-    std::smatch m;
-    ASSERT_TRUE(std::regex_search(p.out, m, plan_re)) << t.name << ": " << p.out;
-    const int syncs = std::stoi(m[1]);
-    const bool hitless = m[2] == "yes";
+    const auto plan = plan_re.Search(p.out);
+    ASSERT_TRUE(plan) << t.name << ": " << p.out;
+    const int syncs = std::stoi((*plan)[1]);
+    const bool hitless = (*plan)[2] == "yes";
     EXPECT_EQ(syncs, t.planner_syncs) << t.name;
     EXPECT_EQ(hitless, t.planner_hitless) << t.name;
 
@@ -153,8 +153,8 @@ void CheckTransitions(const std::string& kind) {
     int query = 0;
     if (q.out.find("yes, 1 sync\n") != std::string::npos) {
       query = 1;
-    } else if (std::regex_search(q.out, m, min_re)) {
-      query = std::stoi(m[1]);
+    } else if (const auto min = min_re.Search(q.out)) {
+      query = std::stoi((*min)[1]);
     } else {
       ASSERT_NE(q.out.find("  no: "), std::string::npos) << t.name << ": " << q.out;
     }

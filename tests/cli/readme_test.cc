@@ -5,11 +5,11 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 
 #include "run_cli.h"
+#include "smmuref/spec/regex.h"
 
 using smmuref::testing::CliRun;
 using smmuref::testing::RunCli;
@@ -56,9 +56,9 @@ Block BlockAfter(const std::string& text, const std::string& marker) {
 
 std::set<std::string> Options(const std::string& text) {
   std::set<std::string> opts;
-  static const std::regex option("--[a-z][a-z-]*");
-  for (std::sregex_iterator it(text.begin(), text.end(), option), end; it != end; ++it) {
-    if (it->str() != "--help") opts.insert(it->str());
+  static const smmuref::spec::Regex option("--[a-z][a-z-]*");
+  for (const auto& m : option.SearchAll(text)) {
+    if (m[0] != "--help") opts.insert(m[0]);
   }
   return opts;
 }

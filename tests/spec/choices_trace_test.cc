@@ -4,7 +4,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -12,14 +11,15 @@
 #include <gtest/gtest.h>
 
 #include "smmuref/spec/profile.h"
+#include "smmuref/spec/regex.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
 const fs::path kRoot = SMMUREF_SOURCE_DIR;
-const std::regex kChoiceLine(R"(^- \*\*(C-[A-Z0-9]+-[0-9]{3})\*\* (.*)$)");
-const std::regex kChoiceId(R"(C-[A-Z0-9]+-[0-9]{3})");
+const smmuref::spec::Regex kChoiceLine(R"(^- \*\*(C-[A-Z0-9]+-[0-9]{3})\*\* (.*)$)");
+const smmuref::spec::Regex kChoiceId(R"(C-[A-Z0-9]+-[0-9]{3})");
 
 std::string ReadAll(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -39,11 +39,11 @@ std::map<std::string, Entry> Choices() {
   std::map<std::string, Entry> out;
   std::istringstream in(ReadAll(kRoot / "spec" / "choices.md"));
   for (std::string line; std::getline(in, line);) {
-    std::smatch m;
-    if (!std::regex_search(line, m, kChoiceLine)) continue;
-    const std::string rest = m[2];
+    const auto m = kChoiceLine.Search(line);
+    if (!m) continue;
+    const std::string rest = (*m)[2];
     const size_t h = rest.find("*Handling:* ");
-    out[m[1]] = Entry{h == std::string::npos ? "" : rest.substr(h + 12)};
+    out[(*m)[1]] = Entry{h == std::string::npos ? "" : rest.substr(h + 12)};
   }
   return out;
 }
@@ -54,8 +54,8 @@ std::map<std::string, std::string> Mentions(const fs::path& dir, std::set<std::s
   for (const auto& e : fs::recursive_directory_iterator(dir)) {
     if (!e.is_regular_file() || !exts.count(e.path().extension().string())) continue;
     const std::string text = ReadAll(e.path());
-    for (std::sregex_iterator it(text.begin(), text.end(), kChoiceId), end; it != end; ++it) {
-      found.emplace(it->str(), e.path().string());
+    for (const auto& m : kChoiceId.SearchAll(text)) {
+      found.emplace(m[0], e.path().string());
     }
   }
   return found;

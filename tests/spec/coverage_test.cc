@@ -6,13 +6,13 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
+#include "smmuref/spec/regex.h"
 
 namespace fs = std::filesystem;
 namespace cov = smmuref::spec::coverage;
@@ -29,26 +29,25 @@ std::string ReadAll(const fs::path& p) {
 }
 
 std::vector<std::string> RulesMdIds() {
-  static const std::regex kRuleLine(R"(^- \*\*(R-[A-Z0-9]+-[0-9]{3})\*\* )");
+  static const smmuref::spec::Regex kRuleLine(R"(^- \*\*(R-[A-Z0-9]+-[0-9]{3})\*\* )");
   std::vector<std::string> ids;
   std::istringstream in(ReadAll(kRoot / "spec" / "rules.md"));
   for (std::string line; std::getline(in, line);) {
-    std::smatch m;
-    if (std::regex_search(line, m, kRuleLine)) ids.push_back(m[1]);
+    if (const auto m = kRuleLine.Search(line)) ids.push_back((*m)[1]);
   }
   return ids;
 }
 
 // Rule ids named by SMMUREF_RULE / SMMUREF_RULE_IF probes in model code, with a file each.
 std::map<std::string, std::string> ProbedIds() {
-  static const std::regex kProbe(R"(SMMUREF_RULE(?:_IF)?\(\s*"(R-[A-Z0-9]+-[0-9]{3})\")");
+  static const smmuref::spec::Regex kProbe(R"(SMMUREF_RULE(?:_IF)?\(\s*"(R-[A-Z0-9]+-[0-9]{3})\")");
   std::map<std::string, std::string> found;
   for (const auto& e : fs::recursive_directory_iterator(kRoot / "model")) {
     const std::string ext = e.path().extension().string();
     if (!e.is_regular_file() || (ext != ".cc" && ext != ".h")) continue;
     const std::string text = ReadAll(e.path());
-    for (std::sregex_iterator it(text.begin(), text.end(), kProbe), end; it != end; ++it) {
-      found.emplace((*it)[1], e.path().filename().string());
+    for (const auto& m : kProbe.SearchAll(text)) {
+      found.emplace(m[1], e.path().filename().string());
     }
   }
   return found;

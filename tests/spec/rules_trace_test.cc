@@ -3,20 +3,20 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
 
 #include <gtest/gtest.h>
+#include "smmuref/spec/regex.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
 const fs::path kRoot = SMMUREF_SOURCE_DIR;
-const std::regex kRuleLine(R"(^- \*\*(R-[A-Z0-9]+-[0-9]{3})\*\* )");
-const std::regex kRuleId(R"(R-[A-Z0-9]+-[0-9]{3})");
+const smmuref::spec::Regex kRuleLine(R"(^- \*\*(R-[A-Z0-9]+-[0-9]{3})\*\* )");
+const smmuref::spec::Regex kRuleId(R"(R-[A-Z0-9]+-[0-9]{3})");
 
 std::string ReadAll(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -32,8 +32,7 @@ std::set<std::string> DefinedRules() {
     if (name.rfind("rules", 0) != 0 || e.path().extension() != ".md") continue;
     std::istringstream in(ReadAll(e.path()));
     for (std::string line; std::getline(in, line);) {
-      std::smatch m;
-      if (std::regex_search(line, m, kRuleLine)) ids.insert(m[1]);
+      if (const auto m = kRuleLine.Search(line)) ids.insert((*m)[1]);
     }
   }
   return ids;
@@ -46,8 +45,8 @@ std::map<std::string, std::string> Mentions(const fs::path& dir, std::set<std::s
   for (const auto& e : fs::recursive_directory_iterator(dir)) {
     if (!e.is_regular_file() || !exts.count(e.path().extension().string())) continue;
     const std::string text = ReadAll(e.path());
-    for (std::sregex_iterator it(text.begin(), text.end(), kRuleId), end; it != end; ++it) {
-      found.emplace(it->str(), e.path().string());
+    for (const auto& m : kRuleId.SearchAll(text)) {
+      found.emplace(m[0], e.path().string());
     }
   }
   return found;

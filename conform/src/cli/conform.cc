@@ -4,11 +4,11 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 
 #include "../dut/dut_device.h"
 #include "cli.h"
 #include "smmuref/conform/check.h"
+#include "smmuref/spec/regex.h"
 
 namespace smmuref::cli {
 
@@ -41,10 +41,9 @@ std::vector<std::string> Shipped() {
 std::vector<std::string> SpecRules() {
   std::ifstream in(std::string(SMMUREF_SOURCE_DIR) + "/spec/rules.md");
   std::vector<std::string> ids;
-  const std::regex row(R"(^- \*\*(R-[A-Z0-9]+-[0-9]+)\*\*)");
-  std::smatch m;
+  const spec::Regex row(R"(^- \*\*(R-[A-Z0-9]+-[0-9]+)\*\*)");
   for (std::string line; std::getline(in, line);) {
-    if (std::regex_search(line, m, row)) ids.push_back(m[1]);
+    if (const auto m = row.Search(line)) ids.push_back((*m)[1]);
   }
   return ids;
 }

@@ -4,10 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "smmuref/spec/regex.h"
 
 namespace {
 
@@ -29,25 +30,25 @@ std::vector<std::string> Split(const std::string& s, const std::string& sep) {
 }
 
 // `function[, function...], vX.Y[.y][+|-vA.B]` or `function, RFC YYYY`, then anything.
-const std::regex kFunctionCitation(
+const smmuref::spec::Regex kFunctionCitation(
     R"(^[A-Za-z_][A-Za-z0-9_]*(, [A-Za-z_][A-Za-z0-9_]*)*, )"
     R"((v[0-9]+\.[0-9]+(\.y)?(\+|-v[0-9]+\.[0-9]+)?|RFC [0-9]{4})([ ,:(].*)?$)");
 // `decision: why` or `decision for what: why`, a seed, or a commit id.
-const std::regex kOtherCitation(R"(^(decision( for [^:]+)?: .+|seed [0-9]{3}|[0-9a-f]{12})$)");
-const std::regex kRuleLine(R"(^- \*\*(R-[A-Z]+-[0-9]{3})\*\* (.*)$)");
+const smmuref::spec::Regex kOtherCitation(R"(^(decision( for [^:]+)?: .+|seed [0-9]{3}|[0-9a-f]{12})$)");
+const smmuref::spec::Regex kRuleLine(R"(^- \*\*(R-[A-Z]+-[0-9]{3})\*\* (.*)$)");
 
 TEST(RulesCitation, EveryApiRuleNamesItsFunctionAndVersions) {
   std::istringstream in(ReadSpec("rules-api.md"));
   int rules = 0;
   std::string bad;
   for (std::string line; std::getline(in, line);) {
-    std::smatch m;
-    if (!std::regex_match(line, m, kRuleLine)) {
+    const auto m = kRuleLine.Match(line);
+    if (!m) {
       EXPECT_EQ(line.rfind("- **R-", 0), std::string::npos) << "malformed rule line: " << line;
       continue;
     }
     ++rules;
-    const std::string id = m[1], text = m[2];
+    const std::string id = (*m)[1], text = (*m)[2];
     const size_t open = text.rfind('[');
     if (text.empty() || text.back() != ']' || open == std::string::npos) {
       bad += "\n" + id + ": no citation list at the end";
@@ -55,9 +56,9 @@ TEST(RulesCitation, EveryApiRuleNamesItsFunctionAndVersions) {
     }
     int functions = 0;
     for (const std::string& c : Split(text.substr(open + 1, text.size() - open - 2), "; ")) {
-      if (std::regex_match(c, kFunctionCitation)) {
+      if (kFunctionCitation.Matches(c)) {
         ++functions;
-      } else if (!std::regex_match(c, kOtherCitation)) {
+      } else if (!kOtherCitation.Matches(c)) {
         bad += "\n" + id + ": citation '" + c + "' is not function+version, decision, seed or commit";
       }
     }
@@ -69,16 +70,16 @@ TEST(RulesCitation, EveryApiRuleNamesItsFunctionAndVersions) {
 
 TEST(RulesCitation, EveryKnobValueNamesItsVersions) {
   const std::string doc = ReadSpec("api-knobs.md");
-  const std::regex row(R"(^\| `([a-z_]+)` \| ([^|]+) \| [^|]+ \| [^|]+ \| (.+) \|$)");
-  const std::regex version(R"(v[0-9]+\.[0-9]+|RFC [0-9]{4}|seed [0-9]{3}|decision)");
+  const smmuref::spec::Regex row(R"(^\| `([a-z_]+)` \| ([^|]+) \| [^|]+ \| [^|]+ \| (.+) \|$)");
+  const smmuref::spec::Regex version(R"(v[0-9]+\.[0-9]+|RFC [0-9]{4}|seed [0-9]{3}|decision)");
   std::istringstream in(doc);
   int knobs = 0;
   std::string bad;
   for (std::string line; std::getline(in, line);) {
-    std::smatch m;
-    if (!std::regex_match(line, m, row) || m[1] == "Knob") continue;
+    const auto m = row.Match(line);
+    if (!m || (*m)[1] == "Knob") continue;
     ++knobs;
-    const std::string name = m[1], values = m[2], what = m[3];
+    const std::string name = (*m)[1], values = (*m)[2], what = (*m)[3];
     if (name == "min_pasid") continue;  // a number, not versions (R-API-011)
     for (std::string v : Split(values, ", ")) {
       const std::string key = v.substr(0, v.find_last_not_of(' ') + 1) + ":";
@@ -89,7 +90,7 @@ TEST(RulesCitation, EveryKnobValueNamesItsVersions) {
       }
       const size_t end = what.find("`: ", at + key.size());
       const std::string part = what.substr(at, end == std::string::npos ? end : end - at);
-      if (!std::regex_search(part, version)) bad += "\n" + name + ": " + key + " names no version";
+      if (!version.Finds(part)) bad += "\n" + name + ": " + key + " names no version";
     }
   }
   EXPECT_GE(knobs, 7);
