@@ -19,7 +19,7 @@ stopped, state saved) or even SIGKILL loses no finding (libFuzzer writes those a
 by the oracle's verdict; the others: by libFuzzer's dedup token, the top frames of the stack),
 minimizes one input per group (-minimize_crash=1), and for fuzz_arch_diff turns it into the
 generator's program (a vector file) and replays that with `smmuref vectors run` on the model and
-on impl to classify it. Rule ids: the merged corpora of fuzz_arch_diff and fuzz_vectors_parser
+on impl to classify it. Rule ids: the merged corpora of fuzz_arch_diff and fuzz_vectors_runner
 (the targets that run vector files on the model) are replayed with their replay binaries
 (BUILD/fuzz/fuzz_X_replay, fuzz/replay_main.cc) and SMMUREF_RULE_COVERAGE (fuzz/rule_coverage.h);
 the union of the ids against `smmuref rules` gives "rule ids exercised N of M" and the ids never
@@ -55,8 +55,8 @@ import sys
 import threading
 import time
 
-TARGETS = ["fuzz_arch_diff", "fuzz_api_diff", "fuzz_vectors_parser", "fuzz_profile_parser",
-           "fuzz_query", "fuzz_dut_protocol"]
+TARGETS = ["fuzz_arch_diff", "fuzz_api_diff", "fuzz_vectors_parser", "fuzz_vectors_runner",
+           "fuzz_profile_parser", "fuzz_query", "fuzz_dut_protocol"]
 FINDING_PREFIXES = ("crash-", "timeout-", "oom-", "leak-")
 STATE_VERSION = 1
 STATUS_EVERY_S = 10     # a status line and a history row per target at most this often
@@ -634,7 +634,7 @@ def process_findings(t, tdir, rdir, smmuref_cli, minimize_s, dut):
 
 # The targets whose source declares a RuleCoverageScope (fuzz/rule_coverage.h) around its run of
 # vector files on the reference model, whose probes record the rule ids of spec/rules.md.
-RULE_TARGETS = ("fuzz_arch_diff", "fuzz_vectors_parser")
+RULE_TARGETS = ("fuzz_arch_diff", "fuzz_vectors_runner")
 REPLAY_INPUT_RE = re.compile(r"^replay: (.*) \(\d+ bytes\)$")
 
 

@@ -7,7 +7,7 @@
 // with the first scope and rewritten, through a temporary file and a rename, at the end of each
 // scope whose input added an id, so an input that crashes later loses none of them. Unset, a
 // scope costs a load of a function-local static and a branch at each end.
-// Tests: ctest fuzz/replay/rule-ids/arch_diff and .../vectors_parser (tests/fuzz/rule_ids_test.sh).
+// Tests: ctest fuzz/replay/rule-ids/arch_diff and .../vectors_runner (tests/fuzz/rule_ids_test.sh).
 #pragma once
 
 #include <cstdio>
