@@ -13,7 +13,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <string>
 
 #include <fuzzer/FuzzedDataProvider.h>
@@ -65,15 +64,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   return 0;
 }
 
-// libFuzzer's byte-level mutator; absent (null) in the replay build, which never mutates.
-extern "C" size_t LLVMFuzzerMutate(uint8_t* data, size_t size, size_t max_size) __attribute__((weak));
-
 extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max_size,
                                           unsigned int seed) {
-  if (LLVMFuzzerMutate && seed % 4 == 0) return LLVMFuzzerMutate(data, size, max_size);
-  smmuref::fuzz::VectorMutator m(seed);
-  const std::string out = m.Mutate(std::string(reinterpret_cast<const char*>(data), size));
-  const size_t n = out.size() < max_size ? out.size() : max_size;
-  std::memcpy(data, out.data(), n);
-  return n;
+  return smmuref::fuzz::MutateVectorText(data, size, max_size, seed);
 }

@@ -139,3 +139,22 @@ class VectorMutator {
 };
 
 }  // namespace smmuref::fuzz
+
+// libFuzzer's byte-level mutator; absent (null) in the replay build, which never mutates.
+extern "C" size_t LLVMFuzzerMutate(uint8_t* data, size_t size, size_t max_size) __attribute__((weak));
+
+namespace smmuref::fuzz {
+
+// The body of LLVMFuzzerCustomMutator of the vector-text targets (fuzz_vectors_parser,
+// fuzz_vectors_runner): one mutation in four is libFuzzer's byte-level one, the others
+// VectorMutator's.
+inline size_t MutateVectorText(uint8_t* data, size_t size, size_t max_size, unsigned int seed) {
+  if (LLVMFuzzerMutate && seed % 4 == 0) return LLVMFuzzerMutate(data, size, max_size);
+  VectorMutator m(seed);
+  const std::string out = m.Mutate(std::string(reinterpret_cast<const char*>(data), size));
+  const size_t n = out.size() < max_size ? out.size() : max_size;
+  std::memcpy(data, out.data(), n);
+  return n;
+}
+
+}  // namespace smmuref::fuzz
