@@ -7,7 +7,8 @@
 // with the first scope and rewritten, through a temporary file and a rename, at the end of each
 // scope whose input added an id, so an input that crashes later loses none of them. Unset, a
 // scope costs a load of a function-local static and a branch at each end.
-// Tests: ctest fuzz/replay/rule-ids/arch_diff and .../vectors_runner (tests/fuzz/rule_ids_test.sh).
+// Tests: tests/fuzz/rule_ids_test.sh, run on the seed corpora of fuzz_arch_diff and
+// fuzz_vectors_runner by the ctests fuzz/replay/rule-ids/* (fuzz/CMakeLists.txt).
 #pragma once
 
 #include <cstdio>

@@ -3,6 +3,7 @@
 // interface so that <regex>, whose instantiations cost several seconds of compile time per
 // translation unit (three times that under ASan+UBSan), is compiled once per build, in
 // spec/src/regex.cc.
+// Tests: tests/spec/regex_test.cc.
 #pragma once
 
 #include <memory>
