@@ -152,6 +152,66 @@ inline constexpr uint64_t kV = Bit(0);
 inline constexpr uint64_t kL2Ptr = Bits(55, 12);  // the address's own bits [55:12]
 }  // namespace l1cd
 
+// Level-1 stream table descriptor, one doubleword [IHI0070 §5.1]. Span = log2(STEs in the level-2
+// table) + 1; 0 means the descriptor is invalid.
+namespace l1std {
+inline constexpr uint64_t kSpan = Bits(4, 0);
+inline constexpr uint64_t kL2Ptr = Bits(55, 6);  // the address's own bits [55:6]
+}  // namespace l1std
+
+// The registers the driver programs, field by field [IHI0070 §6.3]. Register offsets are not
+// here: the bus names registers by spec::Reg.
+namespace reg {
+inline constexpr uint64_t kIdr0S2P = Bit(0);
+inline constexpr uint64_t kIdr0S1P = Bit(1);
+inline constexpr uint64_t kIdr0TTF = Bits(3, 2);
+inline constexpr uint64_t kTtfAArch64 = 0b10;
+inline constexpr uint64_t kTtfBoth = 0b11;
+inline constexpr uint64_t kIdr0COHACC = Bit(4);
+inline constexpr uint64_t kIdr0HYP = Bit(9);
+inline constexpr uint64_t kIdr0ASID16 = Bit(12);
+inline constexpr uint64_t kIdr0VMID16 = Bit(18);
+inline constexpr uint64_t kIdr0CD2L = Bit(19);
+inline constexpr uint64_t kIdr0STLevel = Bits(28, 27);
+inline constexpr uint64_t kStLevelLinear = 0b00;
+inline constexpr uint64_t kStLevel2 = 0b01;
+inline constexpr uint64_t kIdr1SIDSIZE = Bits(5, 0);
+inline constexpr uint64_t kIdr1SSIDSIZE = Bits(10, 6);
+inline constexpr uint64_t kIdr1EVENTQS = Bits(20, 16);
+inline constexpr uint64_t kIdr1CMDQS = Bits(25, 21);
+inline constexpr uint64_t kIdr3RIL = Bit(10);
+inline constexpr uint64_t kIdr5OAS = Bits(2, 0);
+inline constexpr uint64_t kIdr5GRAN4K = Bit(4);
+inline constexpr uint64_t kIdr5GRAN16K = Bit(5);
+inline constexpr uint64_t kIdr5GRAN64K = Bit(6);
+inline constexpr uint64_t kCr0SMMUEN = Bit(0);
+inline constexpr uint64_t kCr0EVENTQEN = Bit(2);
+inline constexpr uint64_t kCr0CMDQEN = Bit(3);
+inline constexpr uint64_t kCr1QueueIC = Bits(1, 0);
+inline constexpr uint64_t kCr1QueueOC = Bits(3, 2);
+inline constexpr uint64_t kCr1QueueSH = Bits(5, 4);
+inline constexpr uint64_t kCr1TableIC = Bits(7, 6);
+inline constexpr uint64_t kCr1TableOC = Bits(9, 8);
+inline constexpr uint64_t kCr1TableSH = Bits(11, 10);
+inline constexpr uint64_t kCacheWB = 0b01;  // write-back, read/write allocate
+inline constexpr uint64_t kShInner = 0b11;
+inline constexpr uint64_t kCr2RECINVSID = Bit(1);
+inline constexpr uint64_t kGerrorCMDQ_ERR = Bit(0);
+inline constexpr uint64_t kStrtabBaseRA = Bit(62);
+inline constexpr uint64_t kStrtabBaseADDR = Bits(55, 6);  // the address's own bits [55:6]
+inline constexpr uint64_t kStrtabCfgLOG2SIZE = Bits(5, 0);
+inline constexpr uint64_t kStrtabCfgSPLIT = Bits(10, 6);
+inline constexpr uint64_t kStrtabCfgFMT = Bits(17, 16);
+inline constexpr uint64_t kStrtabFmtLinear = 0b00;
+inline constexpr uint64_t kStrtabFmt2Level = 0b01;
+inline constexpr uint64_t kQueueBaseRWA = Bit(62);        // CMDQ_BASE.RA, EVENTQ_BASE.WA
+inline constexpr uint64_t kQueueBaseADDR = Bits(55, 5);   // the address's own bits [55:5]
+inline constexpr uint64_t kQueueBaseLOG2SIZE = Bits(4, 0);
+inline constexpr uint64_t kQueueWR = Bits(19, 0);         // PROD.WR / CONS.RD: index and wrap
+inline constexpr uint64_t kCmdqConsERR = Bits(30, 24);
+inline constexpr uint64_t kCerrorNone = 0, kCerrorIll = 1, kCerrorAbt = 2, kCerrorAtcInvSync = 3;
+}  // namespace reg
+
 // VMSAv8-64 translation table descriptors [DDI0487 D8.3]. Bits [1:0]: 0bx0 invalid, 0b01 block
 // (levels where a block is allowed), 0b11 table (levels 0-2) or page (level 3).
 namespace desc {
