@@ -307,6 +307,7 @@ PagesDone IoPgtable::MapPages(uint64_t iova, uint64_t pa, uint64_t pgsize, uint6
   SMMUREF_CHECK(live_, "io-pgtable: map on a destroyed table");
   const int level = LevelOf(pgsize);
   if (level < 0) return {Errno::kEINVAL, 0};  // R-MAP-016: exactly one supported page size
+  SMMUREF_CHECK(((iova | pa) & (pgsize - 1)) == 0, "io-pgtable: map of a misaligned iova or pa");
   const uint64_t n = EntriesInTable(level, iova, count);
   if (!InRange(iova, pa, n * pgsize)) return {Errno::kERANGE, 0};  // R-MAP-005: every page
   if ((prot & (kProtRead | kProtWrite)) == 0) return {Errno::kEINVAL, 0};  // R-MAP-008
@@ -376,6 +377,7 @@ PagesDone IoPgtable::UnmapPages(uint64_t iova, uint64_t pgsize, uint64_t count, 
   const int level = LevelOf(pgsize);
   // R-MAP-014: a size the table does not take, no pages, or an IOVA beyond 2^IAS unmaps nothing.
   if (level < 0 || count == 0 || (iova >> fmt_.ias) != 0) return {};
+  SMMUREF_CHECK((iova & (pgsize - 1)) == 0, "io-pgtable: unmap of a misaligned iova");
   uint64_t t = root_;
   for (int l = start_level_; l < level; ++l) {
     const uint64_t entry = EntryAddr(t, l, iova);

@@ -47,10 +47,18 @@ constexpr uint64_t kTableBase = 0x4000'0000;
 constexpr uint64_t kTableBytes = 0x400'0000;  // 64 MB: 1024 tables of 64 KB
 constexpr uint32_t kRw = kProtRead | kProtWrite;
 
-const spec::Profile& Profile(const std::string& name) {
+// A built-in profile, with `option` ("key=value") applied when not empty.
+const spec::Profile& Profile(const std::string& name, const std::string& option = "") {
   static std::map<std::string, spec::Profile> cache;
-  auto it = cache.find(name);
-  if (it == cache.end()) it = cache.emplace(name, *spec::LoadProfile(name)).first;
+  const std::string key = name + " " + option;
+  auto it = cache.find(key);
+  if (it == cache.end()) {
+    std::vector<std::string> options;
+    if (!option.empty()) options.push_back(option);
+    auto p = spec::LoadProfile(name, options);
+    EXPECT_TRUE(p.ok()) << p.error().ToString();
+    it = cache.emplace(key, *p).first;
+  }
   return it->second;
 }
 
@@ -535,6 +543,308 @@ TEST(IoPgtableDiff, MapAndUnmapAgreeWithTheApiModelOnEveryGranuleStageAndMode) {
         Differential(DiffConfig{stage, g, ias2, oas2, modes[(m + 1) % 3], overlap}, seed++)
             .Run(150);
         if (HasFailure()) return;
+      }
+    }
+  }
+}
+
+PgtableFormat Format(int stage, unsigned g, unsigned ias = 48, unsigned oas = 48) {
+  PgtableFormat f;
+  f.stage = stage;
+  f.granule_shift = g;
+  f.ias = ias;
+  f.oas = oas;
+  return f;
+}
+
+TEST(IoPgtable, EveryProtectionIsThePermissionTheModelWalkGives) {
+  // R-MAP-013: every protection with READ or WRITE, on pages and on the smallest block, for each
+  // stage and granule; stage 2 also without IDR3.XNX, where XN[0] is ignored (R-PERM-013).
+  for (int stage : {1, 2}) {
+    for (unsigned g : {12u, 14u, 16u}) {
+      for (const char* option : {"", "xnx=0"}) {
+        if (stage == 1 && *option) continue;
+        auto dev = ModelDevice();
+        TableMemory mem(*dev, kTableBase, kTableBytes, true);
+        std::optional<IoPgtable> t = IoPgtable::Create(mem, Format(stage, g));
+        const ModelWalk walk(*t, Profile("full", option));
+        const uint64_t page = uint64_t{1} << g, block = uint64_t{1} << LevelShift(g, 2);
+        for (uint32_t prot = 0; prot < 0x40; ++prot) {
+          if ((prot & kRw) == 0) continue;
+          for (uint64_t size : {page, block}) {
+            const uint64_t iova = (prot + (size == block ? 0x40 : 0)) * block;
+            ASSERT_EQ(t->MapPages(iova, 0x8000'0000 + iova, size, 1, prot, nullptr).bytes, size);
+            const std::string where = "stage " + std::to_string(stage) + " g " +
+                                      std::to_string(g) + " " + option;
+            ExpectPermissions(walk, *dev, stage, iova, prot, where);
+            ExpectPermissions(walk, *dev, stage, iova + size - 1, prot, where);
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST(IoPgtable, GeometryIsWhatTheCdAndSteProgram) {
+  // R-MAP-016: the start level and root of each granule and IAS; stage 2 concatenates a small
+  // level-0 root (and a level-1 one the OAS forbids) one level down (R-WALK-015, R-STE-020).
+  struct Case {
+    int stage;
+    unsigned g, ias, oas;
+    int start;
+    unsigned bits, sl0;
+  };
+  const Case cases[] = {
+      {1, 12, 48, 48, 0, 9, 0},  {1, 14, 48, 48, 0, 1, 0},  {1, 16, 48, 48, 1, 6, 0},
+      {1, 12, 32, 48, 1, 2, 0},  {1, 16, 42, 48, 2, 13, 0}, {2, 12, 48, 48, 0, 9, 2},
+      {2, 12, 40, 40, 1, 10, 1}, {2, 14, 48, 48, 1, 12, 2}, {2, 14, 40, 40, 2, 15, 1},
+      {2, 16, 48, 48, 1, 6, 2},  {2, 16, 42, 40, 2, 13, 1}, {2, 12, 33, 40, 1, 3, 1},
+  };
+  for (const Case& c : cases) {
+    auto dev = ModelDevice();
+    TableMemory mem(*dev, kTableBase, kTableBytes, true);
+    std::optional<IoPgtable> t = IoPgtable::Create(mem, Format(c.stage, c.g, c.ias, c.oas));
+    const std::string what = "stage " + std::to_string(c.stage) + " g " + std::to_string(c.g) +
+                             " ias " + std::to_string(c.ias);
+    EXPECT_EQ(t->start_level(), c.start) << what;
+    EXPECT_EQ(t->root_index_bits(), c.bits) << what;
+    EXPECT_EQ(t->tsz(), 64 - c.ias) << what;
+    // R-WALK-005: the root is aligned to its size, and to at least 64 bytes.
+    EXPECT_EQ(t->root() % std::max<uint64_t>(uint64_t{8} << c.bits, 64), 0u) << what;
+    if (c.stage == 2) {
+      EXPECT_EQ(t->s2sl0(), c.sl0) << what;
+      ModelWalk walk(*t, Profile("full"));  // the STE is legal (R-STE-020)
+    } else {
+      EXPECT_EQ(arch::S1StartLevel(c.ias, c.g), c.start) << what;
+    }
+    // Mapped at both ends of the input range and walked by the model.
+    const uint64_t page = uint64_t{1} << c.g, top = (uint64_t{1} << c.ias) - page;
+    ASSERT_EQ(t->MapPages(0, 0x1000'0000, page, 1, kRw, nullptr).bytes, page);
+    ASSERT_EQ(t->MapPages(top, 0x2000'0000, page, 1, kRw, nullptr).bytes, page);
+    const ModelWalk walk(*t, Profile("full"));
+    EXPECT_EQ(walk.Pa(*dev, 8), std::optional<uint64_t>(0x1000'0008)) << what;
+    EXPECT_EQ(walk.Pa(*dev, top + 8), std::optional<uint64_t>(0x2000'0008)) << what;
+  }
+  EXPECT_EQ(IoPgtableMair(), 0xf404ff44u);
+  EXPECT_EQ(GranulePageSizes(12, 48), 0x40201000u);
+  EXPECT_EQ(GranulePageSizes(12, 30), 0x201000u);
+  EXPECT_EQ(GranulePageSizes(14, 48), 0x2004000u);
+  EXPECT_EQ(GranulePageSizes(16, 48), 0x20010000u);
+}
+
+TEST(IoPgtable, DestroyGivesBackEveryTable) {
+  for (int stage : {1, 2}) {
+    for (unsigned g : {12u, 14u, 16u}) {
+      auto dev = ModelDevice();
+      TableMemory mem(*dev, kTableBase, kTableBytes, true);
+      std::optional<IoPgtable> t = IoPgtable::Create(mem, Format(stage, g));
+      ASSERT_TRUE(t);
+      const uint64_t page = uint64_t{1} << g, block = uint64_t{1} << LevelShift(g, 2);
+      for (uint64_t i = 0; i < 8; ++i) {
+        ASSERT_EQ(t->MapPages(i * (block << 4), i * block, page, 3, kRw, nullptr).err, Errno::kOk);
+      }
+      ASSERT_EQ(t->MapPages(block, 0, block, 2, kRw, nullptr).err, Errno::kOk);
+      ASSERT_EQ(t->UnmapPages(block + page, page, 1, nullptr).bytes, page);  // a split
+      Gather gather;
+      // A block over the tables of two pages: their table waits for ReleaseTables.
+      ASSERT_EQ(t->MapPages(0, 0, block, 1, kRw, &gather).err, Errno::kOk);
+      EXPECT_TRUE(gather.tables_freed);
+      EXPECT_GT(mem.InUse(), 0u);
+      t->Destroy();
+      EXPECT_EQ(mem.InUse(), 0u) << "stage " << stage << " g " << g;
+    }
+  }
+}
+
+TEST(IoPgtable, UnlinkedTablesStayUntilReleasedWithoutAWalkFlush) {
+  // R-MAP-006: a block over a table: the entry is cleared, the range and the freed table are
+  // gathered, and the table's memory (still holding the old leaf) is kept until the caller's
+  // invalidation has completed.
+  auto dev = ModelDevice();
+  TableMemory mem(*dev, kTableBase, kTableBytes, true);
+  std::optional<IoPgtable> t = IoPgtable::Create(mem, Format(1, 12));
+  ASSERT_EQ(t->MapPages(0x201000, 0x8020'1000, 0x1000, 1, kRw, nullptr).err, Errno::kOk);
+  const uint64_t held = mem.InUse();
+  Gather gather;
+  ASSERT_EQ(t->MapPages(0x200000, 0x4020'0000, 0x200000, 1, kRw, &gather).bytes, 0x200000u);
+  EXPECT_EQ(gather.ranges, (std::vector<std::pair<uint64_t, uint64_t>>{{0x200000, 0x200000}}));
+  EXPECT_TRUE(gather.tables_freed);
+  EXPECT_EQ(mem.InUse(), held);
+  EXPECT_EQ(t->IovaToPhys(0x201000), std::optional<uint64_t>(0x4020'1000));
+  t->ReleaseTables();
+  EXPECT_EQ(mem.InUse(), held - 0x1000);
+  t->Destroy();
+}
+
+TEST(IoPgtable, BlockOverTableIsBreakBeforeMakeWithAWalkFlush) {
+  // R-MAP-006: with a walk flush, the flush runs while the entry is invalid (the model's walk
+  // faults there), the table is freed after it, and only then is the block written.
+  auto dev = ModelDevice();
+  TableMemory mem(*dev, kTableBase, kTableBytes, true);
+  std::optional<IoPgtable> t = IoPgtable::Create(mem, Format(1, 12));
+  ASSERT_EQ(t->MapPages(0x201000, 0x8020'1000, 0x1000, 1, kRw, nullptr).err, Errno::kOk);
+  const ModelWalk walk(*t, Profile("full"));
+  std::vector<std::pair<uint64_t, uint64_t>> flushed;
+  IoPgtable* self = &*t;
+  t->SetWalkFlush([&](uint64_t iova, uint64_t size) {
+    flushed.emplace_back(iova, size);
+    EXPECT_EQ(self->IovaToPhys(0x201000), std::nullopt);
+    EXPECT_EQ(walk.Pa(*dev, 0x201000), std::nullopt);
+  });
+  const uint64_t held = mem.InUse();
+  ASSERT_EQ(t->MapPages(0x200000, 0x4020'0000, 0x200000, 1, kRw, nullptr).bytes, 0x200000u);
+  EXPECT_EQ(flushed, (std::vector<std::pair<uint64_t, uint64_t>>{{0x200000, 0x200000}}));
+  EXPECT_EQ(mem.InUse(), held - 0x1000);
+  EXPECT_EQ(walk.Pa(*dev, 0x201000), std::optional<uint64_t>(0x4020'1000));
+  t->Destroy();
+  EXPECT_EQ(mem.InUse(), 0u);
+}
+
+TEST(IoPgtable, ExhaustedTableMemoryIsEnomemAndChangesNothingMapped) {
+  auto dev = ModelDevice();
+  TableMemory mem(*dev, kTableBase, 0x10000, true);  // 16 tables of 4KB
+  std::optional<IoPgtable> t = IoPgtable::Create(mem, Format(1, 12));
+  ASSERT_TRUE(t);
+  ASSERT_EQ(t->MapPages(0x4000'0000, 0xc000'0000, 0x4000'0000, 1, kRw, nullptr).err, Errno::kOk);
+  // Root, one level-1 table, then two tables for each page in its own 1GB region.
+  uint64_t i = 2;
+  for (; i < 64; ++i) {
+    const PagesDone r = t->MapPages(i << 30, i << 30, 0x1000, 1, kRw, nullptr);
+    if (r.err != Errno::kOk) {
+      EXPECT_EQ(r.err, Errno::kENOMEM);
+      EXPECT_EQ(r.bytes, 0u);
+      break;
+    }
+  }
+  EXPECT_EQ(i, 9u);
+  EXPECT_FALSE(t->IovaToPhys(i << 30));
+  EXPECT_EQ(t->IovaToPhys(uint64_t{8} << 30), std::optional<uint64_t>(uint64_t{8} << 30));
+  // A split needs a table too: the block stays whole.
+  EXPECT_EQ(t->UnmapPages(0x4000'0000, 0x200000, 1, nullptr).err, Errno::kENOMEM);
+  EXPECT_EQ(t->IovaToPhys(0x4000'0000), std::optional<uint64_t>(0xc000'0000));
+  TableMemory none(*dev, 0x100'0000, 0x10000, true);
+  ASSERT_TRUE(none.Alloc(16));
+  EXPECT_FALSE(IoPgtable::Create(none, Format(1, 12)));
+  t->Destroy();
+  EXPECT_EQ(mem.InUse(), 0u);
+}
+
+// A bus that forwards everything but drops every clean: a driver that forgot to publish.
+class DropCleans final : public spec::Bus {
+ public:
+  explicit DropCleans(spec::Bus& bus) : bus_(bus) {}
+  void MemWrite64(uint64_t pa, uint64_t value) override { bus_.MemWrite64(pa, value); }
+  uint64_t MemRead64(uint64_t pa) override { return bus_.MemRead64(pa); }
+  void MemClean(uint64_t, uint64_t) override {}
+  uint64_t RegRead(spec::Reg r) override { return bus_.RegRead(r); }
+  void RegWrite(spec::Reg r, uint64_t v) override { bus_.RegWrite(r, v); }
+  void RegWrite32(spec::Reg r, bool high, uint32_t v) override { bus_.RegWrite32(r, high, v); }
+  void ProcessCommands() override { bus_.ProcessCommands(); }
+
+ private:
+  spec::Bus& bus_;
+};
+
+constexpr uint64_t kStrtab = 0x10'0000, kCdTable = 0x11'0000, kCmdq = 0x12'0000,
+                   kEvtq = 0x13'0000;
+constexpr uint32_t kSid = 3;
+
+void WriteEntry(spec::Bus& bus, uint64_t pa, const Entry& words) {
+  for (unsigned i = 0; i < words.size(); ++i) bus.MemWrite64(pa + 8 * i, words[i]);
+  bus.MemClean(pa, 64);
+}
+
+// A linear stream table of 16 STEs, 16-entry command and event queues, SMMUEN.
+void EnableSmmu(spec::Bus& bus) {
+  bus.RegWrite(spec::Reg::STRTAB_BASE, kStrtab);
+  bus.RegWrite(spec::Reg::STRTAB_BASE_CFG, 4);
+  bus.RegWrite(spec::Reg::EVENTQ_BASE, kEvtq | 4);
+  bus.RegWrite(spec::Reg::CMDQ_BASE, kCmdq | 4);
+  for (spec::Reg r : {spec::Reg::CMDQ_PROD, spec::Reg::CMDQ_CONS, spec::Reg::EVENTQ_PROD,
+                      spec::Reg::EVENTQ_CONS}) {
+    bus.RegWrite(r, 0);
+  }
+  bus.RegWrite(spec::Reg::CR0, 0xd);  // SMMUEN, EVENTQEN, CMDQEN
+}
+
+void RunCommands(spec::Bus& bus, const std::vector<Command>& cmds) {
+  uint64_t prod = bus.RegRead(spec::Reg::CMDQ_PROD);
+  for (const Command& c : cmds) {
+    const uint64_t at = kCmdq + (prod & 15) * 16;
+    bus.MemWrite64(at, c[0]);
+    bus.MemWrite64(at + 8, c[1]);
+    bus.MemClean(at, 16);
+    prod = (prod + 1) & 31;
+  }
+  bus.RegWrite(spec::Reg::CMDQ_PROD, prod);
+  bus.ProcessCommands();
+}
+
+// The output addresses of the allowed outcomes of a privileged read of `addr` by kSid, and
+// whether some allowed outcome does not complete.
+std::vector<uint64_t> Outcomes(conform::Device& dev, uint64_t addr, bool* faults) {
+  spec::Txn txn;
+  txn.sid = kSid;
+  txn.addr = addr;
+  txn.priv = true;
+  auto r = dev.Translate(txn);
+  EXPECT_TRUE(r.ok());
+  std::vector<uint64_t> pas;
+  *faults = false;
+  if (!r.ok()) return pas;
+  for (const spec::TxnOutcome& o : *r) {
+    if (o.kind == spec::TxnOutcome::Kind::kOk) {
+      pas.push_back(o.pa);
+    } else {
+      *faults = true;
+    }
+  }
+  return pas;
+}
+
+// R-MAP-015, R-CACHE-010: a non-coherent walker may read any value stored since a word was last
+// cleaned. The driver's tables, written through TableMemory, are seen exactly (every allowed
+// outcome translates) after maps and a split; through a bus that drops the cleans the model
+// allows a fault, so a missing Publish fails here.
+TEST(IoPgtableNonCoherent, TheWalkerSeesThePublishedTablesOnly) {
+  for (int stage : {1, 2}) {
+    for (bool publish : {true, false}) {
+      SCOPED_TRACE("stage " + std::to_string(stage) + (publish ? " published" : " not cleaned"));
+      auto dev = ModelDevice("noncoherent");
+      DropCleans drop(*dev);
+      spec::Bus& bus = publish ? static_cast<spec::Bus&>(*dev) : drop;
+      TableMemory mem(bus, kTableBase, 0x100'0000, false);
+      std::optional<IoPgtable> t = IoPgtable::Create(mem, Format(stage, 12, stage == 1 ? 48 : 40));
+      SteStage1 s1;
+      s1.cd_table = kCdTable;
+      Ste ste = stage == 1 ? Ste::Stage1(s1) : Ste::Stage2(S2For(*t));
+      ste.shcfg = 0;  // RES0 without IDR1.ATTR_TYPES_OVR (else C_BAD_STE is allowed, C-STE-001)
+      if (stage == 1) WriteEntry(*dev, kCdTable, CdFor(*t).Words());
+      WriteEntry(*dev, kStrtab + kSid * 64, ste.Words());
+      EnableSmmu(*dev);
+      ASSERT_EQ(t->MapPages(0x1000, 0x8000'1000, 0x1000, 1, kRw, nullptr).err, Errno::kOk);
+      ASSERT_EQ(t->MapPages(0x200000, 0x9000'0000, 0x200000, 1, kRw, nullptr).err, Errno::kOk);
+      bool faults = false;
+      const std::vector<uint64_t> page = Outcomes(*dev, 0x1008, &faults);
+      if (!publish) {
+        EXPECT_TRUE(faults) << "an uncleaned table is not certainly visible";
+        continue;
+      }
+      EXPECT_FALSE(faults);
+      EXPECT_EQ(page, std::vector<uint64_t>(page.size(), 0x8000'1008));
+      EXPECT_EQ(Outcomes(*dev, 0x205008, &faults), std::vector<uint64_t>{0x9000'5008});
+      EXPECT_FALSE(faults);
+      // Split the block, invalidate, and walk the new table: the remaining pages translate in
+      // every outcome, the unmapped one in none.
+      ASSERT_EQ(t->UnmapPages(0x203000, 0x1000, 1, nullptr).bytes, 0x1000u);
+      ASSERT_EQ(t->UnmapPages(0x1000, 0x1000, 1, nullptr).bytes, 0x1000u);
+      const Command tlbi = stage == 1 ? CmdTlbiNhAll{}.Words() : CmdTlbiS12Vmall{.vmid = 1}.Words();
+      RunCommands(*dev, {tlbi, CmdSync{}.Words()});
+      EXPECT_EQ(Outcomes(*dev, 0x205008, &faults), std::vector<uint64_t>{0x9000'5008});
+      EXPECT_FALSE(faults);
+      for (uint64_t gone : {0x203008, 0x1008}) {
+        EXPECT_TRUE(Outcomes(*dev, gone, &faults).empty()) << std::hex << gone;
+        EXPECT_TRUE(faults);
       }
     }
   }

@@ -75,7 +75,8 @@ class IoPgtable {
   // Up to `count` pages of `pgsize` from iova -> pa, never past the end of the table holding the
   // first. On an error nothing of this call is installed; tables a walk allocated and tables
   // already replaced by blocks stay as they are (-ENOMEM when table memory runs out). Tables the
-  // blocks replaced are recorded in `replaced` (may be null).
+  // blocks replaced are recorded in `replaced` (may be null). iova and pa are multiples of a
+  // valid pgsize (the core's R-MAP-003); a misaligned one is a programming error.
   PagesDone MapPages(uint64_t iova, uint64_t pa, uint64_t pgsize, uint64_t count, uint32_t prot,
                      Gather* replaced);
   // Up to `count` pages of `pgsize` from iova; stops at the end of the table, at the first empty
