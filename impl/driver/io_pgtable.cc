@@ -171,7 +171,8 @@ uint64_t IoPgtable::ProtAttrs(uint32_t prot) const {
     return S1PageDesc(l, g_) & kLeafAttrs;
   }
   S2Leaf l;
-  l.s2ap = ((prot & kProtRead) ? desc::kS2ApRead : 0) | ((prot & kProtWrite) ? desc::kS2ApWrite : 0);
+  l.s2ap = ((prot & kProtRead) ? desc::kS2ApRead : 0) |
+           ((prot & kProtWrite) ? desc::kS2ApWrite : 0);
   l.mem_attr = type == 2   ? desc::kS2MemAttrDevice_nGnRE
                : type == 1 ? desc::kS2MemAttrNormalWB
                            : desc::kS2MemAttrNormalNC;

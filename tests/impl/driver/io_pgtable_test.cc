@@ -146,7 +146,8 @@ class ModelWalk {
   // The output address of a privileged read, or of a write where the leaf is write-only.
   std::optional<uint64_t> Pa(spec::Bus& bus, uint64_t ia) const {
     for (bool write : {false, true}) {
-      const auto out = Translate(bus, ia, arch::Access{.write = write, .instr = false, .priv = true});
+      const arch::Access a{.write = write, .instr = false, .priv = true};
+      const auto out = Translate(bus, ia, a);
       if (std::holds_alternative<uint64_t>(out)) return std::get<uint64_t>(out);
     }
     return std::nullopt;
@@ -533,7 +534,8 @@ TEST(IoPgtableDiff, MapAndUnmapAgreeWithTheApiModelOnEveryGranuleStageAndMode) {
         // root) with a smaller OAS; strict overlap on every other run.
         const unsigned full_root = g == 12 ? 39 : g == 14 ? 36 : 42;
         const unsigned ias = m == 0 ? 48 : m == 1 ? 40 : full_root;
-        const MapOverlap overlap = (m + stage) % 2 ? MapOverlap::kReplaceTables : MapOverlap::kStrict;
+        const MapOverlap overlap =
+            (m + stage) % 2 ? MapOverlap::kReplaceTables : MapOverlap::kStrict;
         SCOPED_TRACE("stage " + std::to_string(stage) + " granule " + std::to_string(g) +
                      " mode " + std::to_string(m));
         Differential(DiffConfig{stage, g, ias, 48, modes[m], overlap}, seed++).Run(250);

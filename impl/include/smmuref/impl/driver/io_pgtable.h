@@ -3,9 +3,9 @@
 // built in TableMemory through the bus, with the map_pages / unmap_pages / iova_to_phys
 // semantics of Linux's io-pgtable-arm as spec/rules-api.md states them (R-MAP-005, -006, -008,
 // -011 to -016). Protections become stage-1 AP/UXN/PXN/AttrIndx or stage-2 S2AP/XN/MemAttr
-// [DDI0487 D8.4, D8.5, D8.6]; a stage-2 root that would start at level 0 with at most 16 entries
-// is concatenated tables at level 1, as the architecture allows (2 to 16 tables) [IHI0070 §5.2
-// S2SL0, DDI0487 D8.2; arm_64_lpae_alloc_pgtable_s2]. Every descriptor store is published for a
+// [DDI0487 D8.4, D8.5, D8.6]; a stage-2 root of at most 16 entries at level 0 (or at a level the
+// OAS does not allow to start at) is concatenated tables one level down, as the architecture
+// allows (2 to 16 tables) [IHI0070 §5.2 S2SL0, DDI0487 D8.2; arm_64_lpae_alloc_pgtable_s2]. Every descriptor store is published for a
 // non-coherent walker before the call returns [IHI0070 §3.16.1; R-MAP-015], and a subtree is
 // built and published before the descriptor pointing at it is written.
 // Tests: tests/impl/driver/io_pgtable_test.cc
@@ -91,8 +91,9 @@ class IoPgtable {
   // its walk caches [IHI0070 §3.21.1, DDI0487 D8.16]. With SetWalkFlush they are freed at once.
   void ReleaseTables();
   // Optional: invalidates the TLB and walk caches for [iova, iova + size) and waits (TLBI +
-  // CMD_SYNC). When set, a table replaced by a block is break-before-make: entry cleared and
-  // published, flush, table freed, block written (io_pgtable_tlb_flush_walk).
+  // CMD_SYNC), as io_pgtable_tlb_flush_walk does. When set, every table taken out is flushed
+  // and freed at once, after its entry was cleared and published; so a table replaced by a
+  // block is break-before-make (cleared, flushed, freed, block written).
   void SetWalkFlush(std::function<void(uint64_t iova, uint64_t size)> flush) {
     flush_ = std::move(flush);
   }
