@@ -5,9 +5,10 @@
 // -011 to -016). Protections become stage-1 AP/UXN/PXN/AttrIndx or stage-2 S2AP/XN/MemAttr
 // [DDI0487 D8.4, D8.5, D8.6]; a stage-2 root of at most 16 entries at level 0 (or at a level the
 // OAS does not allow to start at) is concatenated tables one level down, as the architecture
-// allows (2 to 16 tables) [IHI0070 §5.2 S2SL0, DDI0487 D8.2; arm_64_lpae_alloc_pgtable_s2]. Every descriptor store is published for a
-// non-coherent walker before the call returns [IHI0070 §3.16.1; R-MAP-015], and a subtree is
-// built and published before the descriptor pointing at it is written.
+// allows (2 to 16 tables) [IHI0070 §5.2 S2SL0, DDI0487 D8.2; arm_64_lpae_alloc_pgtable_s2].
+// Every descriptor store is published for a non-coherent walker before the call returns
+// [IHI0070 §3.16.1; R-MAP-015], and a subtree is built and published before the descriptor
+// pointing at it is written.
 // Tests: tests/impl/driver/io_pgtable_test.cc
 #pragma once
 
