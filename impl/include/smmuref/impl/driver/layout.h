@@ -179,6 +179,7 @@ inline constexpr uint64_t kIdr1SIDSIZE = Bits(5, 0);
 inline constexpr uint64_t kIdr1SSIDSIZE = Bits(10, 6);
 inline constexpr uint64_t kIdr1EVENTQS = Bits(20, 16);
 inline constexpr uint64_t kIdr1CMDQS = Bits(25, 21);
+inline constexpr uint64_t kIdr1ATTR_TYPES_OVR = Bit(27);
 inline constexpr uint64_t kIdr3RIL = Bit(10);
 inline constexpr uint64_t kIdr5OAS = Bits(2, 0);
 inline constexpr uint64_t kIdr5GRAN4K = Bit(4);
