@@ -384,7 +384,19 @@ class Session {
     // Adopt the first allowed outcome that some alternative accepts, its event record's fields
     // included, then check what the event queue shows.
     for (const auto& o : p.outcomes) {
-      for (const auto& alt : *alts) {
+      // An outcome that attempts a record is tried against the fault alternatives first: an
+      // `abort` or `raz` alternative accepts it only if the record does not reach the queue,
+      // which is known only after adoption, so trying it first would reject `oneof abort |
+      // fault E` for an outcome that `fault E` accepts.
+      std::vector<const Expectation*> order;
+      for (int pass = 0; pass < 2; ++pass)
+        for (const auto& alt : *alts) {
+          const bool records = alt.kind == Expectation::Kind::kFault ||
+                               alt.kind == Expectation::Kind::kMerged;
+          if ((pass == 0) == (records || !o.event)) order.push_back(&alt);
+        }
+      for (const Expectation* a : order) {
+        const Expectation& alt = *a;
         if (!alt.MatchesOutcome(o)) continue;
         std::string why;
         const bool fault = alt.kind == Expectation::Kind::kFault ||
