@@ -94,15 +94,6 @@ class LazyBounds {
   ReadBounds bounds_;
 };
 
-// The first time `h` (a word's stores, oldest first) held `value`.
-uint64_t FirstHeld(std::span<const WordWrite> h, uint64_t value) {
-  if (value == 0 && (h.empty() || h.front().seq > 0)) return 0;
-  for (const WordWrite& w : h) {
-    if (w.value == value) return w.seq;
-  }
-  return 0;
-}
-
 void Candidates(const Memory& mem, const CacheState& cache, const spec::Profile& p,
                 FetchKind kind, const FetchTag& tag, uint64_t pa, LazyBounds& bounds,
                 std::vector<WordCandidate>* candidates) {
@@ -146,6 +137,10 @@ void Candidates(const Memory& mem, const CacheState& cache, const spec::Profile&
     WordCandidate c{false, w.value, i == n, w.seq, w.line};
     bool allowed =
         fresh && (c.current || SMMUREF_RULE_IF("R-CACHE-010", noncoherent && w.seq >= cleaned));
+    // R-CACHE-011: the earliest time this holding of the value can have been read (a read that
+    // depends on it comes after): its store and the walk's own lower bound, and for a cached
+    // copy the invalidation that bounds it.
+    uint64_t earliest = std::max(w.seq, tag.not_before);
     if (!allowed && config) {
       // R-CACHE-001 / C-CACHE-001: any value held since the covering invalidation, valid or
       // not (C-CACHE-003: per word).
@@ -157,18 +152,24 @@ void Candidates(const Memory& mem, const CacheState& cache, const spec::Profile&
       const TlbEligibility d = DescriptorTlbEligibility(kind == FetchKind::kS1Desc, w.value,
                                                         tag.level, tag.granule_shift, tag.affd,
                                                         tag.oa_bits);
-      allowed = SMMUREF_RULE_IF(
-          "R-CACHE-002", d.cacheable && MayBeCached(cache, tag, w.seq, until,
-                                                    bounds.Get().desc[d.leaf][d.global]));
+      const uint64_t since = bounds.Get().desc[d.leaf][d.global];
+      allowed = SMMUREF_RULE_IF("R-CACHE-002",
+                                d.cacheable && MayBeCached(cache, tag, w.seq, until, since));
+      earliest = std::max(earliest, since);
     }
     if (!allowed) continue;
-    bool seen = false;
-    for (const WordCandidate& o : out) seen = seen || o.value == c.value;
-    if (seen) continue;
     // R-CACHE-011: a read that depends on this value may have been made any time after the
-    // word first held it (only descriptor chains use this: configuration caches are looked up
-    // by StreamID).
-    c.first = desc ? FirstHeld(h, c.value) : c.seq;
+    // earliest allowed holding of it could have been read; a holding outside the invalidation
+    // and walk bounds (the same value stored again later, after a TLBI) does not count (only
+    // descriptor chains use this: configuration caches are looked up by StreamID).
+    bool seen = false;
+    for (WordCandidate& o : out) {
+      if (o.value != c.value) continue;
+      seen = true;
+      if (desc) o.first = std::min(o.first, earliest);
+    }
+    if (seen) continue;
+    c.first = desc ? earliest : c.seq;
     out.push_back(c);
   }
 }
@@ -312,8 +313,10 @@ std::vector<HeldValue> AllowedSetFetcher::FindEarlierCds(unsigned world, uint16_
   // R-CACHE-012: the CDs at every location a translation of a stream with these tags has read,
   // over their whole history: each value may have been in use (and have formed TLB entries)
   // from its store until the invalidation covering it took effect after it was replaced.
-  // Distinct CD values, each with the union of its periods of use (a handful per location: a
-  // linear search beats a map keyed by the words).
+  // Distinct periods of use of each CD value: periods of one value that overlap or touch are
+  // merged; a value stored again after an earlier period of it ended (its covering invalidation
+  // took effect) gets a period of its own, so nothing in the gap counts as a time it was in use
+  // (a handful per location: a linear search beats a map keyed by the words).
   std::vector<HeldValue> out;
   const uint64_t now = mem_.Now();
   std::vector<uint64_t> times;
@@ -338,24 +341,28 @@ std::vector<HeldValue> AllowedSetFetcher::FindEarlierCds(unsigned world, uint16_
               : now + 1;
       uint64_t dwords[8];
       for (unsigned i = 0; i < 8; ++i) dwords[i] = mem_.At(src.pa + 8 * i, times[k]).value;
-      auto same = std::find_if(out.begin(), out.end(), [&dwords](const HeldValue& v) {
-        return std::equal(v.dwords.begin(), v.dwords.end(), dwords);
+      auto same = std::find_if(out.begin(), out.end(), [&](const HeldValue& v) {
+        return std::equal(v.dwords.begin(), v.dwords.end(), dwords) && from <= v.to &&
+               v.from <= to;
       });
       if (same != out.end()) {
         same->from = std::min(same->from, from);
         same->to = std::max(same->to, to);
+        same->open = same->open || to == now + 1;
         continue;
       }
       HeldValue v;
       v.dwords.assign(dwords, dwords + 8);
       v.from = from;
       v.to = to;
+      v.open = to == now + 1;
       out.push_back(std::move(v));
     }
   }
   // In the order of the words, as a map keyed by them gave (the order of the choices).
-  std::sort(out.begin(), out.end(),
-            [](const HeldValue& a, const HeldValue& b) { return a.dwords < b.dwords; });
+  std::sort(out.begin(), out.end(), [](const HeldValue& a, const HeldValue& b) {
+    return a.dwords != b.dwords ? a.dwords < b.dwords : a.from < b.from;
+  });
   return out;
 }
 

@@ -249,9 +249,14 @@ struct EarlierContext {
   uint64_t from = 0, to = 0;
 };
 
+// The earlier contexts, and in *current_from the earliest time a walk through the current
+// context may have started: the start of the open period of a CD with the same translation
+// context (0 when none matches, e.g. a torn read that memory never held whole).
 std::vector<EarlierContext> EarlierContexts(const spec::Profile& p, const SteConfig& ste,
-                                            const CdConfig& current, Fetcher& fetch) {
+                                            const CdConfig& current, Fetcher& fetch,
+                                            uint64_t* current_from) {
   std::vector<EarlierContext> out;
+  uint64_t from = ~uint64_t{0};
   CdContext cctx;
   cctx.world = ste.world;
   cctx.s1stalld = ste.s1stalld;
@@ -261,9 +266,17 @@ std::vector<EarlierContext> EarlierContexts(const spec::Profile& p, const SteCon
     // NS-EL2 StreamWorld has none) is looked up with the current tags.
     if (!CdIllegalReasons(v.dwords.data(), p, cctx).empty()) continue;
     const CdConfig cd = DecodeCd(v.dwords.data(), p, cctx);
-    if (cd.asid != current.asid || SameTranslationContext(cd, current)) continue;
+    if (cd.asid != current.asid) continue;
+    // R-CACHE-011 / R-CACHE-012: the current context was in use only during its open period;
+    // an earlier period of the same context that ended (its CFGI took effect) is an earlier
+    // context of its own, whose entries a later TLBI removed [§3.21.1, §4.3.3].
+    if (SameTranslationContext(cd, current) && v.open) {
+      from = std::min(from, v.from);
+      continue;
+    }
     out.push_back({cd, v.from, v.to});
   }
+  *current_from = from == ~uint64_t{0} ? 0 : from;
   return out;
 }
 
@@ -308,7 +321,10 @@ TxnOutcome TranslateWithSte(const TranslateContext& ctx, const spec::Txn& txn,
   // translation context of the same address space (a CD with the same tags whose TLB-cacheable
   // fields differ, e.g. TTB0 changed with only CFGI_CD), until a TLBI covering them completes.
   CdConfig cdc = current;
-  const std::vector<EarlierContext> earlier = EarlierContexts(*ctx.p, ste, current, fetch);
+  uint64_t current_from = 0;
+  const std::vector<EarlierContext> earlier =
+      EarlierContexts(*ctx.p, ste, current, fetch, &current_from);
+  tag.not_before = current_from;
   if (SMMUREF_RULE_IF("R-CACHE-012", !earlier.empty())) {
     const unsigned pick = fetch.Choose("C-CACHE-005", static_cast<unsigned>(earlier.size()) + 1);
     if (pick > 0) {

@@ -36,11 +36,13 @@ endif()
 # The same seed gives the same programs with every compiler (gcc in the default and asan presets,
 # clang in the fuzz preset): a random draw inside a call's argument list or an operator's operands
 # is evaluated in an unspecified order, so the generator makes one draw per statement. The figures
-# below are those of seed 7's first 300 programs; a change to the generator changes them (update
-# them then, from `smmuref check --no-vectors --programs 300 --seed 7`), a compiler never may.
+# below are those of seed 7's first 300 programs; a change to the generator, or to the rules the
+# model records on the way (the campaign picks each program's focus from the rule ids hit so far),
+# changes them (update them then, from `smmuref check --no-vectors --programs 300 --seed 7`), a
+# compiler never may.
 if(TARGET smmuref_impl_arch)
   add_test(NAME gen/same-programs-with-every-compiler
            COMMAND smmuref check --no-vectors --programs 300 --seed 7 --jobs 1)
   set_tests_properties(gen/same-programs-with-every-compiler PROPERTIES PASS_REGULAR_EXPRESSION
-      "programs 300 .*translations 17347, outcome classes 31, rule ids exercised 179 of 188")
+      "programs 300 .*translations 17125, outcome classes 29, rule ids exercised 180 of 188")
 endif()

@@ -159,7 +159,7 @@ struct WordCandidate {
   bool current = true;  // the value in memory now
   uint64_t seq = 0;     // when it was stored
   int line = 0;         // the vector line that stored it
-  uint64_t first = 0;   // the first time the word held this value
+  uint64_t first = 0;   // the earliest time this value can have been read (R-CACHE-011)
 };
 
 // The values a read of the word at `pa` may return, the current value first (R-CACHE-001..011).

@@ -142,6 +142,9 @@ struct HeldValue {
   uint64_t from = 0;
   uint64_t to = ~uint64_t{0};
   int line = 0;
+  // The period reaches the present: the value is held now, or replaced with no covering
+  // invalidation since (a walk through it may be starting now).
+  bool open = false;
 };
 
 // Every SMMU read of a structure goes through a Fetcher. The model's translation functions are
