@@ -9,6 +9,7 @@
 #include "smmuref/impl/driver/update.h"
 
 namespace smmuref::impl::driver {
+SMMUREF_DRIVER_BUILD_BEGIN
 
 namespace reg = layout::reg;
 using layout::Get;
@@ -313,16 +314,26 @@ Entry Smmu::ReadEntry(uint64_t pa) {
 void Smmu::WriteEntry(EntryKind kind, uint64_t pa, const Entry& target, const Command& cfgi) {
   const Entry from = ReadEntry(pa);
   if (from == target) return;
+  const bool skip_cfgi = (kind == EntryKind::kCd && SMMUREF_DRIVER_MUTANT(9)) ||
+                         (kind == EntryKind::kSte && SMMUREF_DRIVER_MUTANT(14));
+  if (SMMUREF_DRIVER_MUTANT(4)) {
+    for (unsigned w = 8; w-- > 0;) {
+      mem_.Write(pa + w * 8, target[w]);
+      mem_.Publish(pa + w * 8, 8);
+    }
+    IssueSync({cfgi});
+    return;
+  }
   const UpdatePlan plan = PlanUpdate(kind, from, target);
   Entry now = from;
   for (const Entry& step : plan.steps) {
     for (unsigned w = 0; w < 8; ++w) {
       if (step[w] == now[w]) continue;
       mem_.Write(pa + w * 8, step[w]);
-      mem_.Publish(pa + w * 8, 8);
+      if (!SMMUREF_DRIVER_MUTANT(5)) mem_.Publish(pa + w * 8, 8);
     }
     now = step;
-    IssueSync({cfgi});
+    IssueSync(skip_cfgi ? std::vector<Command>{} : std::vector<Command>{cfgi});
   }
 }
 
@@ -377,39 +388,28 @@ Ste Smmu::SteFor(const Stream& s) const {
   s1.s1dss = kind == DomainKind::kStage1     ? layout::ste::kS1DSSSubstream0
              : kind == DomainKind::kIdentity ? layout::ste::kS1DSSBypass
                                              : layout::ste::kS1DSSTerminate;
+  if (kind == DomainKind::kStage1 && SMMUREF_DRIVER_MUTANT(11))
+    s1.s1dss = layout::ste::kS1DSSBypass;
   return Ste::Stage1(s1);
 }
 
-bool Smmu::EnsureCdTable(uint32_t sid, Stream& s, bool with_pasids) {
-  const unsigned want = with_pasids ? features_.ssid_bits : 0;
-  if (s.cds.base != 0 && s.cds.log2 >= want) return true;
-  // Linear up to 1024 CDs; 2-level with 64-CD leaves made on first use when the SMMU has CD2L
-  // [IHI0070 §3.4.3]. Without CD2L a linear table stops at 1024 (larger PASIDs: EINVAL).
-  CdTable fresh;
-  fresh.two_level = features_.cd2l && want > kCdLeafLog2;
-  fresh.log2 = fresh.two_level ? want : std::min(want, kCdLinearMaxLog2);
-  fresh.order = fresh.two_level ? TableMemory::OrderFor(uint64_t{8} << (want - kCdLeafLog2))
-                                : TableMemory::OrderFor(uint64_t{kCdBytes} << fresh.log2);
-  auto base = mem_.Alloc(fresh.order);
+bool Smmu::EnsureCdTable(Stream& s) {
+  if (s.cds.base != 0) return true;
+  // One table per stream for the stream's lifetime, sized for every SubstreamID the SMMU has,
+  // as Linux sizes a master's table once: linear up to 1024 CDs, 2-level with 64-CD leaves made
+  // on first use when the SMMU has CD2L [IHI0070 §3.4.3]. Without CD2L a linear table stops at
+  // 1024 (larger PASIDs: EINVAL). Never moved or freed, so no CD ever changes tables under a
+  // live STE and no stream's old table memory turns up as another stream's.
+  const unsigned want = features_.ssid_bits;
+  CdTable t;
+  t.two_level = features_.cd2l && want > kCdLeafLog2;
+  t.log2 = t.two_level ? want : std::min(want, kCdLinearMaxLog2);
+  t.order = t.two_level ? TableMemory::OrderFor(uint64_t{8} << (want - kCdLeafLog2))
+                        : TableMemory::OrderFor(uint64_t{kCdBytes} << t.log2);
+  auto base = mem_.Alloc(t.order);
   if (!base) return false;
-  fresh.base = *base;
-  if (s.cds.base == 0) {
-    s.cds = std::move(fresh);
-    return true;
-  }
-  // CD 0 moves to the new table, complete and visible before the STE switches to it; the old
-  // table is freed once the STE's invalidation has completed.
-  const Entry cd0 = ReadEntry(s.cds.base);
-  auto slot = CdAddress(fresh, 0, true);
-  if (!slot) {
-    mem_.Free(fresh.base, fresh.order);
-    return false;
-  }
-  for (unsigned w = 0; w < 8; ++w) mem_.Write(*slot + w * 8, cd0[w]);
-  mem_.Publish(*slot, kCdBytes);
-  std::swap(s.cds, fresh);
-  RefreshSte(sid);
-  FreeCdTable(fresh);
+  t.base = *base;
+  s.cds = std::move(t);
   return true;
 }
 
@@ -427,14 +427,6 @@ std::optional<uint64_t> Smmu::CdAddress(CdTable& t, uint32_t ssid, bool make) {
     it = t.leaves.emplace(l1, *leaf).first;
   }
   return it->second + uint64_t{ssid & ((1u << kCdLeafLog2) - 1)} * kCdBytes;
-}
-
-void Smmu::FreeCdTable(CdTable& t) {
-  // The STE no longer points here and its invalidation has completed: nothing reads these.
-  for (auto& [l1, leaf] : t.leaves)
-    mem_.Free(leaf, TableMemory::OrderFor(uint64_t{kCdBytes} << kCdLeafLog2));
-  if (t.base != 0) mem_.Free(t.base, t.order);
-  t = CdTable{};
 }
 
 void Smmu::RefreshSte(uint32_t sid) {
@@ -471,7 +463,9 @@ Errno Smmu::AllocDomain(DomainKind kind, uint64_t pgsize_bitmap, DomainHandle* o
     // ASIDs and VMIDs from 1; a freed one comes back only after its TLB entries are gone.
     if (kind == DomainKind::kStage1) {
       const uint32_t limit = features_.asid16 ? 0x10000 : 0x100;
-      if (!free_asids_.empty()) {
+      if (SMMUREF_DRIVER_MUTANT(13)) {
+        d->asid = 1;
+      } else if (!free_asids_.empty()) {
         d->asid = static_cast<uint16_t>(*free_asids_.begin());
         free_asids_.erase(free_asids_.begin());
       } else if (next_asid_ < limit) {
@@ -501,12 +495,13 @@ Errno Smmu::AllocDomain(DomainKind kind, uint64_t pgsize_bitmap, DomainHandle* o
     // A table a block replaces is break-before-make: entry cleared, walk caches and TLB
     // invalidated and synced, then the block [DDI0487 D8.16.1].
     Domain* dp = d.get();
-    d->pgt->SetWalkFlush([this, dp](uint64_t iova, uint64_t size) {
-      Gather g;
-      g.ranges.push_back({iova, size});
-      g.tables_freed = true;
-      InvalidateRanges(*dp, g);
-    });
+    if (!SMMUREF_DRIVER_MUTANT(12))
+      d->pgt->SetWalkFlush([this, dp](uint64_t iova, uint64_t size) {
+        Gather g;
+        g.ranges.push_back({iova, size});
+        g.tables_freed = true;
+        InvalidateRanges(*dp, g);
+      });
   }
   *out = next_domain_++;
   domains_.emplace(*out, std::move(d));
@@ -519,7 +514,7 @@ Errno Smmu::FreeDomain(DomainHandle h) {
   Domain& d = *it->second;
   if (d.attached != 0) return Errno::kEBUSY;
   if (d.kind == DomainKind::kStage1 || d.kind == DomainKind::kStage2) {
-    InvalidateDomain(d);
+    if (!SMMUREF_DRIVER_MUTANT(6)) InvalidateDomain(d);
     d.pgt->Destroy();
     if (d.kind == DomainKind::kStage1)
       free_asids_.insert(d.asid);
@@ -557,7 +552,7 @@ Errno Smmu::Attach(uint32_t sid, DomainHandle h) {
   if (!SteAddress(sid)) return Errno::kENOMEM;
   const bool was_s1 = s.rid != 0 && domains_.at(s.rid)->kind == DomainKind::kStage1;
   if (d.kind == DomainKind::kStage1) {
-    if (!EnsureCdTable(sid, s, false)) return Errno::kENOMEM;
+    if (!EnsureCdTable(s)) return Errno::kENOMEM;
     auto cd0 = CdAddress(s.cds, 0, true);
     if (!cd0) return Errno::kENOMEM;
     WriteEntry(EntryKind::kCd, *cd0, CdFor(d).Words(), CmdCfgiCd{.sid = sid, .ssid = 0}.Words());
@@ -567,19 +562,18 @@ Errno Smmu::Attach(uint32_t sid, DomainHandle h) {
   ++d.attached;
   RefreshSte(sid);
   if (was_s1 && d.kind != DomainKind::kStage1) {
-    if (s.pasids.empty()) {
-      FreeCdTable(s.cds);  // the STE no longer points at it (the sync above completed)
-    } else {
-      // CD 0 is no longer what S1DSS selects; retire it.
-      auto cd0 = CdAddress(s.cds, 0, false);
-      if (cd0) WriteEntry(EntryKind::kCd, *cd0, Entry{}, CmdCfgiCd{.sid = sid, .ssid = 0}.Words());
-    }
+    // CD 0 no longer translates for the RID: retire it (V=0, CMD_CFGI_CD, sync) even when the
+    // STE has stopped pointing at the table, so its ASID's context ends here for every cache,
+    // before the domain's ASID can be invalidated and reused (Linux clears it the same way).
+    auto cd0 = CdAddress(s.cds, 0, false);
+    if (cd0) WriteEntry(EntryKind::kCd, *cd0, Entry{}, CmdCfgiCd{.sid = sid, .ssid = 0}.Words());
   }
   return Errno::kOk;
 }
 
 Errno Smmu::AttachPasid(uint32_t sid, uint32_t pasid, DomainHandle h) {
-  if (pasid == 0 || features_.ssid_bits == 0 || (uint64_t{pasid} >> features_.ssid_bits) != 0)
+  if ((pasid == 0 && !SMMUREF_DRIVER_MUTANT(3)) || features_.ssid_bits == 0 ||
+      (uint64_t{pasid} >> features_.ssid_bits) != 0)
     return Errno::kEINVAL;
   if (features_.sid_bits < 32 && (uint64_t{sid} >> features_.sid_bits) != 0) return Errno::kEINVAL;
   auto it = domains_.find(h);
@@ -588,7 +582,7 @@ Errno Smmu::AttachPasid(uint32_t sid, uint32_t pasid, DomainHandle h) {
   if (s.rid != 0 && domains_.at(s.rid)->kind == DomainKind::kStage2) return Errno::kEINVAL;
   if (s.pasids.count(pasid)) return Errno::kEBUSY;
   if (!SteAddress(sid)) return Errno::kENOMEM;
-  if (!EnsureCdTable(sid, s, true)) return Errno::kENOMEM;
+  if (!EnsureCdTable(s)) return Errno::kENOMEM;
   if ((uint64_t{pasid} >> s.cds.log2) != 0) return Errno::kEINVAL;  // beyond a linear table
   const bool new_leaf = s.cds.two_level && !s.cds.leaves.count(pasid >> kCdLeafLog2);
   auto slot = CdAddress(s.cds, pasid, true);
@@ -597,7 +591,7 @@ Errno Smmu::AttachPasid(uint32_t sid, uint32_t pasid, DomainHandle h) {
   WriteEntry(EntryKind::kCd, *slot, CdFor(*it->second).Words(),
              CmdCfgiCd{.sid = sid, .ssid = pasid, .leaf = !new_leaf}.Words());
   s.pasids[pasid] = h;
-  ++it->second->attached;
+  if (!SMMUREF_DRIVER_MUTANT(7)) ++it->second->attached;
   RefreshSte(sid);
   return Errno::kOk;
 }
@@ -609,7 +603,7 @@ Errno Smmu::DetachPasid(uint32_t sid, uint32_t pasid) {
   auto slot = CdAddress(s.cds, pasid, false);
   SMMUREF_CHECK(slot.has_value(), "attached PASID without a CD");
   WriteEntry(EntryKind::kCd, *slot, Entry{}, CmdCfgiCd{.sid = sid, .ssid = pasid}.Words());
-  --domains_.at(s.pasids[pasid])->attached;
+  if (!SMMUREF_DRIVER_MUTANT(7)) --domains_.at(s.pasids[pasid])->attached;
   s.pasids.erase(pasid);
   RefreshSte(sid);
   return Errno::kOk;
@@ -635,7 +629,8 @@ PagesDone Smmu::MapPages(DomainHandle h, uint64_t iova, uint64_t pa, uint64_t pg
   const PagesDone done = d.pgt->MapPages(iova, pa, pgsize, count, prot, &replaced);
   // Tables a block replaced were flushed before the block went in (SetWalkFlush); anything
   // else the call unlinked is invalidated here before its memory is reused.
-  if (!replaced.ranges.empty() || replaced.tables_freed) InvalidateRanges(d, replaced);
+  if ((!replaced.ranges.empty() || replaced.tables_freed) && !SMMUREF_DRIVER_MUTANT(12))
+    InvalidateRanges(d, replaced);
   d.pgt->ReleaseTables();
   return done;
 }
@@ -646,7 +641,20 @@ PagesDone Smmu::UnmapPages(DomainHandle h, uint64_t iova, uint64_t pgsize, uint6
   Domain& d = *it->second;
   if (!PagesArgsOk(d, iova, pgsize, count)) return {Errno::kEINVAL, 0};
   Gather gather;
+  if (SMMUREF_DRIVER_MUTANT(2)) {
+    // Invalidate what is about to go, then clear it: a walk in between refills the TLB.
+    Gather early;
+    early.ranges.push_back({iova, pgsize * count});
+    InvalidateRanges(d, early);
+    const PagesDone done = d.pgt->UnmapPages(iova, pgsize, count, &gather);
+    d.pgt->ReleaseTables();
+    return done;
+  }
   const PagesDone done = d.pgt->UnmapPages(iova, pgsize, count, &gather);
+  if (SMMUREF_DRIVER_MUTANT(1)) {
+    d.pgt->ReleaseTables();
+    return done;
+  }
   // The TLB (and walk caches when tables went) is invalidated and the sync has completed
   // before unmap returns, and before unlinked tables go back to the allocator.
   if (!gather.ranges.empty() || gather.tables_freed) InvalidateRanges(d, gather);
@@ -663,17 +671,24 @@ void Smmu::InvalidateRanges(const Domain& d, const Gather& g) {
   uint64_t total = 0;
   for (auto [base, size] : g.ranges) total += (size + step - 1) / step;
   if (total == 0 && leaf) return;
+  const uint16_t asid = SMMUREF_DRIVER_MUTANT(8) ? d.asid ^ 1 : d.asid;
+  const uint16_t vmid = SMMUREF_DRIVER_MUTANT(8) ? d.vmid ^ 1 : d.vmid;
+  const bool s1 = d.kind == DomainKind::kStage1;
   std::vector<Command> cmds;
   if (total > kMaxTlbiPerUnmap || total == 0) {
-    InvalidateDomain(d);
+    cmds.push_back(s1 ? CmdTlbiNhAsid{.vmid = 0, .asid = asid}.Words()
+                      : CmdTlbiS12Vmall{.vmid = vmid}.Words());
+  } else {
+    for (auto [base, size] : g.ranges)
+      for (uint64_t va = base; va < base + size; va += step)
+        cmds.push_back(
+            s1 ? CmdTlbiNhVa{.vmid = 0, .asid = asid, .va = va, .leaf = leaf, .range = {}}.Words()
+               : CmdTlbiS2Ipa{.vmid = vmid, .ipa = va, .leaf = leaf, .range = {}}.Words());
+  }
+  if (SMMUREF_DRIVER_MUTANT(10)) {
+    Issue(cmds);  // no CMD_SYNC: nothing says when the invalidation completes
     return;
   }
-  for (auto [base, size] : g.ranges)
-    for (uint64_t va = base; va < base + size; va += step)
-      cmds.push_back(
-          d.kind == DomainKind::kStage1
-              ? CmdTlbiNhVa{.vmid = 0, .asid = d.asid, .va = va, .leaf = leaf, .range = {}}.Words()
-              : CmdTlbiS2Ipa{.vmid = d.vmid, .ipa = va, .leaf = leaf, .range = {}}.Words());
   IssueSync(cmds);
 }
 
@@ -683,4 +698,28 @@ std::optional<uint64_t> Smmu::IovaToPhys(DomainHandle h, uint64_t iova) {
   return it->second->pgt->IovaToPhys(iova);
 }
 
+#if SMMUREF_DRIVER_MUTANTS
+const DriverMutant* DriverMutants(int* count) {
+  static constexpr DriverMutant kMutants[] = {
+      {1, "unmap returns without invalidating the TLB"},
+      {2, "unmap invalidates the TLB before it clears the descriptors"},
+      {3, "PASID 0 is handed out (its CD is the RID's CD 0)"},
+      {4, "a live STE or CD is written in one pass, last doubleword first, with one sync"},
+      {5, "STEs and CDs are not cleaned for a non-coherent walker"},
+      {6, "a freed domain's ASID/VMID is reused without invalidating it"},
+      {7, "PASID attach does not count the domain as used (freed while attached)"},
+      {8, "unmap invalidates the neighbouring ASID/VMID"},
+      {9, "a CD change is not followed by CMD_CFGI_CD"},
+      {10, "unmap issues its TLB invalidations without a CMD_SYNC"},
+      {11, "a stage-1 RID under PASIDs gets S1DSS=bypass instead of SUBSTREAM0"},
+      {12, "a block replacing a table is not break-before-make (no walk-cache flush)"},
+      {13, "every stage-1 domain gets ASID 1"},
+      {14, "an STE change is not followed by CMD_CFGI_STE"},
+  };
+  *count = static_cast<int>(sizeof kMutants / sizeof kMutants[0]);
+  return kMutants;
+}
+#endif
+
+SMMUREF_DRIVER_BUILD_END
 }  // namespace smmuref::impl::driver

@@ -96,6 +96,7 @@ Instance::Instance(const InstanceSpec& spec) : spec_(spec) {
   config.table_base = kTableBase;
   config.table_size = kTableSize;
   config.system_coherent = profile->coherent_walk;
+  config.mutant = spec.mutant;
   auto smmu = impl::driver::Smmu::Probe(*faulty_, config);
   if (!smmu) {
     setup_error_ = smmu.error().ToString();
@@ -118,6 +119,16 @@ sa::Errno Instance::FreeDomain(DomainHandle d) {
   Note("free domain " + std::to_string(d));
   const sa::Errno e = smmu_->FreeDomain(d);
   if (e == sa::Errno::kOk) {
+    // Freeing a domain a stream or PASID still uses hands its tables and ASID to whatever comes
+    // next: the driver must refuse (EBUSY).
+    for (const auto& [sid, st] : streams_) {
+      bool used = st.rid == d;
+      for (const auto& [pasid, pd] : st.pasids) used = used || pd == d;
+      if (used)
+        violations_.push_back(spec_.name + ": the driver freed domain " + std::to_string(d) +
+                              " while stream " + Hex(sid) + " still uses it");
+    }
+    if (!violations_.empty()) return e;
     domains_.erase(d);
     ++succeeded_["free"];
   }
@@ -201,6 +212,14 @@ PagesDone Instance::Map(DomainHandle d, uint64_t iova, uint64_t pa, uint64_t pgs
         recently_gone_.push_back({ciova, c.size});
     Forget(chunks, iova, r.bytes);
     chunks[iova] = Chunk{pa, r.bytes, pgsize, prot};
+    for (uint64_t a : {iova, iova + r.bytes - 8}) {
+      if (seen_.size() < kSeen) {
+        seen_.push_back(a);
+      } else {
+        seen_[seen_next_] = a;
+        seen_next_ = (seen_next_ + 1) % kSeen;
+      }
+    }
   }
   return r;
 }
@@ -267,6 +286,11 @@ std::string Instance::CheckOne(uint32_t sid, std::optional<uint32_t> ssid, uint6
   t.instr = access == 'x';
   ++transactions_;
   const Expected want = Expect(sid, ssid, addr, access);
+  // In the vector too: a translation leaves traces in the model (which CDs translations read,
+  // R-CACHE-012), so a replay presents every one of them, and adopts the first allowed outcome
+  // as the vector runner does for a `txn` without `expect`.
+  const std::string line =
+      "txn " + Hex(sid) + " " + (ssid ? Hex(*ssid) : "-") + " " + Hex(addr) + " " + access;
   auto got = device_->Translate(t);
   std::string bad;
   if (!got) {
@@ -283,13 +307,16 @@ std::string Instance::CheckOne(uint32_t sid, std::optional<uint32_t> ssid, uint6
       if (!bad.empty()) break;
     }
   }
-  if (bad.empty()) return "";
+  if (bad.empty()) {
+    recording_->Add(line);
+    if (got && !got->empty()) device_->Adopt(got->front());
+    return "";
+  }
   std::ostringstream out;
   out << spec_.name << ": " << spec::ToString(t) << ": " << bad << "; the driver's state: "
       << (want.completes ? "completes at " + Hex(want.pa) : "must not complete") << " (" << want.why
       << ")\n--- replayable vector (smmuref vectors run --strict FILE) ---\n"
-      << recording_->Text() << "txn " << Hex(sid) << " " << (ssid ? Hex(*ssid) : "-") << " "
-      << Hex(addr) << " " << access << "\n";
+      << recording_->Text() << line << "\n";
   if (want.completes) {
     out << "expect ok " << Hex(want.pa) << "\n";
   } else {
@@ -301,7 +328,8 @@ std::string Instance::CheckOne(uint32_t sid, std::optional<uint32_t> ssid, uint6
 }
 
 std::vector<std::string> Instance::Check(std::mt19937_64& rng, int randoms) {
-  std::vector<std::string> bad;
+  std::vector<std::string> bad = violations_;
+  if (!bad.empty()) return bad;
   auto probe = [&](uint32_t sid, std::optional<uint32_t> ssid, uint64_t addr) {
     for (char a : {'r', 'w', 'x'}) {
       std::string v = CheckOne(sid, ssid, addr, a);
@@ -342,6 +370,8 @@ std::vector<std::string> Instance::Check(std::mt19937_64& rng, int randoms) {
         addrs.insert(iova + size - 8);
       }
       for (int i = 0; i < randoms; ++i) addrs.insert((rng() % (uint64_t{1} << 34)) & ~uint64_t{7});
+      for (int i = 0; i < 2 * randoms && !seen_.empty(); ++i)
+        addrs.insert(seen_[rng() % seen_.size()]);
       for (uint64_t a : addrs) {
         probe(sid, ssid, a);
         if (bad.size() >= 3) return bad;
@@ -403,6 +433,32 @@ std::vector<std::string> RunProgram(Instance& inst, uint64_t seed, int ops) {
       }
     } else if (what < 36 && !all.empty()) {
       inst.FreeDomain(all[pick(all.size())]);
+    } else if (what < 41 && !pagingd.empty()) {
+      // Retire a paging domain the way a user would (every stream and PASID moved off it, then
+      // freed) and give its first stream a fresh domain of the same kind at once: its ASID or
+      // VMID and its tables come straight back.
+      const DomainHandle h = pagingd[pick(pagingd.size())];
+      const DomainKind k = inst.domains().at(h).kind;
+      const uint64_t sizes = inst.domains().at(h).pgsizes;
+      DomainHandle parking = 0;
+      for (const auto& [d, st] : inst.domains())
+        if (st.kind == DomainKind::kBlocked || st.kind == DomainKind::kIdentity) parking = d;
+      if (parking == 0 && inst.AllocDomain(DomainKind::kBlocked, 0, &parking) != sa::Errno::kOk)
+        continue;
+      std::optional<uint32_t> first_user;
+      const auto streams = inst.streams();
+      for (const auto& [sid, st] : streams) {
+        if (st.rid == h) {
+          if (!first_user) first_user = sid;
+          inst.Attach(sid, parking);
+        }
+        for (const auto& [pasid, pd] : st.pasids)
+          if (pd == h) inst.DetachPasid(sid, pasid);
+      }
+      DomainHandle fresh;
+      if (inst.FreeDomain(h) == sa::Errno::kOk &&
+          inst.AllocDomain(k, sizes, &fresh) == sa::Errno::kOk && first_user)
+        inst.Attach(*first_user, fresh);
     } else if (what < 72 && !pagingd.empty()) {
       const DomainHandle h = pagingd[pick(pagingd.size())];
       const uint64_t sizes = inst.domains().at(h).pgsizes;
@@ -414,7 +470,11 @@ std::vector<std::string> RunProgram(Instance& inst, uint64_t seed, int ops) {
       const uint64_t count = pg >= (1ull << 29) ? 1 : 1 + pick(3);
       // IOVAs in the first 16 GB, so tables are shared and blocks land on tables; PAs above the
       // driver's table memory, below 2^44 (the smallest OAS of the instances).
-      const uint64_t iova = (pick(uint64_t{1} << 34) / pg) * pg;
+      // Half the time where some domain already mapped, so domains overlap in IOVA and a
+      // stream reaching another domain's translation shows.
+      const auto& seen = inst.seen();
+      const uint64_t iova = !seen.empty() && pick(2) == 0 ? seen[pick(seen.size())] & ~(pg - 1)
+                                                          : (pick(uint64_t{1} << 34) / pg) * pg;
       const uint64_t pa = kPaBase + (pick(uint64_t{1} << 36) / pg) * pg;
       inst.Map(h, iova, pa, pg, count, prots[pick(4)]);
     } else if (!pagingd.empty()) {

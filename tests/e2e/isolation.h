@@ -41,6 +41,7 @@ struct InstanceSpec {
   std::string profile;  // built-in name
   std::vector<std::string> overrides;
   std::vector<uint32_t> sids;
+  int mutant = 0;  // a driver mutant (impl/include/smmuref/impl/driver/mutant.h), 0 = none
 };
 
 // What a domain was told to hold.
@@ -119,6 +120,8 @@ class Instance {
 
   const std::map<DomainHandle, DomainState>& domains() const { return domains_; }
   const std::map<uint32_t, StreamState>& streams() const { return streams_; }
+  // Addresses some domain of this SMMU mapped (see seen_).
+  const std::vector<uint64_t>& seen() const { return seen_; }
   uint64_t transactions() const { return transactions_; }
   // Driver calls that succeeded, by operation ("map", "attach_pasid", ...): what a program reached.
   const std::map<std::string, uint64_t>& succeeded() const { return succeeded_; }
@@ -137,8 +140,16 @@ class Instance {
   // Ranges the last operation took away from a context (unmapped, or a domain detached), to
   // probe for stale translations.
   std::vector<std::pair<uint64_t, uint64_t>> recently_gone_;
+  // Addresses any domain of this SMMU ever mapped (a ring of the last kSeen): probed in every
+  // context, so a stream reaching another domain's pages (a shared or reused ASID/VMID, a
+  // freed table) shows up even when its own domain never mapped there.
+  static constexpr size_t kSeen = 64;
+  std::vector<uint64_t> seen_;
+  size_t seen_next_ = 0;
   uint64_t transactions_ = 0;
   std::map<std::string, uint64_t> succeeded_;
+  // Violations found outside a transaction (the driver freed a domain still in use).
+  std::vector<std::string> violations_;
 };
 
 // A random program of driver operations on `inst`, checked after every one; returns the first

@@ -25,6 +25,7 @@
 #include "smmuref/impl/driver/cmdq.h"
 #include "smmuref/impl/driver/io_pgtable.h"
 #include "smmuref/impl/driver/memory.h"
+#include "smmuref/impl/driver/mutant.h"
 #include "smmuref/impl/driver/ste.h"
 #include "smmuref/impl/driver/update.h"
 #include "smmuref/spec/api.h"
@@ -32,6 +33,7 @@
 #include "smmuref/spec/error.h"
 
 namespace smmuref::impl::driver {
+SMMUREF_DRIVER_BUILD_BEGIN
 
 // What probe read from the ID registers.
 struct Features {
@@ -55,6 +57,7 @@ struct SmmuConfig {
   bool system_coherent = true;  // false: the walker never snoops, whatever COHACC says
   spec::api::PartialUnmap partial = spec::api::PartialUnmap::kSplit;
   unsigned ias = 48;  // input bits of stage-1 domains (stage 2: min(ias, oas))
+  int mutant = 0;     // a deliberately wrong variant (mutant.h): honoured by the mutant build only
 };
 
 class Smmu {
@@ -125,12 +128,10 @@ class Smmu {
   // `s` with the fields this SMMU does not implement left zero (RES0).
   Entry SteWords(Ste s) const;
   Cd CdFor(const Domain& d) const;
-  // Makes sure the stream has a CD table (big enough for its PASIDs when `with_pasids`), moving
-  // CD 0 to a larger one; false when out of memory.
-  bool EnsureCdTable(uint32_t sid, Stream& s, bool with_pasids);
+  // Makes sure the stream has its CD table (made once, kept); false when out of memory.
+  bool EnsureCdTable(Stream& s);
   // The CD of `ssid` in `t` (its leaf made on first use when `make`).
   std::optional<uint64_t> CdAddress(CdTable& t, uint32_t ssid, bool make);
-  void FreeCdTable(CdTable& t);
   void RefreshSte(uint32_t sid);
   static bool PagesArgsOk(const Domain& d, uint64_t iova, uint64_t pgsize, uint64_t count);
   void InvalidateDomain(const Domain& d);
@@ -158,4 +159,5 @@ class Smmu {
   std::vector<Command> command_log_;
 };
 
+SMMUREF_DRIVER_BUILD_END
 }  // namespace smmuref::impl::driver
