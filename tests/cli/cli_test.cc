@@ -83,7 +83,7 @@ TEST(Cli, SeedIsDecimalOrHexOver64BitsWithoutOctal) {
   const std::string results = TempDir("seed-results");
   for (auto [given, shown] : std::vector<std::pair<std::string, std::string>>{
            {"010", "seed 10"}, {"0xffffffffffffffff", "seed 18446744073709551615"}}) {
-    const CliRun r = RunCli({"check", "--corpus", corpus, "--results", results, "--programs", "1",
+    const CliRun r = RunCli({"check", "--no-driver", "--corpus", corpus, "--results", results, "--programs", "1",
                              "--seed", given});
     EXPECT_EQ(r.status, 0) << r.All();
     EXPECT_NE(r.out.find(shown), std::string::npos) << given << " should read as " << shown
@@ -132,7 +132,7 @@ std::string FirstLineWith(const std::string& text, const std::string& needle) {
 TEST(CliCheck, ABadCorpusFileIsBadInputNotAPass) {
   const std::string corpus = TempDir("bad-corpus");
   std::ofstream(corpus + "/bad.vec") << "smmuref-vectors 1\nmem.write64 zz 0\n";
-  const CliRun r = RunCli({"check", "--corpus", corpus, "--dut", "model"});
+  const CliRun r = RunCli({"check", "--no-driver", "--corpus", corpus, "--dut", "model"});
   EXPECT_EQ(r.status, 2) << r.All();
   EXPECT_EQ(r.out.find("check: passed"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("bad.vec:2: expected a number"), std::string::npos) << r.out;
@@ -142,7 +142,7 @@ TEST(CliCheck, ABadCorpusFileIsBadInputNotAPass) {
 TEST(CliCheck, AnUnwritableResultsFolderIsAUsageErrorBeforeAnythingRuns) {
   const std::string dir = TempDir("unwritable");
   std::ofstream(dir + "/file") << "x";  // a folder below a regular file cannot be created
-  const CliRun r = RunCli({"check", "--corpus", EmptyCorpus(), "--programs", "5", "--results",
+  const CliRun r = RunCli({"check", "--no-driver", "--corpus", EmptyCorpus(), "--programs", "5", "--results",
                            dir + "/file/results"});
   EXPECT_EQ(r.status, 2) << r.All();
   EXPECT_NE(r.err.find("--results: cannot create"), std::string::npos) << r.err;
@@ -152,7 +152,7 @@ TEST(CliCheck, AnUnwritableResultsFolderIsAUsageErrorBeforeAnythingRuns) {
 TEST(CliCheck, ReproducersAreFiledByDeviceAndSeedAndCiteTheirOwnLines) {
   if (!HasDevice("impl-mutant-11")) GTEST_SKIP() << "built without impl mutants";
   const std::string results = TempDir("repro");
-  const CliRun r = RunCli({"check", "--corpus", EmptyCorpus(), "--dut", "impl-mutant-11",
+  const CliRun r = RunCli({"check", "--no-driver", "--corpus", EmptyCorpus(), "--dut", "impl-mutant-11",
                            "--programs", "20", "--seed", "5", "--results", results});
   ASSERT_EQ(r.status, 1) << r.All();
   const std::string folder = results + "/check-impl-mutant-11-seed-5/";
@@ -167,7 +167,7 @@ TEST(CliCheck, ReproducersAreFiledByDeviceAndSeedAndCiteTheirOwnLines) {
   EXPECT_NE(replay.out.find("  " + where + ": MISMATCH"), std::string::npos)
       << "campaign cited " << where << ", replay says:\n" << replay.out;
   // Another device's run does not reuse the folder.
-  const CliRun other = RunCli({"check", "--corpus", EmptyCorpus(), "--dut", "impl", "--programs",
+  const CliRun other = RunCli({"check", "--no-driver", "--corpus", EmptyCorpus(), "--dut", "impl", "--programs",
                                "5", "--seed", "5", "--results", results});
   EXPECT_EQ(other.status, 0) << other.All();
   const CliRun again = RunCli({"vectors", "run", "--dut", "impl-mutant-11", file});
@@ -197,12 +197,12 @@ TEST(Cli, ProfileValuesReadNumbersWithoutOctal) {
 TEST(Cli, CheckTableNamesTheDeviceThatRanTheApiVectors) {
   const std::string api = std::string(SMMUREF_SOURCE_DIR) + "/corpus/vectors/api";
   const std::string results = TempDir("ran-on-results");
-  const CliRun impl = RunCli({"check", "--corpus", api, "--results", results, "--programs", "1",
+  const CliRun impl = RunCli({"check", "--no-driver", "--corpus", api, "--results", results, "--programs", "1",
                               "--dut", "impl"}, "", 60);
   EXPECT_EQ(impl.status, 0) << impl.All();
   EXPECT_NE(impl.out.find("ran on"), std::string::npos) << impl.out;
   EXPECT_NE(impl.out.find("0          0  impl\n"), std::string::npos) << impl.out;
-  const CliRun mutant = RunCli({"check", "--corpus", api, "--results", results, "--programs", "1",
+  const CliRun mutant = RunCli({"check", "--no-driver", "--corpus", api, "--results", results, "--programs", "1",
                                 "--dut", "impl-mutant-1"}, "", 60);
   EXPECT_NE(mutant.out.find("model only (impl-mutant-1 has no IOMMU API)"), std::string::npos)
       << mutant.out;

@@ -103,7 +103,7 @@ TEST(Reports, CheckJsonHasTheCampaignAndTheNotModelledList) {
   const std::string dir = ThreeFiles("check");
   std::remove((dir + "/bad.vec").c_str());
   std::remove((dir + "/fail.vec").c_str());
-  const CliRun r = RunCli({"check", "--corpus", dir, "--programs", "3", "--seed", "7", "--results",
+  const CliRun r = RunCli({"check", "--no-driver", "--corpus", dir, "--programs", "3", "--seed", "7", "--results",
                            dir + "/results", "--json", dir + "/c.json", "--junit", dir + "/c.xml"});
   EXPECT_EQ(r.status, 0) << r.All();
   const auto j = nlohmann::json::parse(Slurp(dir + "/c.json"));
@@ -127,7 +127,7 @@ TEST(Reports, CheckReportsNameTheReproducersOfAFailingDevice) {
   const CliRun probe = RunCli({"vectors", "run", "--dut", "impl-mutant-11", "--help"});
   if (probe.status != 0) GTEST_SKIP() << "built without impl mutants";
   const std::string dir = TempDir("mutant");
-  const CliRun r = RunCli({"check", "--corpus", TempDir("mutant-corpus"), "--dut", "impl-mutant-11",
+  const CliRun r = RunCli({"check", "--no-driver", "--corpus", TempDir("mutant-corpus"), "--dut", "impl-mutant-11",
                            "--programs", "20", "--results", dir, "--json", dir + "/m.json",
                            "--junit", dir + "/m.xml"});
   EXPECT_EQ(r.status, 1) << r.All();

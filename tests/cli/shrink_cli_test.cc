@@ -116,7 +116,7 @@ TEST(CliShrink, CheckShrinksItsReproducersUnlessNoShrink) {
     GTEST_SKIP() << "built without impl mutants";
   }
   const std::string corpus = TempDir("shrink-check-corpus");
-  const CliRun r = RunCli({"check", "--corpus", corpus, "--dut", "impl-mutant-3", "--programs",
+  const CliRun r = RunCli({"check", "--no-driver", "--corpus", corpus, "--dut", "impl-mutant-3", "--programs",
                            "20", "--seed", "1", "--first-mismatch", "--results", dir + "/a",
                            "--json", dir + "/a.json"});
   ASSERT_EQ(r.status, 1) << r.All();
@@ -133,7 +133,7 @@ TEST(CliShrink, CheckShrinksItsReproducersUnlessNoShrink) {
   EXPECT_NE(file.find(".min.vec"), std::string::npos);
   EXPECT_EQ(RunCli({"vectors", "run", "--dut", "impl-mutant-3", file}).status, 1);
   EXPECT_EQ(RunCli({"vectors", "run", "--dut", "impl", file}).status, 0);
-  const CliRun off = RunCli({"check", "--corpus", corpus, "--dut", "impl-mutant-3", "--programs",
+  const CliRun off = RunCli({"check", "--no-driver", "--corpus", corpus, "--dut", "impl-mutant-3", "--programs",
                              "20", "--seed", "1", "--first-mismatch", "--no-shrink", "--results",
                              dir + "/b"});
   ASSERT_EQ(off.status, 1) << off.All();

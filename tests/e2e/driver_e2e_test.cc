@@ -3,23 +3,18 @@
 // shown to catch a driver that skips its TLB invalidations or its cleans.
 #include <gtest/gtest.h>
 
-#include "isolation.h"
+#include "e2e/isolation.h"
 
-namespace smmuref::e2e {
+namespace smmuref::conform::e2e {
 namespace {
 
 namespace sa = spec::api;
 
-// Instance A: everything (`full`: both stages, 20-bit SubstreamIDs, 2-level stream and CD
-// tables, all three granules, coherent). Instance B: stage 1 only, no SubstreamIDs, 16K and
-// 64K granules only, 44-bit OAS, and a walker that does not snoop (every store needs a clean).
-InstanceSpec SpecA() { return {"A(full)", "full", {}, {1, 0x123, 0x8001}}; }
-InstanceSpec SpecB() {
-  return {"B(s1only-nossid, 16K/64K, non-coherent)",
-          "s1only-nossid",
-          {"gran4k=0", "cohacc=0", "coherent_walk=0"},
-          {2, 5}};
-}
+// Instance A: everything (`full`); instance B: stage 1 only, no SubstreamIDs, 16K and 64K
+// granules only, 44-bit OAS, and a walker that does not snoop (isolation.h, FullInstance and
+// NonCoherentInstance).
+InstanceSpec SpecA() { return FullInstance(); }
+InstanceSpec SpecB() { return NonCoherentInstance(); }
 
 // The first violation only (each carries a whole vector), with how many there were.
 std::string Joined(const std::vector<std::string>& v) {
@@ -181,4 +176,4 @@ TEST(DriverE2E, ADriverThatSkipsItsCleansIsCaughtOnANonCoherentWalker) {
 }
 
 }  // namespace
-}  // namespace smmuref::e2e
+}  // namespace smmuref::conform::e2e

@@ -5,20 +5,14 @@
 // so a catch is the mutant's doing.
 #include <gtest/gtest.h>
 
-#include "isolation.h"
+#include "e2e/isolation.h"
 
 #if SMMUREF_DRIVER_MUTANTS
-namespace smmuref::e2e {
+namespace smmuref::conform::e2e {
 namespace {
 
-InstanceSpec Full(int mutant) { return {"A(full)", "full", {}, {1, 0x123, 0x8001}, mutant}; }
-InstanceSpec NonCoherent(int mutant) {
-  return {"B(s1only-nossid, 16K/64K, non-coherent)",
-          "s1only-nossid",
-          {"gran4k=0", "cohacc=0", "coherent_walk=0"},
-          {2, 5},
-          mutant};
-}
+InstanceSpec Full(int mutant) { return FullInstance(mutant); }
+InstanceSpec NonCoherent(int mutant) { return NonCoherentInstance(mutant); }
 
 class DriverMutant : public ::testing::TestWithParam<int> {};
 
@@ -56,5 +50,5 @@ INSTANTIATE_TEST_SUITE_P(Driver, DriverMutant, ::testing::ValuesIn(MutantIds()))
 TEST(DriverMutants, AtLeastTwelveExist) { EXPECT_GE(MutantIds().size(), 12u); }
 
 }  // namespace
-}  // namespace smmuref::e2e
+}  // namespace smmuref::conform::e2e
 #endif

@@ -11,6 +11,7 @@
 #include "smmuref/conform/campaign.h"
 #include "smmuref/conform/check.h"
 #include "smmuref/conform/device.h"
+#include "smmuref/conform/driver_e2e.h"
 #include "smmuref/conform/report.h"
 #include "smmuref/conform/runner.h"
 
@@ -19,6 +20,13 @@ namespace smmuref::cli {
 namespace {
 
 namespace fs = std::filesystem;
+
+std::string DriverMutantsText(const std::vector<std::pair<int, std::string>>& mutants) {
+  if (mutants.empty()) return "";
+  std::string s = "driver mutants (--driver-mutant K):\n";
+  for (const auto& [id, what] : mutants) s += "  " + std::to_string(id) + ": " + what + "\n";
+  return s;
+}
 
 CLI::Validator ProgramIdCheck() {
   return CLI::Validator(
@@ -35,6 +43,8 @@ struct CheckOptions {
   ReportFiles reports;
   bool no_vectors = false;
   std::string replay;  // a program id: run that one program alone
+  bool no_e2e = false;
+  conform::DriverE2eOptions e2e;
 };
 
 std::vector<std::string> CorpusFiles(const std::string& corpus) {
@@ -180,6 +190,50 @@ std::string ResultsProblem(const conform::CampaignOptions& camp) {
   return "";
 }
 
+// Phase 3: smmuref's own SMMUv3 driver over model devices, checked for DMA isolation after
+// every operation (conform/driver_e2e.h). A violation's replayable vector goes under --results.
+// Returns whether it ran clean; *usage when the vector could not be written.
+bool RunDriverPhase(const CheckOptions& o, bool* usage) {
+  conform::DriverE2eOptions e = o.e2e;
+  e.seed = o.camp.seed;
+  std::string what = e.mutant ? "driver mutant " + std::to_string(e.mutant) : "the driver";
+  std::printf("\ndriver end to end: %s over the model on two SMMUs, %d programs of %d operations "
+              "each per SMMU, seed %llu\n",
+              what.c_str(), e.programs, e.operations, static_cast<unsigned long long>(e.seed));
+  std::fflush(stdout);
+  const conform::DriverE2eReport r = conform::RunDriverEndToEnd(e);
+  for (const auto& i : r.instances) std::printf("  %s\n", i.c_str());
+  std::string reached;
+  for (const auto& [op, n] : r.reached) reached += " " + op + "=" + std::to_string(n);
+  std::printf("driver end to end: %llu programs, %llu transactions checked in %.1f s, %s\n",
+              static_cast<unsigned long long>(r.programs),
+              static_cast<unsigned long long>(r.transactions), r.seconds,
+              r.violated ? "isolation VIOLATED" : "no violation");
+  std::printf("  driver calls that succeeded:%s\n", reached.c_str());
+  if (!r.violated) return true;
+  std::printf("  first violation: %s, program seed %llu: %s\n", r.failing_instance.c_str(),
+              static_cast<unsigned long long>(r.failing_seed), r.violation.c_str());
+  if (r.vector.empty()) {
+    std::printf("  (a driver call, not a transaction, broke isolation: no vector to replay)\n");
+    return false;
+  }
+  const fs::path dir = fs::path(o.camp.results_dir) / "check-driver-e2e";
+  const fs::path file = dir / ("violation-seed-" + std::to_string(r.failing_seed) + ".vec");
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  std::FILE* f = ec ? nullptr : std::fopen(file.c_str(), "w");
+  const bool written = f && std::fputs(r.vector.c_str(), f) >= 0;
+  if (f && std::fclose(f) != 0) *usage = true;
+  if (!written) {
+    std::printf("  VECTOR NOT WRITTEN: %s\n", file.c_str());
+    *usage = true;
+    return false;
+  }
+  std::printf("  vector written to %s (replay: smmuref vectors run --strict %s)\n", file.c_str(),
+              file.c_str());
+  return false;
+}
+
 // --replay ID: the one program alone, on the device in lockstep with the model.
 int RunReplay(const CheckOptions& o) {
   auto id = conform::ParseProgramId(o.replay);
@@ -217,13 +271,20 @@ int RunCheck(const CheckOptions& o) {
   run.campaign_run = o.camp.dut != "model";
   run.campaign = RunCampaignPhase(o.camp);
   const conform::CampaignReport& rep = run.campaign;
+  bool e2e_usage = false;
+  bool e2e_ok = true;
+  if (o.no_e2e) std::printf("\ndriver end to end: not run (--no-driver)\n");
+  else e2e_ok = RunDriverPhase(o, &e2e_usage);
   std::string areas;
   for (const auto& a : run.not_modelled) areas += (areas.empty() ? "" : ", ") + a;
   std::printf("\nnot modelled: %s (smmuref not-modelled)\n", areas.c_str());
   const bool failed = all.failed > 0 || all.mismatches > 0 || all.device_failures > 0 ||
-                      rep.mismatches > 0 || rep.device_failures > 0;
+                      rep.mismatches > 0 || rep.device_failures > 0 || !e2e_ok;
   if (all.errors) {
     std::printf("check: bad input in %d of %d vector files\n", all.errors, all.files);
+    run.status = kUsage;
+  } else if (e2e_usage) {
+    std::printf("check: FAILED, and the driver's violation could not be written\n");
     run.status = kUsage;
   } else if (!rep.write_errors.empty()) {
     std::printf("check: FAILED, and %zu reproducers could not be written\n", rep.write_errors.size());
@@ -280,6 +341,16 @@ void AddCheckCommand(CLI::App& app, int* status) {
                     "folder for mismatch reproducers (DIR/check-DUT-seed-SEED/)")
       ->type_name("DIR")
       ->capture_default_str();
+  check->add_flag("--no-driver", o->no_e2e, "do not run the driver's end-to-end phase");
+  check->add_option("--driver-programs", o->e2e.programs,
+                    "programs per SMMU in the driver's end-to-end phase (seeds from --seed)")
+      ->transform(Number(1, 100000))
+      ->capture_default_str();
+  const auto driver_mutants = conform::DriverMutantList();
+  check->add_option("--driver-mutant", o->e2e.mutant,
+                    "run the end-to-end phase on a deliberately wrong driver (1.." +
+                        std::to_string(driver_mutants.size()) + ", see --help)")
+      ->check(CLI::Range(1, static_cast<int>(std::max<size_t>(driver_mutants.size(), 1))));
   AddReportOptions(check, &o->reports);
   check->footer(
       "1) Runs every vector file under --corpus on the device in lockstep with the reference\n"
@@ -292,8 +363,13 @@ void AddCheckCommand(CLI::App& app, int* status) {
       "a replayable vector under --results and names its program id for --replay; the first " +
       std::to_string(conform::CampaignReport::kMaxShrunk) +
       "\nare shrunk to a small vector that fails the same way (NAME.min.vec, --no-shrink: not).\n"
-      "exit status: 0 all passed, 1 a vector failed or a mismatch was found, 2 bad input\n" +
-      LimitsText());
+      "3) Runs smmuref's own SMMUv3 driver (impl/driver) over the model on two SMMUs (full; and\n"
+      "s1only-nossid with 16KB/64KB granules and a non-coherent walker), --driver-programs seeded\n"
+      "programs each, and after every driver operation requires every outcome the model allows\n"
+      "to agree with what the driver was asked to map; a violation is written as a replayable\n"
+      "vector under --results/check-driver-e2e/. This phase judges the driver, whatever --dut is.\n"
+      "exit status: 0 all passed, 1 a vector failed, a mismatch or an isolation violation was\n"
+      "found, 2 bad input\n" + LimitsText() + DriverMutantsText(driver_mutants));
   check->callback([o, status, programs, check] {
     // A time budget alone replaces the default program count.
     if (check->get_option("--seconds")->count() > 0 && programs->count() == 0) {

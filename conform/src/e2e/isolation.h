@@ -11,7 +11,7 @@
 // disagrees. A violation carries a replayable vector: the driver's writes through the bus, the
 // transaction and the expectation (`smmuref vectors run --strict FILE` shows the outcome the
 // model allowed and the expectation rejects).
-// Tests: tests/e2e/driver_e2e_test.cc
+// Tests: tests/e2e/driver_e2e_test.cc, tests/e2e/driver_mutants_test.cc
 #pragma once
 
 #include <map>
@@ -23,11 +23,13 @@
 
 #include "recording_bus.h"
 #include "smmuref/conform/device.h"
+#include "smmuref/conform/driver_e2e.h"
 #include "smmuref/impl/driver/smmu.h"
 #include "smmuref/spec/api.h"
 #include "smmuref/spec/profile.h"
 
-namespace smmuref::e2e {
+namespace smmuref::conform::e2e {
+SMMUREF_DRIVER_BUILD_BEGIN
 
 using impl::driver::DomainHandle;
 using impl::driver::DomainKind;
@@ -156,4 +158,19 @@ class Instance {
 // violations (empty when the program ran clean). `ops` operations from `seed`.
 std::vector<std::string> RunProgram(Instance& inst, uint64_t seed, int ops);
 
-}  // namespace smmuref::e2e
+// The two SMMUs of the phase: `full` (both stages, 20-bit SubstreamIDs, 2-level tables, every
+// granule, coherent) and `s1only-nossid` with only the 16KB and 64KB granules and a walker that
+// does not snoop; `mutant` picks a driver mutant (0: none).
+InstanceSpec FullInstance(int mutant = 0);
+InstanceSpec NonCoherentInstance(int mutant = 0);
+
+// The phase in this build of the driver (conform/include/smmuref/conform/driver_e2e.h).
+DriverE2eReport RunPhase(const DriverE2eOptions& o);
+
+#if SMMUREF_DRIVER_MUTANTS
+// The driver mutants of this (mutant) build, by id.
+std::vector<std::pair<int, std::string>> MutantList();
+#endif
+
+SMMUREF_DRIVER_BUILD_END
+}  // namespace smmuref::conform::e2e

@@ -12,9 +12,11 @@
 #include <vector>
 
 #include "smmuref/conform/device.h"
+#include "smmuref/impl/driver/mutant.h"
 #include "smmuref/spec/bus.h"
 
-namespace smmuref::e2e {
+namespace smmuref::conform::e2e {
+SMMUREF_DRIVER_BUILD_BEGIN
 
 class RecordingBus : public spec::Bus {
  public:
@@ -72,4 +74,5 @@ class RecordingBus : public spec::Bus {
   std::unordered_map<uint64_t, uint64_t> memory_;  // what the driver stored, by address
 };
 
-}  // namespace smmuref::e2e
+SMMUREF_DRIVER_BUILD_END
+}  // namespace smmuref::conform::e2e

@@ -3,12 +3,14 @@
 #include "isolation.h"
 
 #include <algorithm>
+#include <chrono>
 #include <set>
 #include <sstream>
 
 #include "smmuref/spec/error.h"
 
-namespace smmuref::e2e {
+namespace smmuref::conform::e2e {
+SMMUREF_DRIVER_BUILD_BEGIN
 
 namespace sa = spec::api;
 using impl::driver::PagesDone;
@@ -504,4 +506,71 @@ std::vector<std::string> RunProgram(Instance& inst, uint64_t seed, int ops) {
   return {};
 }
 
-}  // namespace smmuref::e2e
+InstanceSpec FullInstance(int mutant) {
+  return {"A(full)", "full", {}, {1, 0x123, 0x8001}, mutant};
+}
+
+InstanceSpec NonCoherentInstance(int mutant) {
+  return {"B(s1only-nossid, 16K/64K, non-coherent)",
+          "s1only-nossid",
+          {"gran4k=0", "cohacc=0", "coherent_walk=0"},
+          {2, 5},
+          mutant};
+}
+
+DriverE2eReport RunPhase(const DriverE2eOptions& o) {
+  DriverE2eReport r;
+  const auto start = std::chrono::steady_clock::now();
+  const InstanceSpec specs[] = {FullInstance(o.mutant), NonCoherentInstance(o.mutant)};
+  for (const auto& s : specs) {
+    std::string line = s.profile;
+    for (const auto& ov : s.overrides) line += " " + ov;
+    r.instances.push_back(s.name + ": profile " + line);
+  }
+  for (int k = 0; k < o.programs && !r.violated; ++k) {
+    const uint64_t seed = o.seed + static_cast<uint64_t>(k);
+    for (const auto& s : specs) {
+      Instance inst(s);
+      if (!inst.ok()) {
+        r.violated = true;
+        r.failing_seed = seed;
+        r.failing_instance = s.name;
+        r.violation = "the driver did not come up: " + inst.setup_error();
+        break;
+      }
+      ++r.programs;
+      auto bad = RunProgram(inst, seed, o.operations);
+      r.transactions += inst.transactions();
+      for (const auto& [what, n] : inst.succeeded()) r.reached[what] += n;
+      if (!bad.empty()) {
+        r.violated = true;
+        r.failing_seed = seed;
+        r.failing_instance = s.name;
+        const std::string& v = bad.front();
+        const size_t marker = v.find("\n--- replayable vector");
+        r.violation = v.substr(0, marker);
+        if (r.violation.rfind(s.name + ": ", 0) == 0) r.violation.erase(0, s.name.size() + 2);
+        if (marker != std::string::npos) {
+          const size_t body = v.find('\n', marker + 1);
+          r.vector = body == std::string::npos ? "" : v.substr(body + 1);
+        }
+        break;
+      }
+    }
+  }
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return r;
+}
+
+#if SMMUREF_DRIVER_MUTANTS
+std::vector<std::pair<int, std::string>> MutantList() {
+  int n = 0;
+  const impl::driver::DriverMutant* m = impl::driver::DriverMutants(&n);
+  std::vector<std::pair<int, std::string>> out;
+  for (int i = 0; i < n; ++i) out.push_back({m[i].id, m[i].description});
+  return out;
+}
+#endif
+
+SMMUREF_DRIVER_BUILD_END
+}  // namespace smmuref::conform::e2e
