@@ -105,6 +105,31 @@ nlohmann::ordered_json FileJson(const FileReport& r, const std::string& area) {
   return f;
 }
 
+nlohmann::ordered_json DriverJson(const RunSummary& run) {
+  const DriverE2eReport& d = run.driver;
+  nlohmann::ordered_json j = {{"run", run.driver_run}};
+  if (!run.driver_run) return j;
+  j.update({{"mutant", run.driver_options.mutant},
+            {"seed", run.driver_options.seed},
+            {"programs_per_smmu", run.driver_options.programs},
+            {"operations_per_program", run.driver_options.operations},
+            {"smmus", d.instances},
+            {"programs", d.programs},
+            {"transactions", d.transactions},
+            {"elapsed_seconds", d.seconds},
+            {"violated", d.violated}});
+  nlohmann::ordered_json reached = nlohmann::ordered_json::object();
+  for (const auto& [op, n] : d.reached) reached[op] = n;
+  j["succeeded"] = reached;
+  if (d.violated) {
+    j.update({{"failing_smmu", d.failing_instance},
+              {"failing_seed", d.failing_seed},
+              {"violation", Clean(d.violation)},
+              {"vector", Clean(run.driver_vector_file)}});
+  }
+  return j;
+}
+
 nlohmann::ordered_json CampaignJson(const RunSummary& run) {
   const CampaignOptions& o = run.campaign_options;
   const CampaignReport& c = run.campaign;
@@ -259,6 +284,7 @@ std::string ToJson(const RunSummary& run) {
   j["rules"] = rules;
   if (run.command == "check" || run.command == "conform") {
     j["campaign"] = CampaignJson(run);
+    if (run.command == "check") j["driver"] = DriverJson(run);
     j["not_modelled"] = run.not_modelled;
   }
   return j.dump(2) + "\n";
@@ -328,6 +354,29 @@ std::string JUnitCampaign(const RunSummary& run, JUnitCounts* n) {
   return out + "    </testcase>\n  </testsuite>\n";
 }
 
+std::string JUnitDriver(const RunSummary& run, JUnitCounts* n) {
+  const DriverE2eReport& d = run.driver;
+  const std::string name = "the driver" +
+                           (run.driver_options.mutant
+                                ? " (mutant " + std::to_string(run.driver_options.mutant) + ")"
+                                : std::string()) +
+                           " over the model, seed " + std::to_string(run.driver_options.seed) +
+                           ", " + std::to_string(d.programs) + " programs";
+  std::string out = "  <testsuite name=\"driver end to end\" tests=\"1\" failures=\"" +
+                    std::to_string(d.violated) + "\" errors=\"0\">\n    <testcase classname=\"driver\" "
+                    "name=\"" + Xml(name) + "\">\n";
+  if (d.violated) {
+    out += "      <failure type=\"isolation\" message=\"" + Xml(d.failing_instance) +
+           ", program seed " + std::to_string(d.failing_seed) + "\">" +
+           Xml(d.violation + (run.driver_vector_file.empty() ? "" : "\nvector: " +
+                                                                      run.driver_vector_file)) +
+           "</failure>\n";
+  }
+  n->tests += 1;
+  n->failures += d.violated;
+  return out + "    </testcase>\n  </testsuite>\n";
+}
+
 }  // namespace
 
 std::string ToJUnit(const RunSummary& run) {
@@ -350,6 +399,7 @@ std::string ToJUnit(const RunSummary& run) {
     all.tests += n.tests, all.failures += n.failures, all.errors += n.errors;
   }
   if (run.campaign_run) body += JUnitCampaign(run, &all);
+  if (run.driver_run) body += JUnitDriver(run, &all);
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"smmuref " +
          Xml(run.command) + "\" " + all.Attributes() + ">\n" + body + "</testsuites>\n";
 }

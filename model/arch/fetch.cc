@@ -152,7 +152,10 @@ void Candidates(const Memory& mem, const CacheState& cache, const spec::Profile&
       const TlbEligibility d = DescriptorTlbEligibility(kind == FetchKind::kS1Desc, w.value,
                                                         tag.level, tag.granule_shift, tag.affd,
                                                         tag.oa_bits);
-      const uint64_t since = bounds.Get().desc[d.leaf][d.global];
+      // R-CACHE-012: an entry tagged with the ASID comes from a walk through this context, so
+      // from its open period; a global leaf may come from any context's walk.
+      const uint64_t context = kind == FetchKind::kS1Desc && !d.global ? tag.context_from : 0;
+      const uint64_t since = std::max(bounds.Get().desc[d.leaf][d.global], context);
       allowed = SMMUREF_RULE_IF("R-CACHE-002",
                                 d.cacheable && MayBeCached(cache, tag, w.seq, until, since));
       earliest = std::max(earliest, since);

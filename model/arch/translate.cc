@@ -324,12 +324,13 @@ TxnOutcome TranslateWithSte(const TranslateContext& ctx, const spec::Txn& txn,
   uint64_t current_from = 0;
   const std::vector<EarlierContext> earlier =
       EarlierContexts(*ctx.p, ste, current, fetch, &current_from);
-  tag.not_before = current_from;
+  tag.context_from = current_from;
   if (SMMUREF_RULE_IF("R-CACHE-012", !earlier.empty())) {
     const unsigned pick = fetch.Choose("C-CACHE-005", static_cast<unsigned>(earlier.size()) + 1);
     if (pick > 0) {
       const EarlierContext& e = earlier[pick - 1];
       cdc = WithTranslationContext(current, e.cd);
+      tag.context_from = 0;  // an earlier context's own window bounds its walk
       tag.not_before = e.from;
       tag.not_after = e.to;
     }

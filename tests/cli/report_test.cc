@@ -143,6 +143,45 @@ TEST(Reports, CheckReportsNameTheReproducersOfAFailingDevice) {
   EXPECT_NE(xml.find(file), std::string::npos);
 }
 
+TEST(Reports, CheckReportsTheDriversEndToEndPhase) {
+  const std::string dir = TempDir("driver");
+  const CliRun r = RunCli({"check", "--no-vectors", "--programs", "1", "--driver-programs", "2",
+                           "--results", dir, "--json", dir + "/d.json", "--junit", dir + "/d.xml"});
+  EXPECT_EQ(r.status, 0) << r.All();
+  const auto j = nlohmann::json::parse(Slurp(dir + "/d.json"));
+  const auto& d = j["driver"];
+  EXPECT_EQ(d["run"], true);
+  EXPECT_EQ(d["mutant"], 0);
+  EXPECT_EQ(d["programs_per_smmu"], 2);
+  EXPECT_EQ(d["programs"], 4);
+  EXPECT_EQ(d["smmus"].size(), 2u);
+  EXPECT_GT(d["transactions"].get<int>(), 100);
+  EXPECT_EQ(d["violated"], false);
+  EXPECT_GT(d["succeeded"]["map page"].get<int>(), 0);
+  const std::string xml = Slurp(dir + "/d.xml");
+  EXPECT_TRUE(TagsBalance(xml)) << xml;
+  EXPECT_NE(xml.find("<testsuite name=\"driver end to end\" tests=\"1\" failures=\"0\""),
+            std::string::npos)
+      << xml;
+  // A driver that skips its TLB invalidation: the phase fails, names the vector it wrote.
+  const CliRun m = RunCli({"check", "--no-vectors", "--programs", "1", "--driver-mutant", "1",
+                           "--results", dir, "--json", dir + "/m.json", "--junit", dir + "/m.xml"});
+  EXPECT_EQ(m.status, 1) << m.All();
+  const auto jm = nlohmann::json::parse(Slurp(dir + "/m.json"));
+  EXPECT_EQ(jm["result"], "failed");
+  EXPECT_EQ(jm["driver"]["violated"], true);
+  const std::string vec = jm["driver"]["vector"];
+  EXPECT_TRUE(std::filesystem::exists(vec)) << vec;
+  const std::string xm = Slurp(dir + "/m.xml");
+  EXPECT_TRUE(TagsBalance(xm)) << xm;
+  EXPECT_NE(xm.find("<failure type=\"isolation\""), std::string::npos) << xm;
+  // --no-driver: the section says it did not run.
+  const CliRun off = RunCli({"check", "--no-vectors", "--no-driver", "--programs", "1", "--results",
+                             dir, "--json", dir + "/o.json"});
+  EXPECT_EQ(off.status, 0) << off.All();
+  EXPECT_EQ(nlohmann::json::parse(Slurp(dir + "/o.json"))["driver"]["run"], false);
+}
+
 TEST(Reports, AnUnwritableReportFileIsAUsageErrorBeforeTheRun) {
   const std::string dir = ThreeFiles("unwritable");
   for (const char* opt : {"--json", "--junit"}) {

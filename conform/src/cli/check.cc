@@ -193,15 +193,18 @@ std::string ResultsProblem(const conform::CampaignOptions& camp) {
 // Phase 3: smmuref's own SMMUv3 driver over model devices, checked for DMA isolation after
 // every operation (conform/driver_e2e.h). A violation's replayable vector goes under --results.
 // Returns whether it ran clean; *usage when the vector could not be written.
-bool RunDriverPhase(const CheckOptions& o, bool* usage) {
+bool RunDriverPhase(const CheckOptions& o, conform::RunSummary* run, bool* usage) {
   conform::DriverE2eOptions e = o.e2e;
   e.seed = o.camp.seed;
+  run->driver_run = true;
+  run->driver_options = e;
   std::string what = e.mutant ? "driver mutant " + std::to_string(e.mutant) : "the driver";
   std::printf("\ndriver end to end: %s over the model on two SMMUs, %d programs of %d operations "
               "each per SMMU, seed %llu\n",
               what.c_str(), e.programs, e.operations, static_cast<unsigned long long>(e.seed));
   std::fflush(stdout);
-  const conform::DriverE2eReport r = conform::RunDriverEndToEnd(e);
+  run->driver = conform::RunDriverEndToEnd(e);
+  const conform::DriverE2eReport& r = run->driver;
   for (const auto& i : r.instances) std::printf("  %s\n", i.c_str());
   std::string reached;
   for (const auto& [op, n] : r.reached) reached += " " + op + "=" + std::to_string(n);
@@ -229,6 +232,7 @@ bool RunDriverPhase(const CheckOptions& o, bool* usage) {
     *usage = true;
     return false;
   }
+  run->driver_vector_file = file.string();
   std::printf("  vector written to %s (replay: smmuref vectors run --strict %s)\n", file.c_str(),
               file.c_str());
   return false;
@@ -274,7 +278,7 @@ int RunCheck(const CheckOptions& o) {
   bool e2e_usage = false;
   bool e2e_ok = true;
   if (o.no_e2e) std::printf("\ndriver end to end: not run (--no-driver)\n");
-  else e2e_ok = RunDriverPhase(o, &e2e_usage);
+  else e2e_ok = RunDriverPhase(o, &run, &e2e_usage);
   std::string areas;
   for (const auto& a : run.not_modelled) areas += (areas.empty() ? "" : ", ") + a;
   std::printf("\nnot modelled: %s (smmuref not-modelled)\n", areas.c_str());

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "smmuref/conform/campaign.h"
+#include "smmuref/conform/driver_e2e.h"
 #include "smmuref/conform/runner.h"
 
 namespace smmuref::conform {
@@ -40,6 +41,10 @@ struct RunSummary {
   bool campaign_run = false;       // check: the differential campaign ran
   CampaignOptions campaign_options;
   CampaignReport campaign;
+  bool driver_run = false;                // check: the driver's end-to-end phase ran
+  DriverE2eOptions driver_options;
+  DriverE2eReport driver;
+  std::string driver_vector_file;         // where its violation's vector went, if anywhere
   std::vector<std::string> not_modelled;  // spec/not-modelled.md, first column
   int status = 0;                         // the exit status of the run
 };

@@ -122,6 +122,11 @@ struct FetchTag {
   // SubstreamID, so structure reads carry no lower bound.
   uint64_t not_before = 0;
   uint64_t not_after = ~uint64_t{0};
+  // kS1Desc: the earliest time a walk through the current translation context may have started
+  // (the start of its open period, R-CACHE-012). It bounds the cached values tagged with the
+  // ASID (tables and non-global leaves); a global leaf is shared by every ASID, so an entry
+  // another context formed earlier may serve this walk and it is not bounded by it.
+  uint64_t context_from = 0;
   // kS1Desc: the translation-context tags for the ledger of earlier contexts.
   unsigned world = 0;
   // kL1Cd/kCd: read at an address stage 2 translated (the structure's address is an IPA).
