@@ -231,7 +231,14 @@ PagesDone Instance::Unmap(DomainHandle d, uint64_t iova, uint64_t pgsize, uint64
        Hex(pgsize));
   const PagesDone r = smmu_->UnmapPages(d, iova, pgsize, count);
   recently_gone_.clear();
-  if (r.bytes != 0) ++succeeded_[r.bytes < pgsize * count ? "unmap partial" : "unmap"];
+  if (r.bytes != 0 && domains_.count(d)) {
+    // Part of a block (split, v6.12), or whole leaves.
+    const auto& chunks = domains_[d].chunks;
+    auto c = chunks.upper_bound(iova);
+    const bool part = c != chunks.begin() && std::prev(c)->second.pgsize > pgsize &&
+                      iova < std::prev(c)->first + std::prev(c)->second.size;
+    ++succeeded_[part ? "unmap partial" : "unmap"];
+  }
   if (r.bytes != 0 && domains_.count(d)) {
     Forget(domains_[d].chunks, iova, r.bytes);
     recently_gone_.push_back({iova, r.bytes});
@@ -420,11 +427,20 @@ std::vector<std::string> RunProgram(Instance& inst, uint64_t seed, int ops) {
       DomainHandle h;
       inst.AllocDomain(k, granule_sets[pick(granule_sets.size())], &h);
     } else if (what < 20 && !all.empty()) {
-      inst.Attach(sids[pick(sids.size())], all[pick(all.size())]);
+      // One draw per statement: the order a call's arguments are evaluated in is unspecified,
+      // and the same seed must give the same program with every compiler.
+      const uint32_t sid = sids[pick(sids.size())];
+      inst.Attach(sid, all[pick(all.size())]);
     } else if (what < 28 && !all.empty()) {
       // PASIDs: mostly small, sometimes past the leaf boundary, sometimes 0 (refused).
-      const uint32_t pasid = pick(8) == 0 ? 0 : pick(4) == 0 ? 64 + pick(200) : 1 + pick(6);
-      inst.AttachPasid(sids[pick(sids.size())], pasid, all[pick(all.size())]);
+      const uint32_t pasid = pick(4) == 0 ? 0 : pick(4) == 0 ? 64 + pick(200) : 1 + pick(6);
+      const uint32_t sid = sids[pick(sids.size())];
+      // Mostly a stage-1 domain (the only kind a PASID takes); now and then any, for EINVAL.
+      std::vector<DomainHandle> s1;
+      for (const auto& [h, d] : inst.domains())
+        if (d.kind == DomainKind::kStage1) s1.push_back(h);
+      const bool any = s1.empty() || pick(4) == 0;
+      inst.AttachPasid(sid, pasid, any ? all[pick(all.size())] : s1[pick(s1.size())]);
     } else if (what < 33) {
       const uint32_t sid = sids[pick(sids.size())];
       auto it = inst.streams().find(sid);
@@ -434,7 +450,16 @@ std::vector<std::string> RunProgram(Instance& inst, uint64_t seed, int ops) {
         inst.DetachPasid(sid, p->first);
       }
     } else if (what < 36 && !all.empty()) {
-      inst.FreeDomain(all[pick(all.size())]);
+      // Half the time a domain something still uses, a PASID's first when there is one: the
+      // driver must say EBUSY and keep it.
+      std::vector<DomainHandle> by_rid, by_pasid;
+      for (const auto& [sid, st] : inst.streams()) {
+        if (st.rid) by_rid.push_back(*st.rid);
+        for (const auto& [pasid, d] : st.pasids) by_pasid.push_back(d);
+      }
+      const auto& used = by_pasid.empty() ? by_rid : by_pasid;
+      const bool busy = !used.empty() && pick(2) == 0;
+      inst.FreeDomain(busy ? used[pick(used.size())] : all[pick(all.size())]);
     } else if (what < 41 && !pagingd.empty()) {
       // Retire a paging domain the way a user would (every stream and PASID moved off it, then
       // freed) and give its first stream a fresh domain of the same kind at once: its ASID or
@@ -483,10 +508,18 @@ std::vector<std::string> RunProgram(Instance& inst, uint64_t seed, int ops) {
       const DomainHandle h = pagingd[pick(pagingd.size())];
       const auto& chunks = inst.domains().at(h).chunks;
       if (chunks.empty()) continue;
-      auto c = chunks.begin();
-      std::advance(c, pick(chunks.size()));
       const uint64_t granule = inst.domains().at(h).pgsizes & -inst.domains().at(h).pgsizes;
-      if (pick(3) == 0 && c->second.pgsize > granule) {
+      // A third of the time a block, when the domain has one, cut by one granule.
+      std::vector<std::map<uint64_t, Chunk>::const_iterator> blocks;
+      for (auto b = chunks.begin(); b != chunks.end(); ++b)
+        if (b->second.pgsize > granule) blocks.push_back(b);
+      const bool cut = !blocks.empty() && pick(3) == 0;
+      auto c = chunks.begin();
+      if (cut)
+        c = blocks[pick(blocks.size())];
+      else
+        std::advance(c, pick(chunks.size()));
+      if (cut) {
         // One granule out of a block: split (v6.12) or refused (v6.13).
         const uint64_t off = (pick(c->second.size) / granule) * granule;
         inst.Unmap(h, c->first + off, granule, 1);
