@@ -73,13 +73,7 @@ struct Driver {
     return pgt->MapPages(iova, kPa + iova, kPage, count, sa::kProtRead | sa::kProtWrite, nullptr)
                .bytes == kPage * count;
   }
-  bool Unmap(uint64_t iova) {
-    drv::Gather g;
-    const bool ok = pgt->UnmapPages(iova, kPage, 1, &g).bytes == kPage;
-    pgt->ReleaseTables();
-    return ok;
-  }
-  bool UnmapRun(uint64_t iova, uint64_t count) {
+  bool Unmap(uint64_t iova, uint64_t count) {
     drv::Gather g;
     const bool ok = pgt->UnmapPages(iova, kPage, count, &g).bytes == kPage * count;
     pgt->ReleaseTables();
@@ -109,10 +103,7 @@ struct Model {
                                 sa::kProtRead | sa::kProtWrite)
                .bytes == kPage * count;
   }
-  bool Unmap(uint64_t iova) {
-    return model::api::UnmapPages(D(), iova, kPage, 1, sa::PartialUnmap::kSplit).bytes == kPage;
-  }
-  bool UnmapRun(uint64_t iova, uint64_t count) {
+  bool Unmap(uint64_t iova, uint64_t count) {
     return model::api::UnmapPages(D(), iova, kPage, count, sa::PartialUnmap::kSplit).bytes ==
            kPage * count;
   }
@@ -125,8 +116,10 @@ struct Model {
 
 constexpr uint64_t kFreshEvery = uint64_t{1} << 18;  // pages per table before starting over
 
-template <typename T>
-void BM_Map4k(benchmark::State& state) {
+// kCount pages per map_pages call at sequential IOVAs (a fresh table every kFreshEvery pages,
+// its cost included); items = pages.
+template <typename T, uint64_t kCount>
+void BM_Map(benchmark::State& state) {
   auto t = std::make_unique<T>();
   uint64_t i = 0;
   for (auto _ : state) {
@@ -134,13 +127,16 @@ void BM_Map4k(benchmark::State& state) {
       t->Fresh();
       i = 0;
     }
-    if (!t->Map(i++ * kPage, 1)) state.SkipWithError("map failed");
+    if (!t->Map(i * kPage, kCount)) state.SkipWithError("map failed");
+    i += kCount;
   }
-  state.SetItemsProcessed(state.iterations());
+  state.SetItemsProcessed(state.iterations() * kCount);
 }
 
-template <typename T>
-void BM_Unmap4k(benchmark::State& state) {
+// kCount pages per unmap_pages call at sequential IOVAs of a table mapped beforehand (outside
+// the timing); items = pages.
+template <typename T, uint64_t kCount>
+void BM_Unmap(benchmark::State& state) {
   auto t = std::make_unique<T>();
   uint64_t i = kFreshEvery;
   for (auto _ : state) {
@@ -151,42 +147,10 @@ void BM_Unmap4k(benchmark::State& state) {
       i = 0;
       state.ResumeTiming();
     }
-    if (!t->Unmap(i++ * kPage)) state.SkipWithError("unmap failed");
+    if (!t->Unmap(i * kPage, kCount)) state.SkipWithError("unmap failed");
+    i += kCount;
   }
-  state.SetItemsProcessed(state.iterations());
-}
-
-template <typename T>
-void BM_MapRun512(benchmark::State& state) {
-  auto t = std::make_unique<T>();
-  uint64_t i = 0;
-  for (auto _ : state) {
-    if (i == kFreshEvery) {
-      t->Fresh();
-      i = 0;
-    }
-    if (!t->Map(i * kPage, 512)) state.SkipWithError("map failed");
-    i += 512;
-  }
-  state.SetItemsProcessed(state.iterations() * 512);
-}
-
-template <typename T>
-void BM_UnmapRun512(benchmark::State& state) {
-  auto t = std::make_unique<T>();
-  uint64_t i = kFreshEvery;
-  for (auto _ : state) {
-    if (i == kFreshEvery) {
-      state.PauseTiming();
-      t->Fresh();
-      for (uint64_t k = 0; k < kFreshEvery; k += 512) t->Map(k * kPage, 512);
-      i = 0;
-      state.ResumeTiming();
-    }
-    if (!t->UnmapRun(i * kPage, 512)) state.SkipWithError("unmap failed");
-    i += 512;
-  }
-  state.SetItemsProcessed(state.iterations() * 512);
+  state.SetItemsProcessed(state.iterations() * kCount);
 }
 
 template <typename T>
@@ -204,14 +168,14 @@ void BM_IovaToPhys(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
-BENCHMARK(BM_Map4k<Driver>)->Name("driver/map4k");
-BENCHMARK(BM_Map4k<Model>)->Name("model/map4k");
-BENCHMARK(BM_Unmap4k<Driver>)->Name("driver/unmap4k");
-BENCHMARK(BM_Unmap4k<Model>)->Name("model/unmap4k");
-BENCHMARK(BM_MapRun512<Driver>)->Name("driver/map4k/run512");
-BENCHMARK(BM_MapRun512<Model>)->Name("model/map4k/run512");
-BENCHMARK(BM_UnmapRun512<Driver>)->Name("driver/unmap4k/run512");
-BENCHMARK(BM_UnmapRun512<Model>)->Name("model/unmap4k/run512");
+BENCHMARK(BM_Map<Driver, 1>)->Name("driver/map4k");
+BENCHMARK(BM_Map<Model, 1>)->Name("model/map4k");
+BENCHMARK(BM_Unmap<Driver, 1>)->Name("driver/unmap4k");
+BENCHMARK(BM_Unmap<Model, 1>)->Name("model/unmap4k");
+BENCHMARK(BM_Map<Driver, 512>)->Name("driver/map4k/run512");
+BENCHMARK(BM_Map<Model, 512>)->Name("model/map4k/run512");
+BENCHMARK(BM_Unmap<Driver, 512>)->Name("driver/unmap4k/run512");
+BENCHMARK(BM_Unmap<Model, 512>)->Name("model/unmap4k/run512");
 BENCHMARK(BM_IovaToPhys<Driver>)->Name("driver/iova_to_phys");
 BENCHMARK(BM_IovaToPhys<Model>)->Name("model/iova_to_phys");
 
