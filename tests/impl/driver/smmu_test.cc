@@ -185,6 +185,27 @@ TEST(Smmu, UnmapEndsWithItsInvalidationAndASync) {
             sa::Errno::kEINVAL);  // 16K is not a size of this domain
 }
 
+TEST(Smmu, AFreedDomainGivesBackEveryTable) {
+  auto dev = Model();
+  auto smmu = Smmu::Probe(*dev, Config());
+  ASSERT_TRUE(smmu.ok());
+  const uint64_t before = (*smmu)->TableMemoryInUse();
+  DomainHandle d;
+  ASSERT_EQ((*smmu)->AllocDomain(DomainKind::kStage1, 0x40201000, &d), sa::Errno::kOk);
+  EXPECT_EQ((*smmu)->KindOf(d), DomainKind::kStage1);
+  EXPECT_EQ((*smmu)->MapPages(d, 0x40'0000, 0x1'0000'0000, 0x1000, 4, sa::kProtRead).bytes,
+            0x4000u);
+  EXPECT_EQ((*smmu)->IovaToPhys(d, 0x40'1008), 0x1'0000'1008u);
+  EXPECT_GT((*smmu)->TableMemoryInUse(), before);
+  // A block over the table: the table goes (after its walk-cache flush), the block maps.
+  EXPECT_EQ((*smmu)->MapPages(d, 0x40'0000, 0x1'0020'0000, 0x20'0000, 1, sa::kProtRead).bytes,
+            0x20'0000u);
+  EXPECT_EQ((*smmu)->IovaToPhys(d, 0x40'1008), 0x1'0020'1008u);
+  ASSERT_EQ((*smmu)->FreeDomain(d), sa::Errno::kOk);
+  EXPECT_EQ((*smmu)->TableMemoryInUse(), before);
+  EXPECT_EQ((*smmu)->IovaToPhys(d, 0x40'1008), std::nullopt);  // no such domain now
+}
+
 TEST(Smmu, ShcfgIsWrittenOnlyWhenTheSmmuImplementsTheOverride) {
   for (bool ovr : {false, true}) {
     auto dev = Model({ovr ? "attr_types_ovr=1" : "attr_types_ovr=0"});
