@@ -1,8 +1,7 @@
-// Every deliberately wrong driver (impl/include/smmuref/impl/driver/mutant.h) is caught by the
-// end-to-end isolation check alone: random programs on the two instances of
-// driver_e2e_test.cc, seed after seed, until one reports a violation. The seeds and the
-// programs are the ones the un-mutated driver passes (RandomProgramsOnTwoInstancesStayIsolated),
-// so a catch is the mutant's doing.
+// The driver mutants (impl/include/smmuref/impl/driver/mutant.h) through the library: at least
+// twelve exist, and mutant 1 (unmap without TLBI) is caught by RunProgram. That each one is caught
+// by `smmuref check` alone, within its default budget, is ctest mutants/driver-mutant-K
+// (tests/CMakeLists.txt); running all of them here too would only repeat it.
 #include <gtest/gtest.h>
 
 #include "e2e/isolation.h"
@@ -14,29 +13,6 @@ namespace {
 InstanceSpec Full(int mutant) { return FullInstance(mutant); }
 InstanceSpec NonCoherent(int mutant) { return NonCoherentInstance(mutant); }
 
-class DriverMutant : public ::testing::TestWithParam<int> {};
-
-TEST_P(DriverMutant, IsCaughtByTheIsolationCheck) {
-  const int k = GetParam();
-  std::string caught;
-  int programs = 0;
-  for (uint64_t seed = 1; seed <= 40 && caught.empty(); ++seed) {
-    for (const InstanceSpec& spec : {Full(k), NonCoherent(k)}) {
-      Instance inst(spec);
-      ASSERT_TRUE(inst.ok()) << inst.setup_error();
-      ++programs;
-      auto bad = RunProgram(inst, seed, 40);
-      if (!bad.empty()) {
-        caught = "seed " + std::to_string(seed) + ": " + bad[0].substr(0, bad[0].find('\n'));
-        break;
-      }
-    }
-  }
-  ASSERT_FALSE(caught.empty()) << "mutant " << k << " survived " << programs << " programs";
-  RecordProperty("programs_until_caught", std::to_string(programs));
-  RecordProperty("caught", caught);
-}
-
 std::vector<int> MutantIds() {
   int n = 0;
   const impl::driver::DriverMutant* m = impl::driver::DriverMutants(&n);
@@ -45,7 +21,23 @@ std::vector<int> MutantIds() {
   return ids;
 }
 
-INSTANTIATE_TEST_SUITE_P(Driver, DriverMutant, ::testing::ValuesIn(MutantIds()));
+// One mutant through the library, as `smmuref check --driver-mutant K` runs each of them
+// (ctest mutants/driver-mutant-K, which is where every one is shown caught).
+TEST(DriverMutants, OneIsCaughtThroughTheLibrary) {
+  std::string caught;
+  for (uint64_t seed = 1; seed <= 3 && caught.empty(); ++seed) {
+    for (const InstanceSpec& spec : {Full(1), NonCoherent(1)}) {
+      Instance inst(spec);
+      ASSERT_TRUE(inst.ok()) << inst.setup_error();
+      auto bad = RunProgram(inst, seed, 40);
+      if (!bad.empty()) {
+        caught = bad[0].substr(0, bad[0].find('\n'));
+        break;
+      }
+    }
+  }
+  EXPECT_NE(caught.find("must not complete"), std::string::npos) << caught;
+}
 
 TEST(DriverMutants, AtLeastTwelveExist) { EXPECT_GE(MutantIds().size(), 12u); }
 

@@ -354,7 +354,16 @@ void AddCheckCommand(CLI::App& app, int* status) {
   check->add_option("--driver-mutant", o->e2e.mutant,
                     "run the end-to-end phase on a deliberately wrong driver (1.." +
                         std::to_string(driver_mutants.size()) + ", see --help)")
-      ->check(CLI::Range(1, static_cast<int>(std::max<size_t>(driver_mutants.size(), 1))));
+      ->check(CLI::Validator(
+          [n = driver_mutants.size()](std::string& v) -> std::string {
+            if (n == 0) return "this build has no driver mutants (SMMUREF_MUTANTS=OFF, or the fuzz preset)";
+            char* end = nullptr;
+            const long k = std::strtol(v.c_str(), &end, 10);
+            if (end == v.c_str() || *end != 0 || k < 1 || k > static_cast<long>(n))
+              return "Value " + v + " not in range 1 to " + std::to_string(n);
+            return "";
+          },
+          "K"));
   AddReportOptions(check, &o->reports);
   check->footer(
       "1) Runs every vector file under --corpus on the device in lockstep with the reference\n"

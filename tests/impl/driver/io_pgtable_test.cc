@@ -538,12 +538,12 @@ TEST(IoPgtableDiff, MapAndUnmapAgreeWithTheApiModelOnEveryGranuleStageAndMode) {
             (m + stage) % 2 ? MapOverlap::kReplaceTables : MapOverlap::kStrict;
         SCOPED_TRACE("stage " + std::to_string(stage) + " granule " + std::to_string(g) +
                      " mode " + std::to_string(m));
-        Differential(DiffConfig{stage, g, ias, 48, modes[m], overlap}, seed++).Run(250);
+        Differential(DiffConfig{stage, g, ias, 48, modes[m], overlap}, seed++).Run(160);
         // A stage-2 level-0 or level-1 start needs a 42- or 44-bit OAS (R-STE-020).
         const unsigned ias2 = m == 2 ? 33 : ias;
         const unsigned oas2 = stage == 2 && ias2 == 48 ? 44 : 40;
         Differential(DiffConfig{stage, g, ias2, oas2, modes[(m + 1) % 3], overlap}, seed++)
-            .Run(150);
+            .Run(100);
         if (HasFailure()) return;
       }
     }

@@ -8,7 +8,8 @@
 // The mutant build declares smmu.h inside the inline namespace `mutants`, so both builds link
 // into one program without sharing a symbol. Only smmu.cc has mutation points; the builders,
 // the planner and the page tables are the shipping ones in both.
-// Tests: tests/e2e/driver_mutants_test.cc (each mutant is caught by the isolation check)
+// Tests: tests/CMakeLists.txt (mutants/driver-mutant-K: each is caught by `smmuref check`),
+//        tests/e2e/driver_mutants_test.cc
 #pragma once
 
 #if SMMUREF_DRIVER_MUTANTS
