@@ -29,7 +29,7 @@ class RecordingBus : public spec::Bus {
     // Memory never written reads as zero (R-MEM-001): a zero stored there (a driver zeroing a
     // fresh table) changes nothing and is left out, which keeps vectors short.
     // So is any store of the value a location already holds.
-    auto [it, fresh] = memory_.try_emplace(pa, 0);
+    auto it = memory_.try_emplace(pa, 0).first;
     if (it->second != value) Add("mem.write64 " + Hex(pa) + " " + Hex(value));
     it->second = value;
     dev_.MemWrite64(pa, value);
@@ -60,7 +60,6 @@ class RecordingBus : public spec::Bus {
     for (const auto& l : lines_) out << l << "\n";
     return out.str();
   }
-  size_t Lines() const { return lines_.size(); }
 
   static std::string Hex(uint64_t v) {
     char buf[24];
