@@ -3,7 +3,8 @@
 // bitmap (pasid_bitmap.h), an interval map of page-table leaves (leaf_map.h), hashed object
 // tables. Choices the API leaves open (which PASID, which IOVA) are made here and may be proposed
 // back by a caller; the conform seam checks them against the model and adopts them
-// (conform/include/smmuref/conform/api_device.h). Sequential: callers serialize.
+// (conform/include/smmuref/conform/api_device.h). Sequential: callers serialize, or use
+// ConcurrentSystem (concurrent.h), which makes every operation atomic.
 // Operations live in the file of their concept: instance.cc (instances, devices, groups,
 // ownership, attach), domain.cc, pgtable.cc and map.cc, pasid.cc, sva.cc (with aux), dma.cc.
 // Tests: tests/impl/api/*_test.cc, tests/stateful/api_diff_test.cc, and every
